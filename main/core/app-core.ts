@@ -1,0 +1,223 @@
+import { join, resolve } from 'node:path';
+import type { EventName, Events, JobView, KeyStatus, RequestName, ResponseOf } from '../../preload/api-contract';
+import { AppError } from './app-error';
+import { createLimiter, systemClock, type Clock } from './clock';
+import { createImageSaver } from './image-saver';
+import { parseJobIds } from './job-ids';
+import { createJobQueue, type QueueTiming } from './job-queue';
+import { KeychainUnavailableError, type SecretStore } from './keychain';
+import { createModelsLabClient, defaultEndpointTemplate, redactKey, type FetchFunction } from './modelslab-client';
+import { openSettingsStore } from './settings-store';
+
+export interface AppCoreOptions {
+  fetch: FetchFunction;
+  secretStore: SecretStore;
+  /** Where settings are kept: the app's user-data folder. */
+  userDataDir: string;
+  /** The native folder picker; the only way a folder becomes writable. */
+  chooseFolder: () => Promise<string | null>;
+  emit: <E extends EventName>(event: E, payload: Events[E]) => void;
+  defaultEndpointTemplate?: string;
+  clock?: Clock;
+  timing?: Partial<QueueTiming>;
+  requestTimeoutMs?: number;
+  imageTimeoutMs?: number;
+  /** How long job updates are gathered before they are sent as one event. */
+  eventBatchMs?: number;
+  log?: (message: string) => void;
+}
+
+/** The handler table: the same functions back ipcMain in the app and the bridge in browser tests. */
+export type RequestHandlers = { [N in RequestName]: (request: unknown) => Promise<ResponseOf<N>> };
+
+const defaultConcurrency = 4;
+const imageDownloadConcurrency = 4;
+const keyLengthRange = { min: 8, max: 512 };
+
+function expectObject(request: unknown, what: string): Record<string, unknown> {
+  if (typeof request !== 'object' || request === null || Array.isArray(request)) {
+    throw new AppError('invalid-request', `${what} must be an object.`);
+  }
+  return request as Record<string, unknown>;
+}
+
+function expectString(value: unknown, what: string, maxLength: number): string {
+  if (typeof value !== 'string') throw new AppError('invalid-request', `${what} must be text.`);
+  if (value.length > maxLength) throw new AppError('invalid-request', `${what} is too long.`);
+  return value;
+}
+
+/** Pasted keys often carry spaces or a line break; anything else unusual is refused before it is stored. */
+export function validateApiKey(value: unknown): string {
+  const key = expectString(value, 'The API key', 10_000).trim();
+  if (key.length < keyLengthRange.min || key.length > keyLengthRange.max || !/^[\x21-\x7e]+$/.test(key)) {
+    throw new AppError(
+      'invalid-key-format',
+      'That does not look like a ModelsLab API key: paste the key from your ModelsLab dashboard (letters and digits, no spaces).',
+    );
+  }
+  return key;
+}
+
+/** Text dropped or pasted at once; the window refuses larger drops before sending them. */
+export const maxIntakeTextLength = 20 * 1024 * 1024;
+
+export async function createAppCore(options: AppCoreOptions) {
+  const clock = options.clock ?? systemClock;
+  const log = (message: string) => (options.log ?? console.error)(apiKey ? redactKey(message, apiKey) : message);
+
+  const settings = await openSettingsStore({
+    filePath: join(options.userDataDir, 'settings.json'),
+    defaults: { endpointTemplate: options.defaultEndpointTemplate ?? defaultEndpointTemplate, concurrency: defaultConcurrency },
+    onNotice: log,
+  });
+
+  // Job updates are gathered and sent together, so a burst of changes is one message, not thousands.
+  const pendingViews = new Map<string, JobView>();
+  let cancelFlush: (() => void) | null = null;
+  function flushJobUpdates() {
+    cancelFlush?.();
+    cancelFlush = null;
+    if (pendingViews.size === 0) return;
+    const views = [...pendingViews.values()];
+    pendingViews.clear();
+    options.emit('jobsUpdated', views);
+  }
+
+  const client = createModelsLabClient({
+    fetch: options.fetch,
+    endpointTemplate: () => settings.get().endpointTemplate,
+    requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
+  });
+  const queue = createJobQueue({
+    client,
+    clock,
+    concurrency: () => settings.get().concurrency,
+    timing: options.timing,
+    onJobChanged(view) {
+      pendingViews.set(view.id, view);
+      cancelFlush ??= clock.schedule(flushJobUpdates, options.eventBatchMs ?? 50);
+    },
+    onStatusChanged: (status) => options.emit('queueStatus', status),
+  });
+  const saver = createImageSaver({ fetch: options.fetch, requestTimeoutMs: options.imageTimeoutMs ?? 120_000 });
+  const limitDownloads = createLimiter(() => imageDownloadConcurrency);
+  const chosenFolders = new Set<string>();
+
+  let apiKey: string | null = null;
+  let keyLoaded = false;
+  async function loadKey(): Promise<void> {
+    try {
+      apiKey = await options.secretStore.read();
+      keyLoaded = true;
+      queue.setApiKey(apiKey);
+    } catch (error) {
+      if (error instanceof KeychainUnavailableError) throw new AppError('keychain-unavailable', error.message);
+      throw error;
+    }
+  }
+  await loadKey().catch((error: unknown) => log(`Could not read the key at start: ${String(error)}`));
+
+  const keyStatus = (): KeyStatus => ({ isSet: apiKey !== null, lastFour: apiKey ? apiKey.slice(-4) : null });
+
+  async function changeKey(action: () => Promise<void>, nextKey: string | null): Promise<KeyStatus> {
+    try {
+      await action();
+    } catch (error) {
+      if (error instanceof KeychainUnavailableError) throw new AppError('keychain-unavailable', error.message);
+      throw error;
+    }
+    apiKey = nextKey;
+    keyLoaded = true;
+    queue.setApiKey(nextKey);
+    return keyStatus();
+  }
+
+  async function saveOneJob(job: { id: string; outputUrls: string[] }, folder: string): Promise<number | null> {
+    if (!queue.markSaving(job.id)) return null;
+    try {
+      const paths = await limitDownloads(() => saver.saveJobImages(job.id, job.outputUrls, folder));
+      queue.markSaved(job.id, paths);
+      return paths.length;
+    } catch (error) {
+      queue.markSaveFailed(job.id, error instanceof Error ? error.message : String(error));
+      return null;
+    }
+  }
+
+  const handlers: RequestHandlers = {
+    async getKeyStatus() {
+      if (!keyLoaded) await loadKey();
+      return keyStatus();
+    },
+    async setKey(request) {
+      const key = validateApiKey(expectObject(request, 'The key request').key);
+      return changeKey(() => options.secretStore.write(key), key);
+    },
+    async clearKey() {
+      return changeKey(() => options.secretStore.erase(), null);
+    },
+    async addJobsFromText(request) {
+      const text = expectString(expectObject(request, 'The drop').text, 'The dropped text', maxIntakeTextLength);
+      const parsed = parseJobIds(text);
+      const { added, alreadyListed } = queue.add(parsed.ids);
+      return { added: added.length, duplicates: parsed.repeats + alreadyListed, rejected: parsed.rejected };
+    },
+    async listJobs() {
+      return queue.list();
+    },
+    async retryFailedJobs() {
+      return { retried: queue.retryFailed() };
+    },
+    async clearJobs() {
+      const removed = queue.clear();
+      flushJobUpdates();
+      for (const id of removed) pendingViews.delete(id);
+      if (removed.length > 0) options.emit('jobsRemoved', removed);
+      return { removed: removed.length };
+    },
+    async getQueueStatus() {
+      return queue.status();
+    },
+    async getSettings() {
+      return settings.get();
+    },
+    async updateSettings(request) {
+      return settings.update(request);
+    },
+    async chooseSaveFolder() {
+      const folder = await options.chooseFolder();
+      if (folder === null) return { folder: null };
+      const chosen = resolve(folder);
+      chosenFolders.add(chosen);
+      return { folder: chosen };
+    },
+    async saveReadyJobs(request) {
+      const folder = resolve(expectString(expectObject(request, 'The save request').folder, 'The folder', 4096));
+      if (!chosenFolders.has(folder)) {
+        throw new AppError('folder-not-allowed', 'Choose the folder with "Choose folder…" before saving into it.');
+      }
+      const ready = queue.readyJobs();
+      if (ready.length === 0) throw new AppError('nothing-to-save', 'No job is ready to save yet.');
+      const results = await Promise.all(ready.map((job) => saveOneJob(job, folder)));
+      const saved = results.filter((count): count is number => count !== null);
+      return {
+        folder,
+        savedJobs: saved.length,
+        savedFiles: saved.reduce((sum, count) => sum + count, 0),
+        failedJobs: results.length - saved.length,
+      };
+    },
+  };
+
+  return {
+    handlers,
+    log,
+    dispose() {
+      flushJobUpdates();
+      queue.dispose();
+    },
+  };
+}
+
+export type AppCore = Awaited<ReturnType<typeof createAppCore>>;

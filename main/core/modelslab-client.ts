@@ -1,0 +1,63 @@
+import { parseFetchAnswer, type FetchAnswer } from './api-response';
+
+/** The fetch the core uses: Electron's net.fetch in the app, Node's fetch in tests and the CLI. */
+export type FetchFunction = (url: string, init?: RequestInit) => Promise<Response>;
+
+export type FetchOutcome = FetchAnswer | { kind: 'network-error'; message: string };
+
+export const defaultEndpointTemplate = 'https://modelslab.com/api/v1/enterprise/flux_headshot/fetch/{id}';
+
+export interface ModelsLabClientOptions {
+  fetch: FetchFunction;
+  endpointTemplate: () => string;
+  requestTimeoutMs: number;
+}
+
+export function fetchUrlFor(endpointTemplate: string, jobId: string): string {
+  return endpointTemplate.replaceAll('{id}', encodeURIComponent(jobId));
+}
+
+/** Removes the key from any text that might reach a person or a log. */
+export function redactKey(text: string, apiKey: string): string {
+  return apiKey.length >= 4 ? text.split(apiKey).join('[key removed]') : text;
+}
+
+function describeNetworkError(error: unknown, timeoutMs: number): string {
+  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
+    const limit = timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`;
+    return `ModelsLab did not answer within ${limit}`;
+  }
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+  const code = typeof cause === 'object' && cause !== null && 'code' in cause ? String(cause.code) : null;
+  const detail = code ?? (cause instanceof Error ? cause.message : String(cause));
+  return `Could not reach ModelsLab (${detail})`;
+}
+
+export function createModelsLabClient({ fetch, endpointTemplate, requestTimeoutMs }: ModelsLabClientOptions) {
+  /** Asks for one job's results. Never throws: every failure is an outcome. */
+  async function fetchJob(jobId: string, apiKey: string, signal?: AbortSignal): Promise<FetchOutcome> {
+    const timeout = AbortSignal.timeout(requestTimeoutMs);
+    try {
+      const response = await fetch(fetchUrlFor(endpointTemplate(), jobId), {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        body: JSON.stringify({ key: apiKey }),
+        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+        redirect: 'error',
+      });
+      const bodyText = await response.text();
+      const answer = parseFetchAnswer({
+        httpStatus: response.status,
+        retryAfterHeader: response.headers.get('retry-after'),
+        bodyText: redactKey(bodyText, apiKey),
+      });
+      return 'message' in answer ? { ...answer, message: redactKey(answer.message, apiKey) } : answer;
+    } catch (error) {
+      return { kind: 'network-error', message: redactKey(describeNetworkError(error, requestTimeoutMs), apiKey) };
+    }
+  }
+
+  return { fetchJob };
+}
+
+export type ModelsLabClient = ReturnType<typeof createModelsLabClient>;

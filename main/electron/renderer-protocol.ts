@@ -1,0 +1,47 @@
+import { protocol } from 'electron';
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize, sep } from 'node:path';
+import { contentSecurityPolicy } from '../../renderer/content-security-policy';
+
+export const rendererScheme = 'app';
+export const rendererHost = 'headshot-fetcher';
+export const rendererOrigin = `${rendererScheme}://${rendererHost}`;
+
+const contentTypes: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json',
+};
+
+/** Must run before the app is ready: a standard, secure scheme behaves like https for the page. */
+export function registerRendererScheme(): void {
+  protocol.registerSchemesAsPrivileged([{ scheme: rendererScheme, privileges: { standard: true, secure: true } }]);
+}
+
+/** Serves the built renderer from disk under app://headshot-fetcher, with the CSP as a header. */
+export function serveRenderer(rendererDir: string): void {
+  protocol.handle(rendererScheme, async (request) => {
+    const url = new URL(request.url);
+    const relative = normalize(decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname));
+    const filePath = join(rendererDir, relative);
+    if (url.host !== rendererHost || !filePath.startsWith(rendererDir + sep)) {
+      return new Response('Not found', { status: 404 });
+    }
+    try {
+      const body = await readFile(filePath);
+      return new Response(body, {
+        headers: {
+          'content-type': contentTypes[extname(filePath)] ?? 'application/octet-stream',
+          'content-security-policy': contentSecurityPolicy,
+          'x-content-type-options': 'nosniff',
+        },
+      });
+    } catch {
+      return new Response('Not found', { status: 404 });
+    }
+  });
+}

@@ -1,0 +1,97 @@
+// The composition root: Electron glue only. All logic lives in ./core and runs under plain Node too.
+import { app, BrowserWindow, dialog, net, session } from 'electron';
+import { join } from 'node:path';
+import { eventChannel } from '../preload/api-contract';
+import { createAppCore } from './core/app-core';
+import { createKeytarSecretStore, keychainService } from './core/keychain';
+import { bindRequestHandlers } from './electron/ipc-binding';
+import { registerRendererScheme, rendererOrigin, serveRenderer } from './electron/renderer-protocol';
+import { applySecurityPolicy } from './electron/security-policy';
+
+// Overrides for tests and for people who run several profiles; documented in the README.
+const userDataOverride = process.env.HEADSHOT_FETCHER_USER_DATA;
+if (userDataOverride) app.setPath('userData', userDataOverride);
+
+registerRendererScheme();
+
+let mainWindow: BrowserWindow | null = null;
+
+function createMainWindow(): BrowserWindow {
+  const window = new BrowserWindow({
+    width: 1100,
+    height: 760,
+    minWidth: 720,
+    minHeight: 520,
+    show: false,
+    title: 'Headshot Fetcher',
+    webPreferences: {
+      preload: join(__dirname, '../preload/preload.js'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+    },
+  });
+  window.once('ready-to-show', () => window.show());
+  window.on('closed', () => {
+    if (mainWindow === window) mainWindow = null;
+  });
+  void window.loadURL(`${rendererOrigin}/index.html`);
+  return window;
+}
+
+async function start(): Promise<void> {
+  applySecurityPolicy(session.defaultSession, rendererOrigin);
+  serveRenderer(join(__dirname, '../renderer'));
+
+  const core = await createAppCore({
+    fetch: (url, init) => net.fetch(url, init),
+    secretStore: createKeytarSecretStore(process.env.HEADSHOT_FETCHER_KEYCHAIN_SERVICE || keychainService),
+    userDataDir: app.getPath('userData'),
+    defaultEndpointTemplate: process.env.HEADSHOT_FETCHER_ENDPOINT || undefined,
+    async chooseFolder() {
+      const options: Electron.OpenDialogOptions = {
+        title: 'Choose where to save the headshots',
+        properties: ['openDirectory', 'createDirectory'],
+      };
+      const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
+      return result.canceled ? null : (result.filePaths[0] ?? null);
+    },
+    emit: (event, payload) => mainWindow?.webContents.send(eventChannel(event), payload),
+  });
+
+  bindRequestHandlers(
+    core.handlers,
+    (event) =>
+      mainWindow !== null &&
+      event.sender === mainWindow.webContents &&
+      event.senderFrame !== null &&
+      event.senderFrame === mainWindow.webContents.mainFrame &&
+      new URL(event.senderFrame.url).origin === rendererOrigin,
+    core.log,
+  );
+
+  mainWindow = createMainWindow();
+  app.on('activate', () => {
+    mainWindow ??= createMainWindow();
+  });
+  app.on('before-quit', () => core.dispose());
+}
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (!mainWindow) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.whenReady().then(start).catch((error: unknown) => {
+    console.error('Headshot Fetcher could not start:', error);
+    app.exit(1);
+  });
+}

@@ -1,0 +1,138 @@
+// The one IPC contract: every request and event that crosses between the renderer and main.
+// Main, preload and renderer all take their types from here, so a renamed channel or a changed
+// payload fails to compile on every side at once.
+
+export type JobState = 'queued' | 'fetching' | 'processing' | 'ready' | 'saving' | 'saved' | 'failed';
+
+export interface JobView {
+  id: string;
+  state: JobState;
+  /** Seconds the API estimated, while processing. */
+  etaSeconds: number | null;
+  /** The API's message for a failed job, or why the last save did not finish. */
+  message: string | null;
+  imageCount: number;
+  savedPaths: string[];
+}
+
+/** What the window may know of the key: never the key itself. */
+export interface KeyStatus {
+  isSet: boolean;
+  lastFour: string | null;
+}
+
+export interface RejectedToken {
+  token: string;
+  reason: string;
+}
+
+export interface IntakeSummary {
+  added: number;
+  duplicates: number;
+  rejected: RejectedToken[];
+}
+
+export interface Settings {
+  /** URL with `{id}` where the job ID goes. */
+  endpointTemplate: string;
+  /** How many fetch calls may be in flight at once. */
+  concurrency: number;
+}
+
+export interface SaveSummary {
+  folder: string;
+  savedJobs: number;
+  savedFiles: number;
+  failedJobs: number;
+}
+
+export type QueuePauseReason = 'no-key' | 'key-rejected' | 'rate-limited';
+
+export interface QueueStatus {
+  pausedBecause: QueuePauseReason | null;
+  message: string | null;
+}
+
+export type ErrorCode =
+  | 'invalid-request'
+  | 'invalid-key-format'
+  | 'invalid-settings'
+  | 'keychain-unavailable'
+  | 'folder-not-allowed'
+  | 'nothing-to-save'
+  | 'internal';
+
+export interface ApiError {
+  code: ErrorCode;
+  message: string;
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ApiError };
+
+/** Requests from the renderer, each answered once by main. */
+export interface Requests {
+  getKeyStatus: { request: void; response: KeyStatus };
+  setKey: { request: { key: string }; response: KeyStatus };
+  clearKey: { request: void; response: KeyStatus };
+  addJobsFromText: { request: { text: string }; response: IntakeSummary };
+  listJobs: { request: void; response: JobView[] };
+  retryFailedJobs: { request: void; response: { retried: number } };
+  clearJobs: { request: void; response: { removed: number } };
+  getQueueStatus: { request: void; response: QueueStatus };
+  getSettings: { request: void; response: Settings };
+  updateSettings: { request: Partial<Settings>; response: Settings };
+  chooseSaveFolder: { request: void; response: { folder: string | null } };
+  saveReadyJobs: { request: { folder: string }; response: SaveSummary };
+}
+
+/** Events pushed from main to the renderer. */
+export interface Events {
+  /** Jobs whose view changed since the last event, batched. */
+  jobsUpdated: JobView[];
+  /** Jobs that left the list. */
+  jobsRemoved: string[];
+  queueStatus: QueueStatus;
+}
+
+export type RequestName = keyof Requests;
+export type EventName = keyof Events;
+export type RequestOf<N extends RequestName> = Requests[N]['request'];
+export type ResponseOf<N extends RequestName> = Requests[N]['response'];
+
+// A Record over the keys makes a missing or extra name a compile error.
+const requestNameSet: Record<RequestName, true> = {
+  getKeyStatus: true,
+  setKey: true,
+  clearKey: true,
+  addJobsFromText: true,
+  listJobs: true,
+  retryFailedJobs: true,
+  clearJobs: true,
+  getQueueStatus: true,
+  getSettings: true,
+  updateSettings: true,
+  chooseSaveFolder: true,
+  saveReadyJobs: true,
+};
+const eventNameSet: Record<EventName, true> = { jobsUpdated: true, jobsRemoved: true, queueStatus: true };
+
+export const requestNames = Object.keys(requestNameSet) as RequestName[];
+export const eventNames = Object.keys(eventNameSet) as EventName[];
+
+export const requestChannel = (name: RequestName): string => `headshots:request:${name}`;
+export const eventChannel = (name: EventName): string => `headshots:event:${name}`;
+
+export function isRequestName(value: unknown): value is RequestName {
+  return typeof value === 'string' && Object.hasOwn(requestNameSet, value);
+}
+
+/** The API the preload puts on `window.headshots`. */
+export type HeadshotApi = {
+  [N in RequestName]: RequestOf<N> extends void
+    ? () => Promise<Result<ResponseOf<N>>>
+    : (request: RequestOf<N>) => Promise<Result<ResponseOf<N>>>;
+} & {
+  on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
+};
+
+export const bridgeGlobalName = 'headshots';

@@ -1,0 +1,62 @@
+import type { IntakeSummary, JobState, JobView } from '../../../preload/api-contract';
+
+export const stateOrder: JobState[] = ['queued', 'fetching', 'processing', 'ready', 'saving', 'saved', 'failed'];
+
+export const stateLabels: Record<JobState, string> = {
+  queued: 'Queued',
+  fetching: 'Fetching',
+  processing: 'Processing',
+  ready: 'Ready',
+  saving: 'Saving',
+  saved: 'Saved',
+  failed: 'Failed',
+};
+
+/** The job list as the window keeps it: IDs in arrival order and the latest view of each. */
+export interface JobList {
+  order: string[];
+  byId: Record<string, JobView>;
+}
+
+export function applyJobUpdates(list: JobList, views: readonly JobView[]): void {
+  for (const view of views) {
+    if (!(view.id in list.byId)) list.order.push(view.id);
+    list.byId[view.id] = view;
+  }
+}
+
+export function removeJobs(list: JobList, ids: readonly string[]): void {
+  const removed = new Set(ids);
+  for (const id of ids) delete list.byId[id];
+  list.order = list.order.filter((id) => !removed.has(id));
+}
+
+export function countByState(views: Iterable<JobView>): Record<JobState, number> {
+  const counts = Object.fromEntries(stateOrder.map((state) => [state, 0])) as Record<JobState, number>;
+  for (const view of views) counts[view.state] += 1;
+  return counts;
+}
+
+export function formatEta(seconds: number | null): string {
+  if (seconds === null) return 'waiting for ModelsLab';
+  if (seconds < 1) return 'almost done';
+  if (seconds < 90) return `about ${Math.round(seconds)} s left`;
+  return `about ${Math.round(seconds / 60)} min left`;
+}
+
+/** The detail column: what a person wants to know about the job right now. */
+export function jobDetail(view: JobView): string {
+  if (view.state === 'processing') return formatEta(view.etaSeconds);
+  if (view.message) return view.message;
+  if (view.state === 'saved' && view.savedPaths.length > 0) return view.savedPaths.join('\n');
+  return '';
+}
+
+const plural = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
+
+export function describeIntake(summary: IntakeSummary): string {
+  const parts = [`Added ${plural(summary.added, 'job', 'jobs')}`];
+  if (summary.duplicates > 0) parts.push(plural(summary.duplicates, 'duplicate skipped', 'duplicates skipped'));
+  if (summary.rejected.length > 0) parts.push(`${summary.rejected.length} not understood`);
+  return parts.join(' · ');
+}

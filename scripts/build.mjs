@@ -1,0 +1,27 @@
+// Builds the three parts: the renderer with Vite, main and the sandboxed preload with esbuild.
+import { build as buildWithEsbuild } from 'esbuild';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { build as buildWithVite } from 'vite';
+
+const nodeBundle = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: true,
+  logLevel: 'warning',
+  // keytar is a native addon: it stays in node_modules and electron-builder ships it.
+  external: ['electron', 'keytar'],
+};
+
+await rm('dist', { recursive: true, force: true });
+await Promise.all([
+  buildWithVite({ configFile: 'renderer/vite.config.ts', logLevel: 'warn' }),
+  buildWithEsbuild({ ...nodeBundle, entryPoints: ['main/main.ts'], outfile: 'dist/main/main.js' }),
+  // A sandboxed preload may only require 'electron', so everything else is bundled in.
+  buildWithEsbuild({ ...nodeBundle, entryPoints: ['preload/preload.ts'], outfile: 'dist/preload/preload.js' }),
+]);
+// The project is ESM; the Electron bundles are CommonJS, which this marker tells Node and Electron.
+await mkdir('dist', { recursive: true });
+await writeFile('dist/package.json', JSON.stringify({ type: 'commonjs' }) + '\n');
+console.log('Built dist/renderer, dist/main and dist/preload.');

@@ -1,0 +1,169 @@
+import assert from 'node:assert/strict';
+import { afterEach, test } from 'node:test';
+import type { QueueStatus } from '../../preload/api-contract';
+import { startCoreHarness, validTestKey, waitUntil, type CoreHarness, type CoreHarnessOptions } from '../support/core-harness';
+
+let harness: CoreHarness | null = null;
+async function start(options: CoreHarnessOptions) {
+  harness = await startCoreHarness(options);
+  return harness;
+}
+afterEach(async () => {
+  await harness?.close();
+  harness = null;
+});
+
+const add = (h: CoreHarness, text: string) => h.core.handlers.addJobsFromText({ text });
+const statusEvents = (h: CoreHarness) => h.events.filter((e) => e.event === 'queueStatus').map((e) => e.payload as QueueStatus);
+
+test('a job with one and a job with several images become ready with their image counts', async () => {
+  const h = await start({
+    scenarios: {
+      '11': [{ answer: 'success', images: [{ serve: 'headshot-a.png' }] }],
+      '12': [{ answer: 'success', images: [{ serve: 'headshot-a.png' }, { serve: 'headshot-b.jpg' }, { serve: 'headshot-c.webp' }] }],
+    },
+  });
+  const summary = await add(h, '11\n12');
+  assert.deepEqual(summary, { added: 2, duplicates: 0, rejected: [] });
+  assert.equal((await h.waitForJob('11', 'ready')).imageCount, 1);
+  assert.equal((await h.waitForJob('12', 'ready')).imageCount, 3);
+});
+
+test('a processing job is polled again after its eta and turns ready', async () => {
+  const h = await start({
+    scenarios: { '21': [{ answer: 'processing', eta: 0.05 }, { answer: 'processing', shape: 'lean' }, { answer: 'success', images: [{ serve: 'headshot-a.png' }] }] },
+  });
+  await add(h, '21');
+  const seen = await waitUntil(() => h.job('21'), (view) => view?.state === 'processing', 2_000, 'processing');
+  assert.equal(seen?.etaSeconds, 0.05);
+  await h.waitForJob('21', 'ready');
+  assert.equal(h.server.fetchCount('21'), 3);
+  const states = h.events
+    .filter((e) => e.event === 'jobsUpdated')
+    .flatMap((e) => e.payload as Array<{ id: string; state: string }>)
+    .filter((view) => view.id === '21')
+    .map((view) => view.state);
+  assert.ok(states.includes('processing') && states.at(-1) === 'ready', states.join(','));
+});
+
+test('a job still processing at the poll deadline fails with the offer to retry', async () => {
+  const h = await start({
+    scenarios: { '22': [{ answer: 'processing', eta: 0.01 }] },
+    core: { timing: { pollFloorMs: 10, pollCapMs: 20, pollDeadlineMs: 150 } },
+  });
+  await add(h, '22');
+  const failed = await h.waitForJob('22', 'failed');
+  assert.match(failed.message ?? '', /Still processing .* Retry failed/);
+  h.server.setScenario('22', [{ answer: 'success', images: [{ serve: 'headshot-a.png' }] }]);
+  assert.deepEqual(await h.core.handlers.retryFailedJobs(undefined), { retried: 1 });
+  await h.waitForJob('22', 'ready');
+});
+
+test('failed and error answers fail the job with the API message; an unknown ID says so', async () => {
+  const h = await start({ scenarios: { '31': [{ answer: 'failed' }], '32': [{ answer: 'error' }], '33': [{ answer: 'error', shape: 'validation-object' }] } });
+  await add(h, '31 32 33 34');
+  assert.equal((await h.waitForJob('31', 'failed')).message, 'Failed, Try Again');
+  assert.equal((await h.waitForJob('32', 'failed')).message, 'Error message');
+  assert.equal((await h.waitForJob('33', 'failed')).message, 'prompt: The prompt field is required.');
+  assert.match((await h.waitForJob('34', 'failed')).message ?? '', /Request not found/);
+  assert.equal(h.server.fetchCount('31'), 1, 'a failed job is not fetched again');
+});
+
+test('an invalid key pauses the whole queue with one message, and a new key resumes it', async () => {
+  const ids = ['41', '42', '43', '44', '45'];
+  const h = await start({
+    withKey: false,
+    invalidKeyStatus: 401,
+    scenarios: Object.fromEntries(ids.map((id) => [id, [{ answer: 'success' as const, images: [{ serve: 'headshot-a.png' as const }] }]])),
+  });
+  assert.equal((await h.core.handlers.getQueueStatus(undefined)).pausedBecause, 'no-key');
+  await add(h, ids.join(' '));
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.equal(h.server.fetches.length, 0, 'nothing is fetched without a key');
+
+  await h.core.handlers.setKey({ key: 'not-the-right-key-123' });
+  const paused = await waitUntil(() => h.core.handlers.getQueueStatus(undefined), (s) => s.pausedBecause === 'key-rejected', 2_000, 'pause');
+  assert.match(paused.message ?? '', /rejected the API key.*Enter a valid key/);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const rejectedCalls = h.server.fetches.length;
+  assert.ok(rejectedCalls <= 4, `at most one round of requests is spent on a bad key, saw ${rejectedCalls}`);
+  assert.ok((await h.jobs()).every((view) => view.state === 'queued'), 'no job fails because of the key');
+  assert.equal(statusEvents(h).filter((s) => s.pausedBecause === 'key-rejected').length, 1, 'one message, not one per job');
+
+  await h.core.handlers.setKey({ key: validTestKey });
+  for (const id of ids) await h.waitForJob(id, 'ready');
+});
+
+test('never more requests in flight than the concurrency setting', async () => {
+  const ids = Array.from({ length: 12 }, (_, i) => String(500 + i));
+  const h = await start({
+    scenarios: Object.fromEntries(ids.map((id) => [id, [{ answer: 'success' as const, delayMs: 30, images: [{ serve: 'headshot-a.png' as const }] }]])),
+  });
+  await h.core.handlers.updateSettings({ concurrency: 3 });
+  await add(h, ids.join(','));
+  for (const id of ids) await h.waitForJob(id, 'ready');
+  assert.equal(h.server.peakConcurrentFetches, 3);
+});
+
+test('a 429 holds every request for Retry-After, then the queue goes on', async () => {
+  const h = await start({
+    scenarios: {
+      '61': [{ answer: 'rate-limit', via: 'header', retryAfter: 0.2 }, { answer: 'success', images: [{ serve: 'headshot-a.png' }] }],
+      '62': [{ answer: 'rate-limit', via: 'none' }, { answer: 'success', images: [{ serve: 'headshot-a.png' }] }],
+    },
+  });
+  await h.core.handlers.updateSettings({ concurrency: 1 });
+  const started = Date.now();
+  await add(h, '61');
+  await waitUntil(() => h.core.handlers.getQueueStatus(undefined), (s) => s.pausedBecause === 'rate-limited', 2_000, 'hold');
+  await h.waitForJob('61', 'ready');
+  assert.ok(Date.now() - started >= 180, 'waited for Retry-After');
+  const firstAt = h.server.fetches.filter((f) => f.id === '61').map((f) => f.at);
+  assert.ok(firstAt[1]! - firstAt[0]! >= 180);
+
+  await add(h, '62');
+  await h.waitForJob('62', 'ready');
+  const secondAt = h.server.fetches.filter((f) => f.id === '62').map((f) => f.at);
+  assert.ok(secondAt[1]! - secondAt[0]! >= 90, 'a 429 without a wait uses the default hold');
+  assert.equal((await h.core.handlers.getQueueStatus(undefined)).pausedBecause, null);
+});
+
+test('5xx pages, resets, invalid JSON and hangs are retried with backoff, then fail with the reason', async () => {
+  const image = [{ serve: 'headshot-a.png' as const }];
+  const h = await start({
+    scenarios: {
+      '71': [{ answer: 'raw', status: 502, body: '<html>Bad Gateway</html>' }, { answer: 'reset' }, { answer: 'success', images: image }],
+      '72': [{ answer: 'raw', status: 200, body: 'not json', contentType: 'application/json' }, { answer: 'success', images: image }],
+      '73': [{ answer: 'hang' }, { answer: 'success', images: image }],
+      '74': [{ answer: 'raw', status: 500, body: '' }],
+    },
+  });
+  await add(h, '71 72 73 74');
+  await h.waitForJob('71', 'ready');
+  await h.waitForJob('72', 'ready');
+  await h.waitForJob('73', 'ready');
+  const failed = await h.waitForJob('74', 'failed');
+  assert.match(failed.message ?? '', /server error \(HTTP 500\).*Gave up after 3 retries/);
+  assert.equal(h.server.fetchCount('74'), 4);
+});
+
+test('a success without any link is asked again a few times before the job fails', async () => {
+  const h = await start({ scenarios: { '81': [{ answer: 'success-without-links' }], '82': [{ answer: 'success-without-links' }, { answer: 'success', images: [{ serve: 'headshot-a.png' }] }] } });
+  await add(h, '81 82');
+  assert.match((await h.waitForJob('81', 'failed')).message ?? '', /no image links/);
+  assert.equal(h.server.fetchCount('81'), 3);
+  await h.waitForJob('82', 'ready');
+});
+
+test('adding the same IDs again reports them as duplicates; clearing empties the list', async () => {
+  const h = await start({ scenarios: { '91': [{ answer: 'failed' }] } });
+  await add(h, '91');
+  assert.deepEqual(await add(h, '91 91 92 abc'), {
+    added: 1,
+    duplicates: 2,
+    rejected: [{ token: 'abc', reason: 'not a job ID: IDs are numbers like 12202888' }],
+  });
+  assert.deepEqual(await h.core.handlers.clearJobs(undefined), { removed: 2 });
+  assert.deepEqual(await h.jobs(), []);
+  assert.ok(h.events.some((e) => e.event === 'jobsRemoved'));
+});

@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import { after, before, test } from 'node:test';
+import { createModelsLabClient, type FetchOutcome } from '../../main/core/modelslab-client';
+import { startFakeModelsLab, type FakeModelsLab } from '../fixtures/fake-modelslab';
+import { validTestKey } from '../support/core-harness';
+
+let server: FakeModelsLab;
+let fetchJob: (id: string, key?: string) => Promise<FetchOutcome>;
+
+before(async () => {
+  server = await startFakeModelsLab({
+    validKey: validTestKey,
+    scenarios: {
+      '100': [{ answer: 'success', images: [{ serve: 'headshot-a.png' }, { serve: 'headshot-b.jpg' }] }],
+      '101': [{ answer: 'processing', eta: 12 }],
+      '102': [{ answer: 'failed' }],
+      '103': [{ answer: 'rate-limit', via: 'header', retryAfter: 4 }],
+      '104': [{ answer: 'raw', status: 503, body: '<html><h1>503 Service Unavailable</h1></html>' }],
+      '105': [{ answer: 'hang' }],
+      '106': [{ answer: 'reset' }],
+      '107': [{ answer: 'raw', status: 200, body: '{"status":"success","output":[', contentType: 'application/json' }],
+      '108': [{ answer: 'raw', status: 200, body: `{"status":"error","message":"bad key ${validTestKey}"}`, contentType: 'application/json' }],
+    },
+  });
+  const client = createModelsLabClient({ fetch, endpointTemplate: () => server.endpointTemplate, requestTimeoutMs: 300 });
+  fetchJob = (id, key = validTestKey) => client.fetchJob(id, key);
+});
+after(() => server.close());
+
+test('posts the key in a JSON body to the endpoint with the ID in the path', async () => {
+  const outcome = await fetchJob('100');
+  assert.equal(outcome.kind, 'success');
+  assert.equal(outcome.kind === 'success' && outcome.outputUrls.length, 2);
+  assert.deepEqual(server.fetches.at(-1), { ...server.fetches.at(-1), id: '100', keyWasValid: true });
+});
+
+test('processing, failed, unknown job and rate limit arrive as their kinds', async () => {
+  assert.deepEqual(await fetchJob('101'), { kind: 'processing', etaSeconds: 12 });
+  assert.equal((await fetchJob('102')).kind, 'failed');
+  const unknown = await fetchJob('999');
+  assert.equal(unknown.kind, 'failed');
+  assert.equal(unknown.kind === 'failed' && unknown.httpStatus, 404);
+  assert.deepEqual(await fetchJob('103'), {
+    kind: 'rate-limited',
+    message: 'Rate limit exceeded. Maximum 5 queued requests allowed.',
+    retryAfterSeconds: 4,
+  });
+});
+
+test('a wrong key is reported as key-rejected', async () => {
+  assert.equal((await fetchJob('100', 'wrong-key-000000')).kind, 'key-rejected');
+});
+
+test('HTML error pages, invalid JSON, hangs and resets become retryable outcomes with a plain message', async () => {
+  const html = await fetchJob('104');
+  assert.equal(html.kind, 'unexpected');
+  assert.match(html.kind === 'unexpected' ? html.rawExcerpt : '', /503 Service Unavailable/);
+  assert.equal((await fetchJob('107')).kind, 'unexpected');
+  const hang = await fetchJob('105');
+  assert.deepEqual(hang, { kind: 'network-error', message: 'ModelsLab did not answer within 300 ms' });
+  const reset = await fetchJob('106');
+  assert.equal(reset.kind, 'network-error');
+  assert.match(reset.kind === 'network-error' ? reset.message : '', /Could not reach ModelsLab \((ECONNRESET|UND_ERR_SOCKET|other side closed)/);
+});
+
+test('the key never comes back in a message, even when the server echoes it', async () => {
+  const outcome = await fetchJob('108');
+  assert.equal(outcome.kind, 'failed');
+  const text = JSON.stringify(outcome);
+  assert.ok(!text.includes(validTestKey), text);
+  assert.match(text, /\[key removed\]/);
+});
+
+test('a connection refused is a network error, not a crash', async () => {
+  const closedPort = await new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+  const client = createModelsLabClient({ fetch, endpointTemplate: () => `http://127.0.0.1:${closedPort}/fetch/{id}`, requestTimeoutMs: 1000 });
+  const outcome = await client.fetchJob('1', validTestKey);
+  assert.equal(outcome.kind, 'network-error');
+  assert.match(outcome.kind === 'network-error' ? outcome.message : '', /ECONNREFUSED/);
+});

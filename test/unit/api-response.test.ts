@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseFetchAnswer, type FetchAnswer } from '../../main/core/api-response';
+import { readExample, type ExampleName } from '../fixtures/fake-modelslab';
+
+const answer = (httpStatus: number, body: unknown, retryAfterHeader: string | null = null): FetchAnswer =>
+  parseFetchAnswer({ httpStatus, retryAfterHeader, bodyText: typeof body === 'string' ? body : JSON.stringify(body) });
+const example = (name: ExampleName, httpStatus = 200) => answer(httpStatus, readExample(name));
+
+test('success takes the image links from output', () => {
+  assert.deepEqual(example('fetch-success'), {
+    kind: 'success',
+    outputUrls: ['https://pub-8b49af329fae499aa563997f5d4068a4.r2.dev/generations/e5cd86d3-7305-47fc-82c1-7d1a3b130fa4-0.png'],
+  });
+  const full = example('fetch-success-full');
+  assert.equal(full.kind, 'success');
+  assert.deepEqual(full.kind === 'success' && full.outputUrls, [
+    'https://pub-3626123a908346a7a8be8d9295f44e26.r2.dev/temp/8c3ef6ea-1c44-4d69-91cb-fc11971a65d1-0.png',
+  ]);
+});
+
+test('success with an empty output falls back to proxy_links given as an object', () => {
+  assert.deepEqual(example('fetch-success-proxy-object'), {
+    kind: 'success',
+    outputUrls: ['https://cdn.modelslab.com/generations/example-0.png'],
+  });
+});
+
+test('success with neither output nor proxy links uses future_links, and none at all gives no links', () => {
+  assert.deepEqual(answer(200, { status: 'success', output: '', future_links: ['https://x.test/a.png'] }), {
+    kind: 'success',
+    outputUrls: ['https://x.test/a.png'],
+  });
+  assert.deepEqual(answer(200, { status: 'success', output: [] }), { kind: 'success', outputUrls: [] });
+});
+
+test('processing keeps the eta, integer or float, and none in the lean shape', () => {
+  assert.deepEqual(example('fetch-processing-eta'), { kind: 'processing', etaSeconds: 5 });
+  assert.deepEqual(example('fetch-processing-legacy'), { kind: 'processing', etaSeconds: 1.25 });
+  assert.deepEqual(example('fetch-processing-lean'), { kind: 'processing', etaSeconds: null });
+});
+
+test('failed and error carry the message from whichever field holds it', () => {
+  assert.deepEqual(example('fetch-failed'), { kind: 'failed', message: 'Failed, Try Again', httpStatus: 200 });
+  assert.deepEqual(example('fetch-error'), { kind: 'failed', message: 'Error message', httpStatus: 200 });
+  assert.deepEqual(example('error-validation-object', 400), {
+    kind: 'failed',
+    message: 'prompt: The prompt field is required.',
+    httpStatus: 400,
+  });
+});
+
+test('an invalid key is recognised with HTTP 200 and with 401', () => {
+  assert.deepEqual(example('error-invalid-key'), { kind: 'key-rejected', message: 'Invalid Api Key' });
+  assert.deepEqual(example('error-invalid-key', 401), { kind: 'key-rejected', message: 'Invalid Api Key' });
+  assert.equal(answer(401, '<html>Unauthorized</html>').kind, 'key-rejected');
+});
+
+test('rate limiting takes retry_after from the body, else the Retry-After header', () => {
+  assert.deepEqual(example('error-rate-limit', 429), {
+    kind: 'rate-limited',
+    message: 'Rate limit exceeded. Maximum 5 queued requests allowed.',
+    retryAfterSeconds: 30,
+  });
+  const fromHeader = answer(429, { status: 'error', message: 'Too many requests' }, '7');
+  assert.deepEqual(fromHeader, { kind: 'rate-limited', message: 'Too many requests', retryAfterSeconds: 7 });
+  const htmlBody = answer(429, '<html>slow down</html>', null);
+  assert.deepEqual(htmlBody, { kind: 'rate-limited', message: 'ModelsLab is rate limiting requests', retryAfterSeconds: null });
+});
+
+test('gateway pages, empty and invalid bodies are unexpected and keep a short excerpt', () => {
+  const html = answer(502, `<html><body>${'Bad gateway '.repeat(100)}</body></html>`);
+  assert.equal(html.kind, 'unexpected');
+  assert.ok(html.kind === 'unexpected' && html.rawExcerpt.length <= 301);
+  assert.match(html.kind === 'unexpected' ? html.message : '', /server error \(HTTP 502\)/);
+  assert.equal(answer(200, '').kind, 'unexpected');
+  assert.equal(answer(200, '{"status": "succ').kind, 'unexpected');
+  assert.equal(answer(200, { id: 5 }).kind, 'unexpected');
+  assert.equal(answer(200, { status: 'weird' }).kind, 'unexpected');
+  assert.equal(answer(500, { status: 'error', message: 'Internal' }).kind, 'unexpected');
+});
+
+test('4xx answers without JSON are final for the job', () => {
+  for (const status of [400, 402, 403, 404]) {
+    const parsed = answer(status, '<html>nope</html>');
+    assert.equal(parsed.kind, 'failed', String(status));
+  }
+  assert.match((answer(402, '') as { message: string }).message, /no credits/);
+});
