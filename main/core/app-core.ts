@@ -64,6 +64,8 @@ export const maxIntakeTextLength = 20 * 1024 * 1024;
 
 export async function createAppCore(options: AppCoreOptions) {
   const clock = options.clock ?? systemClock;
+  // Held in memory once read, so the keychain is asked once, not per request.
+  let apiKey: string | null = null;
   const log = (message: string) => (options.log ?? console.error)(apiKey ? redactKey(message, apiKey) : message);
 
   const settings = await openSettingsStore({
@@ -104,7 +106,6 @@ export async function createAppCore(options: AppCoreOptions) {
   const limitDownloads = createLimiter(() => imageDownloadConcurrency);
   const chosenFolders = new Set<string>();
 
-  let apiKey: string | null = null;
   let keyLoaded = false;
   async function loadKey(): Promise<void> {
     try {

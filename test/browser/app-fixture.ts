@@ -1,0 +1,140 @@
+// Playwright fixtures for the browser suite: the built renderer in Chromium, its window.headshots
+// backed by the real core (the same handler table ipcMain is bound to), the fake ModelsLab, the
+// real keychain and temp folders. Only the Electron glue (ipc, dialog) is replaced: the dialog
+// answers with the test's save folder.
+import { test as base, type Page } from '@playwright/test';
+import { build } from 'esbuild';
+import { readFile, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { EventName, Events } from '../../preload/api-contract';
+import { createAppCore, type AppCore } from '../../main/core/app-core';
+import type { SecretStore } from '../../main/core/keychain';
+import { dispatchRequest } from '../../main/core/request-dispatch';
+import { startFakeModelsLab, type FakeModelsLab, type Step } from '../fixtures/fake-modelslab';
+import { makeTempDir, testSecretStore, validTestKey } from '../support/core-harness';
+
+const rendererDir = fileURLToPath(new URL('../../dist/renderer', import.meta.url));
+const contentTypes: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
+
+let bridgeScript: Promise<string> | null = null;
+function harnessBridgeScript(): Promise<string> {
+  bridgeScript ??= build({
+    entryPoints: [fileURLToPath(new URL('./harness-preload.ts', import.meta.url))],
+    bundle: true,
+    write: false,
+    format: 'iife',
+    platform: 'browser',
+    target: 'chrome120',
+  }).then((result) => result.outputFiles[0]!.text);
+  return bridgeScript;
+}
+
+/** Serves dist/renderer over http: Chromium will not run module scripts from file://. */
+async function serveRenderer(): Promise<Server> {
+  const server = createServer((request, response) => {
+    const pathname = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
+    const filePath = join(rendererDir, normalize(pathname === '/' ? '/index.html' : pathname));
+    if (!filePath.startsWith(rendererDir + sep)) return void response.writeHead(404).end();
+    readFile(filePath).then(
+      (body) => response.writeHead(200, { 'content-type': contentTypes[extname(filePath)] ?? 'application/octet-stream' }).end(body),
+      () => response.writeHead(404).end(),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server;
+}
+
+export interface AppUnderTest {
+  page: Page;
+  modelsLab: FakeModelsLab;
+  core: AppCore;
+  secretStore: SecretStore;
+  saveDir: string;
+  /** Console messages about the Content Security Policy: the renderer must cause none. */
+  cspViolations: string[];
+  /** Requests the page made anywhere but its own origin: there must be none. */
+  outsideRequests: string[];
+  setScenarios(scenarios: Record<string, Step[]>): void;
+  open(): Promise<void>;
+}
+
+export const test = base.extend<{ app: AppUnderTest; withStoredKey: boolean }, { rendererOrigin: string }>({
+  withStoredKey: [false, { option: true }],
+  rendererOrigin: [
+    async ({}, use) => {
+      const server = await serveRenderer();
+      await use(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+      await new Promise((resolve) => server.close(resolve));
+    },
+    { scope: 'worker' },
+  ],
+  app: async ({ page, rendererOrigin, withStoredKey }, use) => {
+    const modelsLab = await startFakeModelsLab({ validKey: validTestKey });
+    const secretStore = testSecretStore();
+    if (withStoredKey) await secretStore.write(validTestKey);
+    const userDataDir = await makeTempDir();
+    const saveDir = await makeTempDir('headshot-fetcher-save-');
+
+    // Events go to the page in order, as webContents.send would deliver them.
+    let delivery = Promise.resolve();
+    const emit = <E extends EventName>(event: E, payload: Events[E]) => {
+      delivery = delivery.then(() =>
+        page
+          .evaluate(([name, data]) => (window as unknown as { __headshotsDispatch?: (n: string, d: unknown) => void }).__headshotsDispatch?.(name, data), [event, payload] as const)
+          .then(() => undefined, () => undefined),
+      );
+    };
+    const core = await createAppCore({
+      fetch: (url, init) => fetch(url, init),
+      secretStore,
+      userDataDir,
+      defaultEndpointTemplate: modelsLab.endpointTemplate,
+      chooseFolder: async () => saveDir,
+      emit,
+      timing: { pollFloorMs: 100, pollCapMs: 1_000, retryBaseMs: 50, retryCapMs: 200, maxRetries: 2, rateLimitDefaultMs: 500 },
+      requestTimeoutMs: 2_000,
+      eventBatchMs: 16,
+      log: (message) => console.log(`[core] ${message}`),
+    });
+
+    await page.exposeBinding('__headshotsInvoke', (_source, name: unknown, request: unknown) =>
+      dispatchRequest(core.handlers, name, request, (message) => console.log(`[core] ${message}`)),
+    );
+    await page.addInitScript({ content: await harnessBridgeScript() });
+    const cspViolations: string[] = [];
+    const outsideRequests: string[] = [];
+    page.on('console', (message) => {
+      if (/Content Security Policy|Refused to/i.test(message.text())) cspViolations.push(message.text());
+    });
+    page.on('request', (request) => {
+      if (!request.url().startsWith(rendererOrigin)) outsideRequests.push(request.url());
+    });
+
+    await use({
+      page,
+      modelsLab,
+      core,
+      secretStore,
+      saveDir,
+      cspViolations,
+      outsideRequests,
+      setScenarios: (scenarios) => Object.entries(scenarios).forEach(([id, steps]) => modelsLab.setScenario(id, steps)),
+      open: async () => {
+        await page.goto(`${rendererOrigin}/index.html`);
+      },
+    });
+
+    core.dispose();
+    await delivery;
+    await modelsLab.close();
+    await secretStore.erase().catch(() => undefined);
+    await rm(userDataDir, { recursive: true, force: true });
+    await rm(saveDir, { recursive: true, force: true });
+  },
+});
+
+export { expect } from '@playwright/test';
+export { validTestKey };

@@ -1,0 +1,147 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { readImage } from '../fixtures/fake-modelslab';
+import { expect, test, validTestKey } from './app-fixture';
+
+const row = (page: import('@playwright/test').Page, id: string) => page.locator(`tr[data-job-id="${id}"]`);
+
+test.afterEach(async ({ app }) => {
+  expect(app.cspViolations, 'the renderer runs under its CSP without violations').toEqual([]);
+  expect(app.outsideRequests, 'the renderer loads nothing from outside').toEqual([]);
+});
+
+test('first run: enter the key, drop IDs, watch them resolve, save, find the files', async ({ app }) => {
+  const { page } = app;
+  app.setScenarios({
+    '2001': [{ answer: 'processing', eta: 0.6 }, { answer: 'success', images: [{ serve: 'headshot-a.png' }, { serve: 'headshot-b.jpg' }] }],
+    '2002': [{ answer: 'success', images: [{ serve: 'headshot-c.webp' }] }],
+    '2003': [{ answer: 'failed' }],
+  });
+  await app.open();
+
+  // The first start asks for the key; a key that cannot be one is refused with a reason.
+  const keyField = page.getByLabel('Enter your ModelsLab API key to start');
+  await expect(keyField).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Drop job IDs here' })).toBeVisible();
+  await keyField.fill('too short');
+  await page.getByRole('button', { name: 'Save key' }).click();
+  await expect(page.getByRole('alert')).toContainText('does not look like a ModelsLab API key');
+  await keyField.fill(validTestKey);
+  await page.getByRole('button', { name: 'Save key' }).click();
+  await expect(page.getByTestId('key-status')).toHaveText(`API key set ••••${validTestKey.slice(-4)}`);
+  expect(await page.content()).not.toContain(validTestKey);
+  expect(await app.secretStore.read()).toBe(validTestKey);
+
+  // Drop text onto the window.
+  await page.locator('main.jobs').drop({ data: { 'text/plain': '2001\n2002, 2003 2001 not-an-id' } });
+  await expect(page.getByTestId('intake-summary')).toContainText('Added 3 jobs · 1 duplicate skipped · 1 not understood');
+  await page.getByText('Show what was not understood').click();
+  await expect(page.getByTestId('intake-summary')).toContainText('not-an-id: not a job ID');
+
+  await expect(row(page, '2001').getByText('Processing')).toBeVisible();
+  await expect(row(page, '2002')).toHaveAttribute('data-state', 'ready');
+  await expect(row(page, '2003')).toHaveAttribute('data-state', 'failed');
+  await expect(row(page, '2003')).toContainText('Failed, Try Again');
+  await expect(row(page, '2001')).toHaveAttribute('data-state', 'ready', { timeout: 5_000 });
+  await expect(row(page, '2001').locator('td').nth(2)).toHaveText('2');
+
+  // Choose the folder (the dialog is stubbed) and save everything ready.
+  await page.getByRole('button', { name: 'Choose folder…' }).click();
+  await expect(page.getByTestId('save-folder')).toHaveText(app.saveDir);
+  await page.getByRole('button', { name: 'Save 2 ready' }).click();
+  await expect(page.getByTestId('save-outcome')).toContainText('Saved 3 images from 2 jobs.');
+  await expect(row(page, '2001')).toHaveAttribute('data-state', 'saved');
+  await expect(row(page, '2001')).toContainText(join(app.saveDir, '2001-1.png'));
+
+  expect((await readdir(app.saveDir)).sort()).toEqual(['2001-1.png', '2001-2.jpg', '2002-1.webp']);
+  expect(await readFile(join(app.saveDir, '2001-2.jpg'))).toEqual(readImage('headshot-b.jpg'));
+  await expect(page.getByRole('button', { name: 'Save 0 ready' })).toBeDisabled();
+});
+
+test.describe('with a key already stored', () => {
+  test.use({ withStoredKey: true });
+
+  test('dropped files, a paste and a typed ID each become rows; bad files are named', async ({ app }) => {
+    const { page } = app;
+    const ready = [{ answer: 'success' as const, images: [{ serve: 'headshot-a.png' as const }] }];
+    app.setScenarios({ '3001': ready, '3002': ready, '3003': ready, '3004': ready, '3005': ready });
+    await app.open();
+    await expect(page.getByTestId('key-status')).toBeVisible();
+
+    await page.locator('main.jobs').drop({
+      files: [
+        { name: 'ids.txt', mimeType: 'text/plain', buffer: Buffer.from('3001\n3002\n') },
+        { name: 'photo.png', mimeType: 'image/png', buffer: readImage('headshot-a.png') },
+        { name: 'empty.csv', mimeType: 'text/csv', buffer: Buffer.alloc(0) },
+      ],
+    });
+    await expect(page.getByTestId('intake-summary')).toContainText('Added 2 jobs');
+    await expect(page.getByTestId('intake-summary')).toContainText('photo.png is not a text file');
+    await expect(page.getByTestId('intake-summary')).toContainText('empty.csv is empty.');
+
+    // Ctrl/Cmd+V anywhere outside a field adds what the clipboard holds.
+    await page.evaluate(() => {
+      const data = new DataTransfer();
+      data.setData('text/plain', '3003\t3004');
+      document.body.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    });
+    await expect(page.getByTestId('intake-summary')).toContainText('Added 2 jobs');
+
+    await page.getByLabel('Add a job ID').fill('3005');
+    await page.getByLabel('Add a job ID').press('Enter');
+    await expect(page.getByTestId('intake-summary')).toContainText('Added 1 job');
+    await expect(page.getByLabel('Add a job ID')).toHaveValue('');
+
+    for (const id of ['3001', '3002', '3003', '3004', '3005']) await expect(row(page, id)).toHaveAttribute('data-state', 'ready');
+    await expect(page.getByTestId('counts')).toContainText('5 jobs · 5 ready');
+  });
+
+  test('a rejected key pauses the queue with one message until a new key is entered', async ({ app }) => {
+    const { page } = app;
+    app.setScenarios({ '4001': [{ answer: 'success', images: [{ serve: 'headshot-a.png' }] }] });
+    await app.core.handlers.setKey({ key: 'an-old-revoked-key-12345' });
+    await app.open();
+
+    await page.getByLabel('Add a job ID').fill('4001');
+    await page.getByLabel('Add a job ID').press('Enter');
+    await expect(page.getByTestId('queue-status')).toContainText('ModelsLab rejected the API key');
+    await expect(row(page, '4001')).toHaveAttribute('data-state', 'queued');
+
+    await page.getByRole('button', { name: 'Replace' }).click();
+    await page.getByLabel('New ModelsLab API key').fill(validTestKey);
+    await page.getByRole('button', { name: 'Save key' }).click();
+    await expect(page.getByTestId('queue-status')).toHaveCount(0);
+    await expect(row(page, '4001')).toHaveAttribute('data-state', 'ready');
+  });
+
+  test('the key can be removed, and the window asks for one again', async ({ app }) => {
+    const { page } = app;
+    await app.open();
+    await page.getByRole('button', { name: 'Remove' }).click();
+    await expect(page.getByLabel('Enter your ModelsLab API key to start')).toBeVisible();
+    expect(await app.secretStore.read()).toBeNull();
+  });
+
+  test('a changed endpoint is checked, saved and used for the next fetch', async ({ app }) => {
+    const { page } = app;
+    app.setScenarios({ '5001': [{ answer: 'success', images: [{ serve: 'headshot-a.png' }] }] });
+    await app.open();
+    await page.getByText('Settings', { exact: true }).click();
+    const endpoint = page.getByLabel(/Fetch endpoint/);
+    await expect(endpoint).toHaveValue(app.modelsLab.endpointTemplate);
+
+    await endpoint.fill('http://example.com/fetch/{id}');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await expect(page.getByRole('alert')).toContainText('must use https');
+
+    // Point it at a path the fake server does not know: the next fetch shows that it was used.
+    await endpoint.fill(`${app.modelsLab.origin}/api/v6/images/fetch/{id}`);
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await expect(page.getByText('Settings saved.')).toBeVisible();
+    await page.getByLabel('Add a job ID').fill('5001');
+    await page.getByLabel('Add a job ID').press('Enter');
+    await expect(row(page, '5001')).toHaveAttribute('data-state', 'failed');
+    await expect(row(page, '5001')).toContainText('does not know this job ID (HTTP 404)');
+    expect(app.modelsLab.fetchCount('5001')).toBe(0);
+  });
+});

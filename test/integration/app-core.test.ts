@@ -1,0 +1,134 @@
+import assert from 'node:assert/strict';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, test } from 'node:test';
+import { requestNames } from '../../preload/api-contract';
+import { dispatchRequest } from '../../main/core/request-dispatch';
+import { startCoreHarness, validTestKey, type CoreHarness, type CoreHarnessOptions } from '../support/core-harness';
+
+let harness: CoreHarness | null = null;
+async function start(options: CoreHarnessOptions = {}) {
+  harness = await startCoreHarness(options);
+  return harness;
+}
+afterEach(async () => {
+  await harness?.close();
+  harness = null;
+});
+
+test('the window learns only that a key is set and its last four characters', async () => {
+  const h = await start({ withKey: false });
+  assert.deepEqual(await h.core.handlers.getKeyStatus(undefined), { isSet: false, lastFour: null });
+  const status = await h.core.handlers.setKey({ key: `  ${validTestKey}\n` });
+  assert.deepEqual(status, { isSet: true, lastFour: validTestKey.slice(-4) });
+  assert.equal(await h.secretStore.read(), validTestKey, 'stored trimmed, in the keychain');
+  assert.deepEqual(await h.core.handlers.clearKey(undefined), { isSet: false, lastFour: null });
+  assert.equal(await h.secretStore.read(), null);
+});
+
+test('a key that cannot be a ModelsLab key is refused before it is stored', async () => {
+  const h = await start({ withKey: false });
+  for (const key of ['short', 'has spaces in the middle', 'x'.repeat(600), 42]) {
+    await assert.rejects(h.core.handlers.setKey({ key }), (error: { code: string }) => ['invalid-key-format', 'invalid-request'].includes(error.code));
+  }
+  assert.equal(await h.secretStore.read(), null);
+});
+
+test('a key already in the keychain is used at start, and survives a restart of the core', async () => {
+  const h = await start({ scenarios: { '7': [{ answer: 'success', images: [{ serve: 'headshot-a.png' }] }] } });
+  await h.restartCore();
+  assert.deepEqual(await h.core.handlers.getKeyStatus(undefined), { isSet: true, lastFour: validTestKey.slice(-4) });
+  await h.core.handlers.addJobsFromText({ text: '7' });
+  await h.waitForJob('7', 'ready');
+});
+
+test('the key never reaches an event, a log, an answer or a file outside the keychain', async () => {
+  const h = await start({
+    scenarios: {
+      '8': [{ answer: 'raw', status: 500, body: `upstream said key=${validTestKey}` }],
+      '9': [{ answer: 'raw', status: 200, body: `{"status":"failed","message":"job for ${validTestKey} failed"}`, contentType: 'application/json' }],
+    },
+  });
+  const answers = [
+    await h.core.handlers.addJobsFromText({ text: '8 9' }),
+    await h.waitForJob('8', 'failed'),
+    await h.waitForJob('9', 'failed'),
+    await h.core.handlers.getKeyStatus(undefined),
+    await h.core.handlers.getSettings(undefined),
+    await h.core.handlers.updateSettings({ concurrency: 2 }),
+    await h.core.handlers.listJobs(undefined),
+  ];
+  const everything = JSON.stringify({ answers, events: h.events, logs: h.logs });
+  assert.ok(!everything.includes(validTestKey), 'key leaked');
+  assert.match(everything, /\[key removed\]/, 'the echoed key was removed, so the check above saw the text');
+  for (const name of await readdir(h.userDataDir)) {
+    assert.ok(!(await readFile(join(h.userDataDir, name), 'utf8')).includes(validTestKey), `key found in ${name}`);
+  }
+});
+
+test('settings are checked, saved atomically and read again after a restart', async () => {
+  const h = await start();
+  const defaults = await h.core.handlers.getSettings(undefined);
+  assert.equal(defaults.endpointTemplate, h.server.endpointTemplate);
+  assert.equal(defaults.concurrency, 4);
+
+  for (const patch of [
+    { endpointTemplate: 'https://example.com/fetch/' },
+    { endpointTemplate: 'http://example.com/fetch/{id}' },
+    { endpointTemplate: 'not a url {id}' },
+    { concurrency: 0 },
+    { concurrency: 2.5 },
+    { unknownSetting: true },
+  ]) {
+    await assert.rejects(h.core.handlers.updateSettings(patch), (error: { code: string; message: string }) => {
+      assert.ok(['invalid-settings', 'invalid-request'].includes(error.code), JSON.stringify(patch));
+      assert.ok(error.message.length > 10);
+      return true;
+    });
+  }
+  const changed = await h.core.handlers.updateSettings({ endpointTemplate: 'https://modelslab.com/api/v6/images/fetch/{id}', concurrency: 8 });
+  assert.deepEqual(changed, { endpointTemplate: 'https://modelslab.com/api/v6/images/fetch/{id}', concurrency: 8 });
+  assert.deepEqual(await readdir(h.userDataDir), ['settings.json'], 'no temporary file is left behind');
+  await h.restartCore();
+  assert.deepEqual(await h.core.handlers.getSettings(undefined), changed);
+});
+
+test('an unreadable or newer settings file is set aside with a message, never lost', async () => {
+  const h = await start();
+  const settingsPath = join(h.userDataDir, 'settings.json');
+  await writeFile(settingsPath, '{"version": 1, "settings": {"concurrency": ');
+  await h.restartCore();
+  assert.equal((await h.core.handlers.getSettings(undefined)).concurrency, 4);
+  let files = await readdir(h.userDataDir);
+  assert.equal(files.length, 1);
+  assert.match(files[0]!, /^settings\.json\.unreadable-\d+$/);
+  assert.match(h.logs.join('\n'), /settings could not be read/);
+
+  await writeFile(settingsPath, JSON.stringify({ version: 99, settings: { concurrency: 9 } }));
+  await h.restartCore();
+  files = await readdir(h.userDataDir);
+  assert.equal(files.filter((name) => name.startsWith('settings.json.unreadable-')).length, 2);
+});
+
+test('requests answer with a Result envelope; bad names and payloads get a code and a message', async () => {
+  const h = await start();
+  const log: string[] = [];
+  assert.deepEqual(await dispatchRequest(h.core.handlers, 'getKeyStatus', undefined, (m) => log.push(m)), {
+    ok: true,
+    value: { isSet: true, lastFour: validTestKey.slice(-4) },
+  });
+  assert.deepEqual(await dispatchRequest(h.core.handlers, 'readFile', '/etc/passwd', (m) => log.push(m)), {
+    ok: false,
+    error: { code: 'invalid-request', message: 'Unknown request.' },
+  });
+  assert.deepEqual(await dispatchRequest(h.core.handlers, 'addJobsFromText', { text: 5 }, (m) => log.push(m)), {
+    ok: false,
+    error: { code: 'invalid-request', message: 'The dropped text must be text.' },
+  });
+  assert.deepEqual(await dispatchRequest(h.core.handlers, 'setKey', null, (m) => log.push(m)), {
+    ok: false,
+    error: { code: 'invalid-request', message: 'The key request must be an object.' },
+  });
+  assert.deepEqual(log, [], 'expected refusals are not logged as faults');
+  assert.deepEqual(Object.keys(h.core.handlers).sort(), [...requestNames].sort(), 'one handler per request in the contract');
+});

@@ -1,0 +1,125 @@
+import assert from 'node:assert/strict';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, test } from 'node:test';
+import { readImage, type ImageBehaviour } from '../fixtures/fake-modelslab';
+import { startCoreHarness, type CoreHarness, type CoreHarnessOptions } from '../support/core-harness';
+
+let harness: CoreHarness | null = null;
+async function start(options: CoreHarnessOptions) {
+  harness = await startCoreHarness(options);
+  return harness;
+}
+afterEach(async () => {
+  await harness?.close();
+  harness = null;
+});
+
+const success = (...images: ImageBehaviour[]) => [{ answer: 'success' as const, images }];
+
+async function chooseAndSave(h: CoreHarness) {
+  const { folder } = await h.core.handlers.chooseSaveFolder(undefined);
+  assert.equal(folder, h.saveDir);
+  return h.core.handlers.saveReadyJobs({ folder });
+}
+
+test('saves every image of the ready jobs as <id>-<n>.<ext>, byte for byte, typed by content', async () => {
+  const h = await start({
+    scenarios: {
+      '1001': success({ serve: 'headshot-a.png' }, { serve: 'headshot-b.jpg' }),
+      '1002': success({ serve: 'headshot-c.webp' }),
+      '1003': success({ serve: 'headshot-b.jpg', as: 'data-url' }),
+      '1004': success({ serve: 'headshot-a.png', as: 'base64' }),
+    },
+  });
+  await h.core.handlers.addJobsFromText({ text: '1001 1002 1003 1004' });
+  for (const id of ['1001', '1002', '1003', '1004']) await h.waitForJob(id, 'ready');
+
+  const summary = await chooseAndSave(h);
+  assert.deepEqual(summary, { folder: h.saveDir, savedJobs: 4, savedFiles: 5, failedJobs: 0 });
+  assert.deepEqual((await readdir(h.saveDir)).sort(), ['1001-1.png', '1001-2.jpg', '1002-1.webp', '1003-1.jpg', '1004-1.png']);
+  assert.deepEqual(await readFile(join(h.saveDir, '1001-1.png')), readImage('headshot-a.png'));
+  assert.deepEqual(await readFile(join(h.saveDir, '1001-2.jpg')), readImage('headshot-b.jpg'));
+  assert.deepEqual(await readFile(join(h.saveDir, '1003-1.jpg')), readImage('headshot-b.jpg'));
+  assert.deepEqual(await readFile(join(h.saveDir, '1004-1.png')), readImage('headshot-a.png'));
+
+  const saved = await h.waitForJob('1001', 'saved');
+  assert.deepEqual(saved.savedPaths, [join(h.saveDir, '1001-1.png'), join(h.saveDir, '1001-2.jpg')]);
+});
+
+test('proxy_links objects and future_links are saved like output links', async () => {
+  const h = await start({
+    scenarios: {
+      '1101': [{ answer: 'success', shape: 'proxy-object', images: [{ serve: 'headshot-a.png' }] }],
+      '1102': [{ answer: 'success', shape: 'future-links-only', images: [{ serve: 'headshot-b.jpg' }] }],
+    },
+  });
+  await h.core.handlers.addJobsFromText({ text: '1101 1102' });
+  await h.waitForJob('1101', 'ready');
+  await h.waitForJob('1102', 'ready');
+  await chooseAndSave(h);
+  assert.deepEqual((await readdir(h.saveDir)).sort(), ['1101-1.png', '1102-1.jpg']);
+});
+
+test('a download cut off mid-way, an expired link or an HTML page leaves no file and says why; the others are saved', async () => {
+  const h = await start({
+    scenarios: {
+      '1201': success({ serve: 'headshot-a.png', cutAfterBytes: 2000 }),
+      '1202': success({ expired: true }),
+      '1203': success({ html: true }),
+      '1204': success({ serve: 'headshot-b.jpg' }),
+    },
+  });
+  await h.core.handlers.addJobsFromText({ text: '1201 1202 1203 1204' });
+  for (const id of ['1201', '1202', '1203', '1204']) await h.waitForJob(id, 'ready');
+
+  const summary = await chooseAndSave(h);
+  assert.deepEqual({ ...summary }, { folder: h.saveDir, savedJobs: 1, savedFiles: 1, failedJobs: 3 });
+  assert.deepEqual(await readdir(h.saveDir), ['1204-1.jpg'], 'no partial file and no .part file is left');
+
+  const cut = await h.job('1201');
+  assert.equal(cut?.state, 'ready', 'a job that could not be saved stays ready to save again');
+  assert.match(cut?.message ?? '', /Not saved: Image 1 of job 1201 (arrived incomplete|could not be downloaded)/);
+  assert.match((await h.job('1202'))?.message ?? '', /HTTP 404.*probably expired/);
+  assert.match((await h.job('1203'))?.message ?? '', /not a PNG, JPEG or WebP image/);
+});
+
+test('saving again after a failure finishes what was missing', async () => {
+  const h = await start({ scenarios: { '1301': success({ expired: true }) } });
+  await h.core.handlers.addJobsFromText({ text: '1301' });
+  await h.waitForJob('1301', 'ready');
+  assert.equal((await chooseAndSave(h)).failedJobs, 1);
+  h.server.setScenario('1301', success({ serve: 'headshot-a.png' }));
+  assert.equal((await chooseAndSave(h)).savedFiles, 1);
+  assert.equal((await h.job('1301'))?.state, 'saved');
+  assert.deepEqual(await readdir(h.saveDir), ['1301-1.png']);
+});
+
+test('a folder that was never chosen with the dialog is refused', async () => {
+  const h = await start({ scenarios: { '1401': success({ serve: 'headshot-a.png' }) } });
+  await h.core.handlers.addJobsFromText({ text: '1401' });
+  await h.waitForJob('1401', 'ready');
+  await assert.rejects(h.core.handlers.saveReadyJobs({ folder: h.userDataDir }), { code: 'folder-not-allowed' });
+  await assert.rejects(h.core.handlers.saveReadyJobs({ folder: `${h.saveDir}/../` }), { code: 'folder-not-allowed' });
+  await assert.rejects(h.core.handlers.saveReadyJobs({ folder: 42 }), { code: 'invalid-request' });
+  assert.deepEqual(await readdir(h.userDataDir), [], 'nothing was written outside the chosen folder');
+});
+
+test('a folder deleted or replaced before saving fails the jobs with a plain reason', async () => {
+  const h = await start({ scenarios: { '1501': success({ serve: 'headshot-a.png' }) } });
+  await h.core.handlers.addJobsFromText({ text: '1501' });
+  await h.waitForJob('1501', 'ready');
+  const { folder } = await h.core.handlers.chooseSaveFolder(undefined);
+  await rm(folder!, { recursive: true });
+  assert.equal((await h.core.handlers.saveReadyJobs({ folder: folder! })).failedJobs, 1);
+  assert.match((await h.job('1501'))?.message ?? '', /no longer exists/);
+  await writeFile(folder!, 'a file where the folder was');
+  assert.equal((await h.core.handlers.saveReadyJobs({ folder: folder! })).failedJobs, 1);
+  assert.match((await h.job('1501'))?.message ?? '', /no longer exists/);
+});
+
+test('with nothing ready, saving says so', async () => {
+  const h = await start({});
+  const { folder } = await h.core.handlers.chooseSaveFolder(undefined);
+  await assert.rejects(h.core.handlers.saveReadyJobs({ folder }), { code: 'nothing-to-save' });
+});

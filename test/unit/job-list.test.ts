@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { JobView } from '../../preload/api-contract';
+import { applyJobUpdates, countByState, describeIntake, formatEta, jobDetail, removeJobs, type JobList } from '../../renderer/src/lib/job-list';
+
+const view = (id: string, state: JobView['state'], extra: Partial<JobView> = {}): JobView => ({
+  id,
+  state,
+  etaSeconds: null,
+  message: null,
+  imageCount: 0,
+  savedPaths: [],
+  ...extra,
+});
+
+test('updates keep arrival order and replace a job in place', () => {
+  const list: JobList = { order: [], byId: {} };
+  applyJobUpdates(list, [view('1', 'queued'), view('2', 'queued')]);
+  applyJobUpdates(list, [view('2', 'ready', { imageCount: 2 }), view('3', 'queued')]);
+  assert.deepEqual(list.order, ['1', '2', '3']);
+  assert.equal(list.byId['2']?.state, 'ready');
+  removeJobs(list, ['1', '3']);
+  assert.deepEqual(list.order, ['2']);
+  assert.deepEqual(Object.keys(list.byId), ['2']);
+});
+
+test('counts every state, zero included', () => {
+  const counts = countByState([view('1', 'ready'), view('2', 'ready'), view('3', 'failed')]);
+  assert.equal(counts.ready, 2);
+  assert.equal(counts.failed, 1);
+  assert.equal(counts.saved, 0);
+});
+
+test('the detail column says what matters for each state', () => {
+  assert.equal(jobDetail(view('1', 'processing', { etaSeconds: 5 })), 'about 5 s left');
+  assert.equal(jobDetail(view('1', 'processing')), 'waiting for ModelsLab');
+  assert.equal(jobDetail(view('1', 'failed', { message: 'Failed, Try Again' })), 'Failed, Try Again');
+  assert.equal(jobDetail(view('1', 'saved', { savedPaths: ['/a/1-1.png', '/a/1-2.png'] })), '/a/1-1.png\n/a/1-2.png');
+  assert.equal(formatEta(150), 'about 3 min left');
+  assert.equal(formatEta(0.2), 'almost done');
+});
+
+test('the intake summary names added, duplicates and rejected', () => {
+  assert.equal(describeIntake({ added: 1, duplicates: 0, rejected: [] }), 'Added 1 job');
+  assert.equal(
+    describeIntake({ added: 3, duplicates: 2, rejected: [{ token: 'x', reason: 'r' }] }),
+    'Added 3 jobs · 2 duplicates skipped · 1 not understood',
+  );
+});
