@@ -11,18 +11,19 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   reporter: [['list'], ['json', { outputFile: '../test-results/playwright-report.json' }]],
   projects: [
-    {
-      name: 'browser',
-      testDir: './browser',
-      use: {
-        viewport: { width: 1100, height: 760 },
-        launchOptions: {
-          executablePath: chromiumExecutable(),
-          // The machine's network is closed: keep Chromium from trying to phone home at start.
-          args: ['--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-        },
-      },
-    },
+    { name: 'browser', testDir: './browser', use: chromiumUse() },
     { name: 'electron', testDir: './electron' },
+    { name: 'screenshots', testDir: './screenshots', use: chromiumUse() },
   ],
 });
+
+function chromiumUse() {
+  return {
+    viewport: { width: 1100, height: 760 },
+    launchOptions: {
+      executablePath: chromiumExecutable(),
+      // Keep Chromium from phoning home at start: CI's network is closed.
+      args: ['--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    },
+  };
+}

@@ -1,18 +1,21 @@
 #!/usr/bin/env node
 // Runs the test suites and ends with one line: "total: N passed, N failed, N skipped".
 //   node test/run-suites.mjs [node] [browser] [electron]    (all three when none is named)
+//   node test/run-suites.mjs screenshots                     (writes docs/screenshots/)
 // On Linux the run gets a private Secret Service (GNOME Keyring in its own D-Bus session), so the
 // keychain tests use a real keychain without touching the user's own.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { electronBinary } from './support/electron-binary.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const allSuites = ['node', 'browser', 'electron'];
+// Run only when named: renders the README's pictures.
+const extraSuites = ['screenshots'];
 const chosen = process.argv.slice(2);
-const unknown = chosen.filter((name) => !allSuites.includes(name));
+const unknown = chosen.filter((name) => !allSuites.includes(name) && !extraSuites.includes(name));
 if (unknown.length > 0) {
   console.error(`Unknown suite ${unknown.join(', ')}; the suites are ${allSuites.join(', ')}.`);
   process.exit(2);
@@ -77,15 +80,6 @@ async function runNodeSuite() {
   const counts = { passed: count('pass'), failed: count('fail') + count('cancelled'), skipped: count('skipped') + count('todo') };
   if (code !== 0 && counts.failed === 0) counts.failed = 1;
   return counts;
-}
-
-function electronBinary() {
-  try {
-    const path = createRequire(import.meta.url)('electron');
-    return typeof path === 'string' && existsSync(path) ? path : null;
-  } catch {
-    return null;
-  }
 }
 
 async function runPlaywrightSuite(project) {

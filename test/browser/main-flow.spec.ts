@@ -1,9 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readImage } from '../fixtures/fake-modelslab';
+import { chooseFolderAndSave, dropText, enterFirstKey, jobRow as row } from '../support/window-steps';
 import { expect, test, validTestKey } from './app-fixture';
-
-const row = (page: import('@playwright/test').Page, id: string) => page.locator(`tr[data-job-id="${id}"]`);
 
 test.afterEach(async ({ app }) => {
   expect(app.cspViolations, 'the renderer runs under its CSP without violations').toEqual([]);
@@ -26,14 +25,12 @@ test('first run: enter the key, drop IDs, watch them resolve, save, find the fil
   await keyField.fill('too short');
   await page.getByRole('button', { name: 'Save key' }).click();
   await expect(page.getByRole('alert')).toContainText('does not look like a ModelsLab API key');
-  await keyField.fill(validTestKey);
-  await page.getByRole('button', { name: 'Save key' }).click();
-  await expect(page.getByTestId('key-status')).toHaveText(`API key set ••••${validTestKey.slice(-4)}`);
+  await enterFirstKey(page, validTestKey);
   expect(await page.content()).not.toContain(validTestKey);
   expect(await app.secretStore.read()).toBe(validTestKey);
 
   // Drop text onto the window.
-  await page.locator('main.jobs').drop({ data: { 'text/plain': '2001\n2002, 2003 2001 not-an-id' } });
+  await dropText(page, '2001\n2002, 2003 2001 not-an-id');
   await expect(page.getByTestId('intake-summary')).toContainText('Added 3 jobs · 1 duplicate skipped · 1 not understood');
   await page.getByText('Show what was not understood').click();
   await expect(page.getByTestId('intake-summary')).toContainText('not-an-id: not a job ID');
@@ -46,12 +43,10 @@ test('first run: enter the key, drop IDs, watch them resolve, save, find the fil
   await expect(row(page, '2001').locator('td').nth(2)).toHaveText('2');
 
   // Choose the folder (the dialog is stubbed) and save everything ready.
-  await page.getByRole('button', { name: 'Choose folder…' }).click();
-  await expect(page.getByTestId('save-folder')).toHaveText(app.saveDir);
-  await page.getByRole('button', { name: 'Save 2 ready' }).click();
+  await chooseFolderAndSave(page, app.saveDir, 2);
   await expect(page.getByTestId('save-outcome')).toContainText('Saved 3 images from 2 jobs.');
   await expect(row(page, '2001')).toHaveAttribute('data-state', 'saved');
-  await expect(row(page, '2001')).toContainText(join(app.saveDir, '2001-1.png'));
+  await expect(row(page, '2001')).toContainText(`Saved in ${app.saveDir}: 2001-1.png, 2001-2.jpg`);
 
   expect((await readdir(app.saveDir)).sort()).toEqual(['2001-1.png', '2001-2.jpg', '2002-1.webp']);
   expect(await readFile(join(app.saveDir, '2001-2.jpg'))).toEqual(readImage('headshot-b.jpg'));

@@ -38,12 +38,15 @@ test('a processing job is polled again after its eta and turns ready', async () 
   assert.equal(seen?.etaSeconds, 0.05);
   await h.waitForJob('21', 'ready');
   assert.equal(h.server.fetchCount('21'), 3);
-  const states = h.events
-    .filter((e) => e.event === 'jobsUpdated')
-    .flatMap((e) => e.payload as Array<{ id: string; state: string }>)
-    .filter((view) => view.id === '21')
-    .map((view) => view.state);
-  assert.ok(states.includes('processing') && states.at(-1) === 'ready', states.join(','));
+  const statesShown = async () =>
+    h.events
+      .filter((e) => e.event === 'jobsUpdated')
+      .flatMap((e) => e.payload as Array<{ id: string; state: string }>)
+      .filter((view) => view.id === '21')
+      .map((view) => view.state);
+  const states = await waitUntil(statesShown, (seen) => seen.at(-1) === 'ready', 1_000, 'the ready event');
+  // Updates within one batch are merged, so the window may never see 'queued'; it does see these.
+  assert.deepEqual([...new Set(states)].slice(-2), ['processing', 'ready']);
 });
 
 test('a job still processing at the poll deadline fails with the offer to retry', async () => {

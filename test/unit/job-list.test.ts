@@ -35,7 +35,8 @@ test('the detail column says what matters for each state', () => {
   assert.equal(jobDetail(view('1', 'processing', { etaSeconds: 5 })), 'about 5 s left');
   assert.equal(jobDetail(view('1', 'processing')), 'waiting for ModelsLab');
   assert.equal(jobDetail(view('1', 'failed', { message: 'Failed, Try Again' })), 'Failed, Try Again');
-  assert.equal(jobDetail(view('1', 'saved', { savedPaths: ['/a/1-1.png', '/a/1-2.png'] })), '/a/1-1.png\n/a/1-2.png');
+  assert.equal(jobDetail(view('1', 'saved', { savedPaths: ['/a/1-1.png', '/a/1-2.jpg'] })), 'Saved in /a: 1-1.png, 1-2.jpg');
+  assert.equal(jobDetail(view('1', 'saved', { savedPaths: ['C:\\shots\\1-1.png'] })), 'Saved in C:\\shots: 1-1.png');
   assert.equal(formatEta(150), 'about 3 min left');
   assert.equal(formatEta(0.2), 'almost done');
 });

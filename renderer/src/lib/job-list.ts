@@ -48,11 +48,22 @@ export function formatEta(seconds: number | null): string {
 export function jobDetail(view: JobView): string {
   if (view.state === 'processing') return formatEta(view.etaSeconds);
   if (view.message) return view.message;
-  if (view.state === 'saved' && view.savedPaths.length > 0) return view.savedPaths.join('\n');
+  if (view.state === 'saved' && view.savedPaths.length > 0) return describeSavedFiles(view.savedPaths);
   return '';
 }
 
-const plural = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
+/** "Saved in /folder: 1-1.png, 1-2.jpg": the folder once, then the file names. */
+export function describeSavedFiles(paths: readonly string[]): string {
+  const split = paths.map((path) => {
+    const cut = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+    return { folder: path.slice(0, cut), name: path.slice(cut + 1) };
+  });
+  const folders = new Set(split.map((part) => part.folder));
+  if (folders.size !== 1) return `Saved: ${paths.join(', ')}`;
+  return `Saved in ${split[0]!.folder}: ${split.map((part) => part.name).join(', ')}`;
+}
+
+export const plural = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
 
 export function describeIntake(summary: IntakeSummary): string {
   const parts = [`Added ${plural(summary.added, 'job', 'jobs')}`];

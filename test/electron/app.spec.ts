@@ -1,0 +1,89 @@
+// The real app in Electron: the same flow as the browser suite, through the real preload, IPC,
+// app:// protocol and security policy. Runs where the Electron binary is installed.
+import { _electron as electron, expect, test, type ElectronApplication } from '@playwright/test';
+import { readdir, rm } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { requestNames } from '../../preload/api-contract';
+import { startFakeModelsLab, type FakeModelsLab } from '../fixtures/fake-modelslab';
+import { makeTempDir, testSecretStore, validTestKey } from '../support/core-harness';
+import { electronBinary } from '../support/electron-binary.mjs';
+import { chooseFolderAndSave, dropText, enterFirstKey, jobRow } from '../support/window-steps';
+
+const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+const executablePath = electronBinary();
+
+test.skip(executablePath === null, 'the Electron binary is not installed here (npm was run with ELECTRON_SKIP_BINARY_DOWNLOAD=1)');
+
+let modelsLab: FakeModelsLab;
+let app: ElectronApplication;
+let userDataDir: string;
+let saveDir: string;
+const secretStore = testSecretStore();
+
+test.beforeEach(async () => {
+  modelsLab = await startFakeModelsLab({
+    validKey: validTestKey,
+    scenarios: {
+      '6001': [{ answer: 'processing', eta: 1 }, { answer: 'success', images: [{ serve: 'headshot-a.png' }, { serve: 'headshot-b.jpg' }] }],
+      '6002': [{ answer: 'failed' }],
+    },
+  });
+  userDataDir = await makeTempDir();
+  saveDir = await makeTempDir('headshot-fetcher-save-');
+  app = await electron.launch({
+    executablePath: executablePath!,
+    // Chromium refuses its sandbox to root, as in CI containers.
+    args: [projectRoot, ...(process.getuid?.() === 0 ? ['--no-sandbox'] : [])],
+    env: {
+      ...process.env,
+      HEADSHOT_FETCHER_USER_DATA: userDataDir,
+      HEADSHOT_FETCHER_KEYCHAIN_SERVICE: secretStore.service,
+      HEADSHOT_FETCHER_ENDPOINT: modelsLab.endpointTemplate,
+    },
+  });
+  // The native folder dialog is the one thing stubbed: it answers with the test's folder.
+  await app.evaluate(({ dialog }, folder) => {
+    dialog.showOpenDialog = (async () => ({ canceled: false, filePaths: [folder] })) as typeof dialog.showOpenDialog;
+  }, saveDir);
+});
+
+test.afterEach(async () => {
+  await app?.close();
+  await modelsLab?.close();
+  await secretStore.erase().catch(() => undefined);
+  await rm(userDataDir, { recursive: true, force: true });
+  await rm(saveDir, { recursive: true, force: true });
+});
+
+test('the real app: enter the key, drop IDs, watch them resolve, save, find the files', async () => {
+  const page = await app.firstWindow();
+  await enterFirstKey(page, validTestKey);
+  expect(await secretStore.read()).toBe(validTestKey);
+
+  await dropText(page, '6001 6002');
+  await expect(jobRow(page, '6002')).toContainText('Failed, Try Again');
+  await expect(jobRow(page, '6001')).toHaveAttribute('data-state', 'ready', { timeout: 15_000 });
+
+  await chooseFolderAndSave(page, saveDir, 1);
+  await expect(page.getByTestId('save-outcome')).toContainText('Saved 2 images from 1 job.');
+  expect((await readdir(saveDir)).sort()).toEqual(['6001-1.png', '6001-2.jpg']);
+});
+
+test('the window has no Node, only the contract API, and cannot navigate away', async () => {
+  const page = await app.firstWindow();
+  await page.waitForLoadState('domcontentloaded');
+  const exposed = await page.evaluate(() => ({
+    hasRequire: typeof (globalThis as { require?: unknown }).require !== 'undefined',
+    hasProcess: typeof (globalThis as { process?: unknown }).process !== 'undefined',
+    api: Object.keys((window as unknown as { headshots: object }).headshots).sort(),
+  }));
+  expect(exposed).toEqual({ hasRequire: false, hasProcess: false, api: [...requestNames, 'on'].sort() });
+
+  await page.evaluate(() => {
+    window.location.href = 'https://example.com/';
+  });
+  await page.waitForTimeout(500);
+  expect(page.url()).toBe('app://headshot-fetcher/index.html');
+  expect(await page.evaluate(() => window.open('https://example.com/'))).toBeNull();
+});
