@@ -2,13 +2,15 @@
 // Not a test suite: it asserts only what it needs to wait for.
 import { fileURLToPath } from 'node:url';
 import { expect, test, validTestKey } from '../browser/app-fixture';
+import type { ImageName } from '../fixtures/fake-modelslab';
 import { chooseFolderAndSave, dropText, enterFirstKey, jobRow } from '../support/window-steps';
 
 const shot = (name: string) => fileURLToPath(new URL(`../../docs/screenshots/${name}.png`, import.meta.url));
 
 test('first run and a mixed batch', async ({ app }) => {
   const { page } = app;
-  const image = (n: number) => Array.from({ length: n }, (_, i) => ({ serve: (['headshot-a.png', 'headshot-b.jpg', 'headshot-c.webp'] as const)[i % 3] }));
+  const names: ImageName[] = ['headshot-a.png', 'headshot-b.jpg', 'headshot-c.webp'];
+  const image = (n: number) => Array.from({ length: n }, (_, i) => ({ serve: names[i % names.length]! }));
   app.setScenarios({
     '12202888': [{ answer: 'success', images: image(2) }],
     '12202889': [{ answer: 'success', images: image(4) }],
