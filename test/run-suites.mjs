@@ -5,7 +5,7 @@
 // On Linux the run gets a private Secret Service (GNOME Keyring in its own D-Bus session), so the
 // keychain tests use a real keychain without touching the user's own.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { electronBinary } from './support/electron-binary.mjs';
@@ -97,6 +97,7 @@ async function runPlaywrightSuite(project) {
 }
 
 async function runSuites() {
+  mkdirSync(join(root, 'test-results'), { recursive: true });
   const totals = { passed: 0, failed: 0, skipped: 0 };
   for (const suite of suites) {
     console.log(`\n=== ${suite} suite ===`);
