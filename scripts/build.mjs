@@ -12,6 +12,8 @@ const nodeBundle = {
   logLevel: 'warning',
   // keytar is a native addon: it stays in node_modules and electron-builder ships it.
   external: ['electron', 'keytar'],
+  // import('keytar') becomes require('keytar'): plain CommonJS loading, also from inside the asar.
+  supported: { 'dynamic-import': false },
 };
 
 await rm('dist', { recursive: true, force: true });

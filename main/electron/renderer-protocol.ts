@@ -19,7 +19,7 @@ const contentTypes: Record<string, string> = {
 
 /** Must run before the app is ready: a standard, secure scheme behaves like https for the page. */
 export function registerRendererScheme(): void {
-  protocol.registerSchemesAsPrivileged([{ scheme: rendererScheme, privileges: { standard: true, secure: true } }]);
+  protocol.registerSchemesAsPrivileged([{ scheme: rendererScheme, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 }
 
 /** Serves the built renderer from disk under app://headshot-fetcher, with the CSP as a header. */

@@ -1,20 +1,12 @@
 import assert from 'node:assert/strict';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, test } from 'node:test';
+import { test } from 'node:test';
 import { requestNames } from '../../preload/api-contract';
 import { dispatchRequest } from '../../main/core/request-dispatch';
-import { startCoreHarness, validTestKey, type CoreHarness, type CoreHarnessOptions } from '../support/core-harness';
+import { useCoreHarness, validTestKey } from '../support/core-harness';
 
-let harness: CoreHarness | null = null;
-async function start(options: CoreHarnessOptions = {}) {
-  harness = await startCoreHarness(options);
-  return harness;
-}
-afterEach(async () => {
-  await harness?.close();
-  harness = null;
-});
+const start = useCoreHarness();
 
 test('the window learns only that a key is set and its last four characters', async () => {
   const h = await start({ withKey: false });

@@ -1,17 +1,9 @@
 import assert from 'node:assert/strict';
-import { afterEach, test } from 'node:test';
+import { test } from 'node:test';
 import type { QueueStatus } from '../../preload/api-contract';
-import { startCoreHarness, validTestKey, waitUntil, type CoreHarness, type CoreHarnessOptions } from '../support/core-harness';
+import { type CoreHarness, useCoreHarness, validTestKey, waitUntil } from '../support/core-harness';
 
-let harness: CoreHarness | null = null;
-async function start(options: CoreHarnessOptions) {
-  harness = await startCoreHarness(options);
-  return harness;
-}
-afterEach(async () => {
-  await harness?.close();
-  harness = null;
-});
+const start = useCoreHarness();
 
 const add = (h: CoreHarness, text: string) => h.core.handlers.addJobsFromText({ text });
 const statusEvents = (h: CoreHarness) => h.events.filter((e) => e.event === 'queueStatus').map((e) => e.payload as QueueStatus);

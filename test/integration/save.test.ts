@@ -1,19 +1,11 @@
 import assert from 'node:assert/strict';
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, test } from 'node:test';
+import { test } from 'node:test';
 import { readImage, type ImageBehaviour } from '../fixtures/fake-modelslab';
-import { startCoreHarness, type CoreHarness, type CoreHarnessOptions } from '../support/core-harness';
+import { type CoreHarness, useCoreHarness } from '../support/core-harness';
 
-let harness: CoreHarness | null = null;
-async function start(options: CoreHarnessOptions) {
-  harness = await startCoreHarness(options);
-  return harness;
-}
-afterEach(async () => {
-  await harness?.close();
-  harness = null;
-});
+const start = useCoreHarness();
 
 const success = (...images: ImageBehaviour[]) => [{ answer: 'success' as const, images }];
 

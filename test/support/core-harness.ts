@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach } from 'node:test';
 import type { EventName, Events, JobState, JobView } from '../../preload/api-contract';
 import { createAppCore, type AppCore, type AppCoreOptions } from '../../main/core/app-core';
 import { createKeytarSecretStore, type SecretStore } from '../../main/core/keychain';
@@ -123,4 +124,17 @@ export async function startCoreHarness(options: CoreHarnessOptions = {}): Promis
     },
   };
   return harness;
+}
+
+/** For a test file: `const start = useCoreHarness();` then `const h = await start({...})` in each test; closed after it. */
+export function useCoreHarness(): (options?: CoreHarnessOptions) => Promise<CoreHarness> {
+  let current: CoreHarness | null = null;
+  afterEach(async () => {
+    await current?.close();
+    current = null;
+  });
+  return async (options = {}) => {
+    current = await startCoreHarness(options);
+    return current;
+  };
 }
