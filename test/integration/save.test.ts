@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { readImage, type ImageBehaviour } from '../fixtures/fake-modelslab';
-import { type CoreHarness, useCoreHarness } from '../support/core-harness';
+import { type CoreHarness, useCoreHarness, waitUntil } from '../support/core-harness';
 
 const start = useCoreHarness();
 
@@ -114,4 +115,29 @@ test('with nothing ready, saving says so', async () => {
   const h = await start({});
   const { folder } = await h.core.handlers.chooseSaveFolder(undefined);
   await assert.rejects(h.core.handlers.saveReadyJobs({ folder }), { code: 'nothing-to-save' });
+});
+
+test('a process killed mid-download leaves no image under its final name', async () => {
+  const h = await start({
+    scenarios: { '1601': success({ serve: 'headshot-a.png' }, { serve: 'headshot-a.png', trickle: { chunkBytes: 500, intervalMs: 20 } }) },
+  });
+  const urls = [h.server.imageUrl('1601', 0), h.server.imageUrl('1601', 1)];
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/save-in-child.ts', '1601', h.saveDir, ...urls], { stdio: 'pipe' });
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  // Kill it once the second image is half written.
+  await waitUntil(
+    async () => (await readdir(h.saveDir)).filter((name) => name.endsWith('.part')),
+    (parts) => parts.length === 1,
+    10_000,
+    'the second image to be under way',
+  );
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  child.kill('SIGKILL');
+  await exited;
+
+  const files = await readdir(h.saveDir);
+  assert.ok(files.includes('1601-1.png'), 'the image finished before the kill is kept');
+  assert.deepEqual(await readFile(join(h.saveDir, '1601-1.png')), readImage('headshot-a.png'));
+  assert.ok(!files.includes('1601-2.png'), `no half image under a final name: ${files.join(', ')}`);
+  assert.ok(files.filter((name) => name !== '1601-1.png').every((name) => name.startsWith('.1601-2.') && name.endsWith('.part')));
 });
