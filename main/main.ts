@@ -1,11 +1,13 @@
 // The composition root: Electron glue only. All logic lives in ./core and runs under plain Node too.
-import { app, BrowserWindow, dialog, net, session } from 'electron';
+import { app, BrowserWindow, dialog, session } from 'electron';
 import { join } from 'node:path';
 import { eventChannel } from '../preload/api-contract';
 import { createAppCore } from './core/app-core';
 import { createKeytarSecretStore, keychainService } from './core/keychain';
+import { isRendererUrl, rendererEntryUrl } from './core/url-policy';
+import { electronFetch } from './electron/electron-fetch';
 import { bindRequestHandlers } from './electron/ipc-binding';
-import { registerRendererScheme, rendererOrigin, serveRenderer } from './electron/renderer-protocol';
+import { registerRendererScheme, serveRenderer } from './electron/renderer-protocol';
 import { applySecurityPolicy } from './electron/security-policy';
 
 // Overrides for tests and for people who run several profiles; documented in the README.
@@ -37,16 +39,16 @@ function createMainWindow(): BrowserWindow {
   window.on('closed', () => {
     if (mainWindow === window) mainWindow = null;
   });
-  void window.loadURL(`${rendererOrigin}/index.html`);
+  void window.loadURL(rendererEntryUrl);
   return window;
 }
 
 async function start(): Promise<void> {
-  applySecurityPolicy(session.defaultSession, rendererOrigin);
+  applySecurityPolicy(session.defaultSession);
   serveRenderer(join(__dirname, '../renderer'));
 
   const core = await createAppCore({
-    fetch: (url, init) => net.fetch(url, init),
+    fetch: electronFetch,
     secretStore: createKeytarSecretStore(process.env.HEADSHOT_FETCHER_KEYCHAIN_SERVICE || keychainService),
     userDataDir: app.getPath('userData'),
     defaultEndpointTemplate: process.env.HEADSHOT_FETCHER_ENDPOINT || undefined,
@@ -58,7 +60,9 @@ async function start(): Promise<void> {
       const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
       return result.canceled ? null : (result.filePaths[0] ?? null);
     },
-    emit: (event, payload) => mainWindow?.webContents.send(eventChannel(event), payload),
+    emit(event, payload) {
+      if (mainWindow && !mainWindow.webContents.isDestroyed()) mainWindow.webContents.send(eventChannel(event), payload);
+    },
   });
 
   bindRequestHandlers(
@@ -68,7 +72,7 @@ async function start(): Promise<void> {
       event.sender === mainWindow.webContents &&
       event.senderFrame !== null &&
       event.senderFrame === mainWindow.webContents.mainFrame &&
-      new URL(event.senderFrame.url).origin === rendererOrigin,
+      isRendererUrl(event.senderFrame.url),
     core.log,
   );
 
@@ -91,7 +95,7 @@ if (!app.requestSingleInstanceLock()) {
     if (process.platform !== 'darwin') app.quit();
   });
   app.whenReady().then(start).catch((error: unknown) => {
-    console.error('Headshot Fetcher could not start:', error);
+    dialog.showErrorBox('Headshot Fetcher could not start', error instanceof Error ? error.message : String(error));
     app.exit(1);
   });
 }

@@ -106,7 +106,9 @@ export function createImageSaver({ fetch, requestTimeoutMs, maxImageBytes = defa
       throw new SaveError(describeDownloadError(error, imageLabel));
     }
     const isBase64 = new URL(url).pathname.toLowerCase().endsWith('.base64');
-    const expectedLength = isBase64 ? null : Number(response.headers.get('content-length') ?? NaN);
+    // A compressed answer's Content-Length counts the compressed bytes, not the image's.
+    const lengthIsImageSize = !isBase64 && !response.headers.has('content-encoding');
+    const expectedLength = lengthIsImageSize ? Number(response.headers.get('content-length') ?? NaN) : null;
 
     const temporaryPath = join(folder, `.${baseName}.${randomBytes(4).toString('hex')}.part`);
     let file: FileHandle | null = null;

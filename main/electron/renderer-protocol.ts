@@ -2,10 +2,7 @@ import { protocol } from 'electron';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import { contentSecurityPolicy } from '../../renderer/content-security-policy';
-
-export const rendererScheme = 'app';
-export const rendererHost = 'headshot-fetcher';
-export const rendererOrigin = `${rendererScheme}://${rendererHost}`;
+import { rendererHost, rendererScheme } from '../core/url-policy';
 
 const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

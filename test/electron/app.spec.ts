@@ -4,6 +4,7 @@ import { _electron as electron, expect, test, type ElectronApplication } from '@
 import { readdir, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { requestNames } from '../../preload/api-contract';
+import { rendererEntryUrl } from '../../main/core/url-policy';
 import { startFakeModelsLab, type FakeModelsLab } from '../fixtures/fake-modelslab';
 import { makeTempDir, testSecretStore, validTestKey } from '../support/core-harness';
 import { electronBinary } from '../support/electron-binary.mjs';
@@ -84,6 +85,6 @@ test('the window has no Node, only the contract API, and cannot navigate away', 
     window.location.href = 'https://example.com/';
   });
   await page.waitForTimeout(500);
-  expect(page.url()).toBe('app://headshot-fetcher/index.html');
+  expect(page.url()).toBe(rendererEntryUrl);
   expect(await page.evaluate(() => window.open('https://example.com/'))).toBeNull();
 });

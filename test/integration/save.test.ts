@@ -141,3 +141,16 @@ test('a process killed mid-download leaves no image under its final name', async
   assert.ok(!files.includes('1601-2.png'), `no half image under a final name: ${files.join(', ')}`);
   assert.ok(files.filter((name) => name !== '1601-1.png').every((name) => name.startsWith('.1601-2.') && name.endsWith('.part')));
 });
+
+test('redirects are followed to https or this machine, never to plain http elsewhere', async () => {
+  const h = await start({ scenarios: { '1702': success({ serve: 'headshot-b.jpg' }) } });
+  h.server.setScenario('1701', success({ redirectTo: h.server.imageUrl('1702', 0) }));
+  h.server.setScenario('1703', success({ redirectTo: 'http://images.example.com/1703.png' }));
+  await h.core.handlers.addJobsFromText({ text: '1701 1703' });
+  await h.waitForJob('1701', 'ready');
+  await h.waitForJob('1703', 'ready');
+  const summary = await chooseAndSave(h);
+  assert.equal(summary.savedJobs, 1);
+  assert.deepEqual(await readdir(h.saveDir), ['1701-1.jpg']);
+  assert.match((await h.job('1703'))?.message ?? '', /not https \(http:\/\/images\.example\.com\); it was not downloaded/);
+});
