@@ -1,0 +1,158 @@
+// main.ts and its Electron glue, run under plain Node with a stand-in for the 'electron' module
+// (the one part the project mocks): the composition, the IPC sender check, the app:// protocol,
+// the window's security settings and the navigation policy.
+import assert from 'node:assert/strict';
+import { build } from 'esbuild';
+import { existsSync } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { eventChannel, requestChannel, requestNames, type JobView, type Result } from '../../preload/api-contract';
+import { contentSecurityPolicy } from '../../renderer/content-security-policy';
+import { rendererEntryUrl } from '../../main/core/url-policy';
+import { readImage, startFakeModelsLab, type FakeModelsLab } from '../fixtures/fake-modelslab';
+import type { FakeBrowserWindow, FakeElectronRecord, FakeWebContents } from '../support/fake-electron';
+import { makeTempDir, testSecretStore, validTestKey, waitUntil } from '../support/core-harness';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const bundlePath = join(root, 'dist', 'glue-test', 'main.cjs');
+let electron: FakeElectronRecord;
+let window: FakeBrowserWindow;
+let modelsLab: FakeModelsLab;
+let userDataDir: string;
+let saveDir: string;
+const secretStore = testSecretStore();
+
+const trustedEvent = () => ({ sender: window.webContents, senderFrame: window.webContents.mainFrame });
+async function invoke(name: string, request?: unknown, event: unknown = trustedEvent()): Promise<Result<unknown>> {
+  const handler = electron.ipcHandlers.get(requestChannel(name as 'listJobs'));
+  assert.ok(handler, `no ipcMain handler for ${name}`);
+  return (await handler(event, request)) as Result<unknown>;
+}
+
+before(async () => {
+  assert.ok(existsSync(join(root, 'dist', 'preload', 'preload.js')), 'run `npm run build` first: this test loads the built renderer and preload');
+  modelsLab = await startFakeModelsLab({ validKey: validTestKey, scenarios: { '7002': [{ answer: 'success', images: [{ serve: 'headshot-a.png' }] }] } });
+  // Its image link redirects, which takes the app's own fetch through net.request.
+  modelsLab.setScenario('7001', [{ answer: 'success', images: [{ redirectTo: modelsLab.imageUrl('7002', 0) }] }]);
+  userDataDir = await makeTempDir();
+  saveDir = await makeTempDir('headshot-fetcher-save-');
+  await secretStore.write(validTestKey);
+  process.env.HEADSHOT_FETCHER_USER_DATA = userDataDir;
+  process.env.HEADSHOT_FETCHER_KEYCHAIN_SERVICE = secretStore.service;
+  process.env.HEADSHOT_FETCHER_ENDPOINT = modelsLab.endpointTemplate;
+
+  await build({
+    entryPoints: [join(root, 'main', 'main.ts')],
+    outfile: bundlePath,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    external: ['keytar'],
+    alias: { electron: join(root, 'test', 'support', 'fake-electron.ts') },
+    logLevel: 'warning',
+  });
+  createRequire(import.meta.url)(bundlePath);
+  electron = (globalThis as { __fakeElectron?: FakeElectronRecord }).__fakeElectron!;
+  electron.ready();
+  await waitUntil(async () => electron.windows.length, (count) => count === 1, 5_000, 'the window');
+  window = electron.windows[0]!;
+  await waitUntil(async () => window.shown, Boolean, 5_000, 'the window to show');
+});
+
+after(async () => {
+  for (const listener of electron?.appListeners.get('before-quit') ?? []) listener();
+  await modelsLab.close();
+  await secretStore.erase().catch(() => undefined);
+  await rm(userDataDir, { recursive: true, force: true });
+  await rm(saveDir, { recursive: true, force: true });
+  await rm(join(root, 'dist', 'glue-test'), { recursive: true, force: true });
+  for (const name of ['HEADSHOT_FETCHER_USER_DATA', 'HEADSHOT_FETCHER_KEYCHAIN_SERVICE', 'HEADSHOT_FETCHER_ENDPOINT']) delete process.env[name];
+});
+
+test('the window is sandboxed, isolated, without Node, and loads the app:// entry with the bundled preload', () => {
+  const preferences = window.options.webPreferences ?? {};
+  assert.equal(preferences.contextIsolation, true);
+  assert.equal(preferences.sandbox, true);
+  assert.equal(preferences.nodeIntegration, false);
+  assert.equal(preferences.webSecurity, true);
+  assert.equal(preferences.preload, join(root, 'dist', 'preload', 'preload.js'));
+  assert.ok(existsSync(preferences.preload as string));
+  assert.equal(window.loadedUrl, rendererEntryUrl);
+  assert.equal(electron.paths.userData, userDataDir);
+  assert.deepEqual(electron.privilegedSchemes, [{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+});
+
+test('every request in the contract has exactly one ipcMain handler', () => {
+  assert.deepEqual([...electron.ipcHandlers.keys()].sort(), requestNames.map(requestChannel).sort());
+});
+
+test('requests from the window are answered; from another frame, page or window they are refused', async () => {
+  assert.deepEqual(await invoke('getKeyStatus'), { ok: true, value: { isSet: true, lastFour: validTestKey.slice(-4) } });
+  const refused = { ok: false, error: { code: 'invalid-request', message: 'Request refused.' } };
+  const otherContents = { sender: {} as FakeWebContents, senderFrame: window.webContents.mainFrame };
+  const childFrame = { sender: window.webContents, senderFrame: { url: rendererEntryUrl } };
+  const foreignPage = { sender: window.webContents, senderFrame: window.webContents.mainFrame };
+  assert.deepEqual(await invoke('getKeyStatus', undefined, otherContents), refused);
+  assert.deepEqual(await invoke('getKeyStatus', undefined, childFrame), refused);
+  assert.deepEqual(await invoke('getKeyStatus', undefined, { sender: window.webContents, senderFrame: null }), refused);
+  window.webContents.mainFrame.url = 'https://example.com/';
+  try {
+    assert.deepEqual(await invoke('getKeyStatus', undefined, foreignPage), refused);
+  } finally {
+    window.webContents.mainFrame.url = rendererEntryUrl;
+  }
+});
+
+test('jobs added over IPC are fetched with the keychain key, their updates reach the window, and they save', async () => {
+  assert.deepEqual(await invoke('addJobsFromText', { text: '7001' }), { ok: true, value: { added: 1, duplicates: 0, rejected: [] } });
+  const updates = () =>
+    Promise.resolve(window.webContents.sent.filter((message) => message.channel === eventChannel('jobsUpdated')).flatMap((message) => message.payload as JobView[]));
+  await waitUntil(updates, (views) => views.some((view) => view.id === '7001' && view.state === 'ready'), 5_000, 'job 7001 to be ready');
+
+  electron.openDialogAnswer = { canceled: false, filePaths: [saveDir] };
+  assert.deepEqual(await invoke('chooseSaveFolder'), { ok: true, value: { folder: saveDir } });
+  const saved = await invoke('saveReadyJobs', { folder: saveDir });
+  assert.deepEqual(saved, { ok: true, value: { folder: saveDir, savedJobs: 1, savedFiles: 1, failedJobs: 0 } });
+  assert.deepEqual(await readFile(join(saveDir, '7001-1.png')), readImage('headshot-a.png'));
+  assert.ok(!JSON.stringify(window.webContents.sent).includes(validTestKey));
+});
+
+test('app:// serves the built renderer with the CSP, and nothing outside it', async () => {
+  const serve = electron.protocolHandlers.get('app')!;
+  const page = await serve(new Request(rendererEntryUrl));
+  assert.equal(page.status, 200);
+  assert.equal(page.headers.get('content-security-policy'), contentSecurityPolicy);
+  assert.equal(page.headers.get('content-type'), 'text/html; charset=utf-8');
+  const html = await page.text();
+  assert.equal(html, await readFile(join(root, 'dist', 'renderer', 'index.html'), 'utf8'));
+  const script = /src="\.\/(assets\/[^"]+\.js)"/.exec(html)?.[1];
+  assert.ok(script);
+  assert.equal((await serve(new Request(`app://headshot-fetcher/${script}`))).headers.get('content-type'), 'text/javascript; charset=utf-8');
+
+  for (const outside of ['app://headshot-fetcher/../../package.json', 'app://headshot-fetcher/%2e%2e/%2e%2e/package.json', 'app://other-host/index.html', 'app://headshot-fetcher/missing.js']) {
+    assert.equal((await serve(new Request(outside))).status, 404, outside);
+  }
+});
+
+test('navigation away, new windows and permission requests are denied', () => {
+  const contents = window.webContents;
+  const navigate = (event: string, url: string) => {
+    let prevented = false;
+    contents.emit(event, { url, preventDefault: () => (prevented = true) });
+    return prevented;
+  };
+  assert.equal(navigate('will-navigate', 'https://example.com/'), true);
+  assert.equal(navigate('will-navigate', 'file:///etc/passwd'), true);
+  assert.equal(navigate('will-redirect', 'https://example.com/'), true);
+  assert.equal(navigate('will-navigate', 'app://headshot-fetcher/index.html'), false);
+  assert.equal(navigate('will-attach-webview', 'app://headshot-fetcher/index.html'), true);
+  assert.deepEqual(contents.windowOpenHandler?.({ url: 'https://example.com/' }), { action: 'deny' });
+
+  let granted: boolean | null = null;
+  electron.permissionRequestHandler?.({}, 'media', (allow: boolean) => (granted = allow));
+  assert.equal(granted, false);
+  assert.equal(electron.permissionCheckHandler?.({}, 'clipboard-read'), false);
+});

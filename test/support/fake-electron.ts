@@ -1,0 +1,162 @@
+// A stand-in for the 'electron' module, for running main.ts under plain Node where the Electron
+// binary cannot run. It implements only what the glue calls, and records it, so a test can play
+// the part of Electron: send IPC, request app:// pages, fire navigation events.
+import { EventEmitter } from 'node:events';
+import { request as httpRequest, type ClientRequest } from 'node:http';
+
+type Listener = (...args: unknown[]) => unknown;
+
+export interface FakeWebContents extends EventEmitter {
+  sent: Array<{ channel: string; payload: unknown }>;
+  mainFrame: { url: string };
+  windowOpenHandler: ((details: { url: string }) => { action: string }) | null;
+  send(channel: string, payload: unknown): void;
+  isDestroyed(): boolean;
+  setWindowOpenHandler(handler: (details: { url: string }) => { action: string }): void;
+}
+
+function createWebContents(): FakeWebContents {
+  const contents = new EventEmitter() as FakeWebContents;
+  contents.sent = [];
+  contents.mainFrame = { url: '' };
+  contents.windowOpenHandler = null;
+  contents.send = (channel, payload) => void contents.sent.push({ channel, payload });
+  contents.isDestroyed = () => false;
+  contents.setWindowOpenHandler = (handler) => void (contents.windowOpenHandler = handler);
+  return contents;
+}
+
+export interface FakeElectronRecord {
+  paths: Record<string, string>;
+  appListeners: Map<string, Listener[]>;
+  privilegedSchemes: unknown[];
+  protocolHandlers: Map<string, (request: Request) => Promise<Response>>;
+  ipcHandlers: Map<string, (event: unknown, request: unknown) => unknown>;
+  windows: FakeBrowserWindow[];
+  permissionRequestHandler: Listener | null;
+  permissionCheckHandler: Listener | null;
+  openDialogAnswer: { canceled: boolean; filePaths: string[] };
+  errorBoxes: string[];
+  /** Runs the app's start-up, as Electron does once it is ready. */
+  ready: () => void;
+  readyCalled: boolean;
+}
+
+let markReady: () => void = () => undefined;
+const readiness = new Promise<void>((resolve) => (markReady = resolve));
+export const record: FakeElectronRecord = {
+  paths: {},
+  appListeners: new Map(),
+  privilegedSchemes: [],
+  protocolHandlers: new Map(),
+  ipcHandlers: new Map(),
+  windows: [],
+  permissionRequestHandler: null,
+  permissionCheckHandler: null,
+  openDialogAnswer: { canceled: true, filePaths: [] },
+  errorBoxes: [],
+  ready: () => {
+    record.readyCalled = true;
+    markReady();
+  },
+  readyCalled: false,
+};
+(globalThis as { __fakeElectron?: FakeElectronRecord }).__fakeElectron = record;
+
+function emitApp(event: string, ...args: unknown[]) {
+  for (const listener of record.appListeners.get(event) ?? []) listener(...args);
+}
+
+export const app = {
+  setPath: (name: string, path: string) => void (record.paths[name] = path),
+  getPath: (name: string) => record.paths[name] ?? `/nonexistent/${name}`,
+  requestSingleInstanceLock: () => true,
+  whenReady: () => readiness,
+  on(event: string, listener: Listener) {
+    record.appListeners.set(event, [...(record.appListeners.get(event) ?? []), listener]);
+    return app;
+  },
+  quit: () => undefined,
+  exit: (code?: number) => {
+    throw new Error(`app.exit(${code}) was called`);
+  },
+};
+
+export class FakeBrowserWindow extends EventEmitter {
+  readonly webContents = createWebContents();
+  loadedUrl: string | null = null;
+  shown = false;
+  constructor(readonly options: { webPreferences?: Record<string, unknown> }) {
+    super();
+    record.windows.push(this);
+    emitApp('web-contents-created', {}, this.webContents);
+  }
+  loadURL(url: string) {
+    this.loadedUrl = url;
+    this.webContents.mainFrame.url = url;
+    setImmediate(() => this.emit('ready-to-show'));
+    return Promise.resolve();
+  }
+  show() {
+    this.shown = true;
+  }
+  isMinimized = () => false;
+  restore = () => undefined;
+  focus = () => undefined;
+}
+export { FakeBrowserWindow as BrowserWindow };
+
+export const dialog = {
+  showOpenDialog: async () => record.openDialogAnswer,
+  showErrorBox: (title: string, content: string) => void record.errorBoxes.push(`${title}: ${content}`),
+};
+
+export const ipcMain = {
+  handle: (channel: string, handler: (event: unknown, request: unknown) => unknown) => {
+    if (record.ipcHandlers.has(channel)) throw new Error(`Attempted to register a second handler for '${channel}'`);
+    record.ipcHandlers.set(channel, handler);
+  },
+};
+
+export const protocol = {
+  registerSchemesAsPrivileged: (schemes: unknown[]) => {
+    if (record.readyCalled) throw new Error('registerSchemesAsPrivileged must be called before the app is ready');
+    record.privilegedSchemes.push(...schemes);
+  },
+  handle: (scheme: string, handler: (request: Request) => Promise<Response>) => void record.protocolHandlers.set(scheme, handler),
+};
+
+export const session = {
+  defaultSession: {
+    setPermissionRequestHandler: (handler: Listener) => void (record.permissionRequestHandler = handler),
+    setPermissionCheckHandler: (handler: Listener) => void (record.permissionCheckHandler = handler),
+  },
+};
+
+/** net.request as Electron documents it, over Node's http: in 'manual' mode a 3xx is a 'redirect' event. */
+function netRequest(options: { url: string; method?: string; redirect?: 'follow' | 'error' | 'manual' }) {
+  const request = new EventEmitter() as EventEmitter & { end(): void; abort(): void };
+  let outgoing: ClientRequest | null = null;
+  request.abort = () => outgoing?.destroy();
+  request.end = () => {
+    outgoing = httpRequest(options.url, { method: options.method ?? 'GET' }, (response) => {
+      const location = response.headers.location;
+      if (options.redirect === 'manual' && response.statusCode! >= 300 && response.statusCode! < 400 && location) {
+        response.resume();
+        request.emit('redirect', response.statusCode, options.method ?? 'GET', new URL(location, options.url).href, response.headers);
+        return;
+      }
+      request.emit('response', response);
+    });
+    outgoing.on('error', (error) => request.emit('error', error));
+    outgoing.end();
+  };
+  return request;
+}
+
+export const net = {
+  fetch: (url: string, init?: RequestInit) => fetch(url, init),
+  request: netRequest,
+};
+
+export default { app, BrowserWindow: FakeBrowserWindow, dialog, ipcMain, protocol, session, net };
