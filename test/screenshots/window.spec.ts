@@ -32,4 +32,6 @@ test('first run and a mixed batch', async ({ app }) => {
   await dropText(page, '12202895 12202896');
   await expect(jobRow(page, '12202895')).toHaveAttribute('data-state', 'failed');
   await page.screenshot({ path: shot('main-window') });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.screenshot({ path: shot('main-window-dark') });
 });
