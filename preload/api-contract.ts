@@ -26,10 +26,23 @@ export interface RejectedToken {
   reason: string;
 }
 
+/** Text to take job IDs from: a paste, a dropped text, or a file read by the window. */
+export interface IntakeSource {
+  /** The file's name, which tells how to read it (.csv, .json, .jsonl …); null for plain text. */
+  name: string | null;
+  text: string;
+}
+
+/** What one drop or paste did. */
 export interface IntakeSummary {
   added: number;
-  duplicates: number;
+  /** IDs that appeared more than once in this drop. */
+  repeatedInDrop: number;
+  /** IDs that were already in the job list. */
+  alreadyListed: number;
+  /** The first rejected tokens with their reasons; `rejectedCount` counts them all. */
   rejected: RejectedToken[];
+  rejectedCount: number;
 }
 
 export interface Settings {
@@ -74,7 +87,7 @@ export interface Requests {
   getKeyStatus: { request: void; response: KeyStatus };
   setKey: { request: { key: string }; response: KeyStatus };
   clearKey: { request: void; response: KeyStatus };
-  addJobsFromText: { request: { text: string }; response: IntakeSummary };
+  addJobs: { request: { sources: IntakeSource[] }; response: IntakeSummary };
   listJobs: { request: void; response: JobView[] };
   retryFailedJobs: { request: void; response: { retried: number } };
   clearJobs: { request: void; response: { removed: number } };
@@ -104,7 +117,7 @@ const requestNameSet: Record<RequestName, true> = {
   getKeyStatus: true,
   setKey: true,
   clearKey: true,
-  addJobsFromText: true,
+  addJobs: true,
   listJobs: true,
   retryFailedJobs: true,
   clearJobs: true,

@@ -54,10 +54,16 @@ function startPrivateKeyring() {
   }
 }
 
+/** Runs a command with its output shown as it comes; resolves with its exit code and stdout. */
 function run(command, args, env = {}) {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
-    child.on('exit', (code) => resolve(code ?? 1));
+    const child = spawn(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      process.stdout.write(chunk);
+      output += chunk;
+    });
+    child.on('close', (code) => resolve({ code: code ?? 1, output }));
   });
 }
 
@@ -67,16 +73,12 @@ function testFiles(folder) {
 }
 
 async function runNodeSuite() {
-  const tapFile = join(root, 'test-results', 'node.tap');
-  rmSync(tapFile, { force: true });
-  const code = await run(process.execPath, [
-    '--import', 'tsx', '--test',
-    '--test-reporter=spec', '--test-reporter-destination=stdout',
-    '--test-reporter=tap', `--test-reporter-destination=${tapFile}`,
+  const { code, output } = await run(process.execPath, [
+    '--import', 'tsx', '--test', '--test-reporter=spec',
     ...testFiles('unit'), ...testFiles('integration'),
   ]);
-  const tap = existsSync(tapFile) ? readFileSync(tapFile, 'utf8') : '';
-  const count = (name) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(tap)?.[1] ?? 0);
+  // The spec reporter closes with lines such as "ℹ pass 77".
+  const count = (name) => Number(new RegExp(`^ℹ ${name} (\\d+)$`, 'm').exec(output)?.[1] ?? 0);
   const counts = { passed: count('pass'), failed: count('fail') + count('cancelled'), skipped: count('skipped') + count('todo') };
   if (code !== 0 && counts.failed === 0) counts.failed = 1;
   return counts;
@@ -89,7 +91,7 @@ async function runPlaywrightSuite(project) {
   const env = { PLAYWRIGHT_JSON_OUTPUT_NAME: reportFile };
   const needsDisplay = project === 'electron' && process.platform === 'linux' && !process.env.DISPLAY && has('xvfb-run');
   const playwright = join(root, 'node_modules', '.bin', 'playwright');
-  const code = needsDisplay ? await run('xvfb-run', ['-a', playwright, ...args], env) : await run(playwright, args, env);
+  const { code } = needsDisplay ? await run('xvfb-run', ['-a', playwright, ...args], env) : await run(playwright, args, env);
   const stats = existsSync(reportFile) ? JSON.parse(readFileSync(reportFile, 'utf8')).stats : null;
   const counts = { passed: (stats?.expected ?? 0) + (stats?.flaky ?? 0), failed: stats?.unexpected ?? 0, skipped: stats?.skipped ?? 0 };
   if (code !== 0 && counts.failed === 0) counts.failed = 1;

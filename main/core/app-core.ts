@@ -3,7 +3,7 @@ import type { EventName, Events, JobView, KeyStatus, RequestName, ResponseOf } f
 import { AppError } from './app-error';
 import { createLimiter, systemClock, type Clock } from './clock';
 import { createImageSaver } from './image-saver';
-import { parseJobIds } from './job-ids';
+import { extractJobIds, type IntakeSource } from './id-intake';
 import { createJobQueue, type QueueTiming } from './job-queue';
 import { KeychainUnavailableError, type SecretStore } from './keychain';
 import { createModelsLabClient, defaultEndpointTemplate, redactKey, type FetchFunction } from './modelslab-client';
@@ -59,8 +59,21 @@ export function validateApiKey(value: unknown): string {
   return key;
 }
 
-/** Text dropped or pasted at once; the window refuses larger drops before sending them. */
-export const maxIntakeTextLength = 20 * 1024 * 1024;
+/** Text dropped or pasted at once; the window refuses larger files before reading them. */
+export const maxIntakeTextLength = 64 * 1024 * 1024;
+
+function expectSources(value: unknown): IntakeSource[] {
+  if (!Array.isArray(value) || value.length > 1_000) throw new AppError('invalid-request', 'The drop must be a list of texts.');
+  let total = 0;
+  return value.map((item) => {
+    const source = expectObject(item, 'A dropped item');
+    const name = source.name === null ? null : expectString(source.name, 'A file name', 1_000);
+    const text = expectString(source.text, 'The dropped text', maxIntakeTextLength);
+    total += text.length;
+    if (total > maxIntakeTextLength) throw new AppError('invalid-request', 'The drop is too large: drop fewer or smaller files at once.');
+    return { name, text };
+  });
+}
 
 export async function createAppCore(options: AppCoreOptions) {
   const clock = options.clock ?? systemClock;
@@ -158,11 +171,16 @@ export async function createAppCore(options: AppCoreOptions) {
     async clearKey() {
       return changeKey(() => options.secretStore.erase(), null);
     },
-    async addJobsFromText(request) {
-      const text = expectString(expectObject(request, 'The drop').text, 'The dropped text', maxIntakeTextLength);
-      const parsed = parseJobIds(text);
-      const { added, alreadyListed } = queue.add(parsed.ids);
-      return { added: added.length, duplicates: parsed.repeats + alreadyListed, rejected: parsed.rejected };
+    async addJobs(request) {
+      const extracted = extractJobIds(expectSources(expectObject(request, 'The drop').sources));
+      const { added, alreadyListed } = queue.add(extracted.ids);
+      return {
+        added: added.length,
+        repeatedInDrop: extracted.repeated,
+        alreadyListed,
+        rejected: extracted.rejected,
+        rejectedCount: extracted.rejectedCount,
+      };
     },
     async listJobs() {
       return queue.list();

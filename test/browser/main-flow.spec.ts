@@ -31,7 +31,7 @@ test('first run: enter the key, drop IDs, watch them resolve, save, find the fil
 
   // Drop text onto the window.
   await dropText(page, '2001\n2002, 2003 2001 not-an-id');
-  await expect(page.getByTestId('intake-summary')).toContainText('Added 3 jobs · 1 duplicate skipped · 1 not understood');
+  await expect(page.getByTestId('intake-summary')).toContainText('Added 3 jobs · 1 repeat skipped · 1 not understood');
   await page.getByText('Show what was not understood').click();
   await expect(page.getByTestId('intake-summary')).toContainText('not-an-id: not a job ID');
 

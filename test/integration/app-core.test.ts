@@ -30,7 +30,7 @@ test('a key already in the keychain is used at start, and survives a restart of 
   const h = await start({ scenarios: { '7': [{ answer: 'success', images: [{ serve: 'headshot-a.png' }] }] } });
   await h.restartCore();
   assert.deepEqual(await h.core.handlers.getKeyStatus(undefined), { isSet: true, lastFour: validTestKey.slice(-4) });
-  await h.core.handlers.addJobsFromText({ text: '7' });
+  await h.addText('7');
   await h.waitForJob('7', 'ready');
 });
 
@@ -42,7 +42,7 @@ test('the key never reaches an event, a log, an answer or a file outside the key
     },
   });
   const answers = [
-    await h.core.handlers.addJobsFromText({ text: '8 9' }),
+    await h.addText('8 9'),
     await h.waitForJob('8', 'failed'),
     await h.waitForJob('9', 'failed'),
     await h.core.handlers.getKeyStatus(undefined),
@@ -113,7 +113,7 @@ test('requests answer with a Result envelope; bad names and payloads get a code 
     ok: false,
     error: { code: 'invalid-request', message: 'Unknown request.' },
   });
-  assert.deepEqual(await dispatchRequest(h.core.handlers, 'addJobsFromText', { text: 5 }, (m) => log.push(m)), {
+  assert.deepEqual(await dispatchRequest(h.core.handlers, 'addJobs', { sources: [{ name: null, text: 5 }] }, (m) => log.push(m)), {
     ok: false,
     error: { code: 'invalid-request', message: 'The dropped text must be text.' },
   });

@@ -107,7 +107,10 @@ test('requests from the window are answered; from another frame, page or window 
 });
 
 test('jobs added over IPC are fetched with the keychain key, their updates reach the window, and they save', async () => {
-  assert.deepEqual(await invoke('addJobsFromText', { text: '7001' }), { ok: true, value: { added: 1, duplicates: 0, rejected: [] } });
+  assert.deepEqual(await invoke('addJobs', { sources: [{ name: null, text: '7001' }] }), {
+    ok: true,
+    value: { added: 1, repeatedInDrop: 0, alreadyListed: 0, rejected: [], rejectedCount: 0 },
+  });
   const updates = () =>
     Promise.resolve(window.webContents.sent.filter((message) => message.channel === eventChannel('jobsUpdated')).flatMap((message) => message.payload as JobView[]));
   await waitUntil(updates, (views) => views.some((view) => view.id === '7001' && view.state === 'ready'), 5_000, 'job 7001 to be ready');

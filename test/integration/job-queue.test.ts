@@ -5,7 +5,7 @@ import { type CoreHarness, useCoreHarness, validTestKey, waitUntil } from '../su
 
 const start = useCoreHarness();
 
-const add = (h: CoreHarness, text: string) => h.core.handlers.addJobsFromText({ text });
+const add = (h: CoreHarness, text: string) => h.addText(text);
 const statusEvents = (h: CoreHarness) => h.events.filter((e) => e.event === 'queueStatus').map((e) => e.payload as QueueStatus);
 
 test('a job with one and a job with several images become ready with their image counts', async () => {
@@ -16,7 +16,7 @@ test('a job with one and a job with several images become ready with their image
     },
   });
   const summary = await add(h, '11\n12');
-  assert.deepEqual(summary, { added: 2, duplicates: 0, rejected: [] });
+  assert.deepEqual(summary, { added: 2, repeatedInDrop: 0, alreadyListed: 0, rejected: [], rejectedCount: 0 });
   assert.equal((await h.waitForJob('11', 'ready')).imageCount, 1);
   assert.equal((await h.waitForJob('12', 'ready')).imageCount, 3);
 });
@@ -155,8 +155,10 @@ test('adding the same IDs again reports them as duplicates; clearing empties the
   await add(h, '91');
   assert.deepEqual(await add(h, '91 91 92 abc'), {
     added: 1,
-    duplicates: 2,
+    repeatedInDrop: 1,
+    alreadyListed: 1,
     rejected: [{ token: 'abc', reason: 'not a job ID: IDs are numbers like 12202888' }],
+    rejectedCount: 1,
   });
   assert.deepEqual(await h.core.handlers.clearJobs(undefined), { removed: 2 });
   assert.deepEqual(await h.jobs(), []);

@@ -25,7 +25,7 @@ test('saves every image of the ready jobs as <id>-<n>.<ext>, byte for byte, type
       '1004': success({ serve: 'headshot-a.png', as: 'base64' }),
     },
   });
-  await h.core.handlers.addJobsFromText({ text: '1001 1002 1003 1004' });
+  await h.addText('1001 1002 1003 1004');
   for (const id of ['1001', '1002', '1003', '1004']) await h.waitForJob(id, 'ready');
 
   const summary = await chooseAndSave(h);
@@ -47,7 +47,7 @@ test('proxy_links objects and future_links are saved like output links', async (
       '1102': [{ answer: 'success', shape: 'future-links-only', images: [{ serve: 'headshot-b.jpg' }] }],
     },
   });
-  await h.core.handlers.addJobsFromText({ text: '1101 1102' });
+  await h.addText('1101 1102');
   await h.waitForJob('1101', 'ready');
   await h.waitForJob('1102', 'ready');
   await chooseAndSave(h);
@@ -63,7 +63,7 @@ test('a download cut off mid-way, an expired link or an HTML page leaves no file
       '1204': success({ serve: 'headshot-b.jpg' }),
     },
   });
-  await h.core.handlers.addJobsFromText({ text: '1201 1202 1203 1204' });
+  await h.addText('1201 1202 1203 1204');
   for (const id of ['1201', '1202', '1203', '1204']) await h.waitForJob(id, 'ready');
 
   const summary = await chooseAndSave(h);
@@ -79,7 +79,7 @@ test('a download cut off mid-way, an expired link or an HTML page leaves no file
 
 test('saving again after a failure finishes what was missing', async () => {
   const h = await start({ scenarios: { '1301': success({ expired: true }) } });
-  await h.core.handlers.addJobsFromText({ text: '1301' });
+  await h.addText('1301');
   await h.waitForJob('1301', 'ready');
   assert.equal((await chooseAndSave(h)).failedJobs, 1);
   h.server.setScenario('1301', success({ serve: 'headshot-a.png' }));
@@ -90,7 +90,7 @@ test('saving again after a failure finishes what was missing', async () => {
 
 test('a folder that was never chosen with the dialog is refused', async () => {
   const h = await start({ scenarios: { '1401': success({ serve: 'headshot-a.png' }) } });
-  await h.core.handlers.addJobsFromText({ text: '1401' });
+  await h.addText('1401');
   await h.waitForJob('1401', 'ready');
   await assert.rejects(h.core.handlers.saveReadyJobs({ folder: h.userDataDir }), { code: 'folder-not-allowed' });
   await assert.rejects(h.core.handlers.saveReadyJobs({ folder: `${h.saveDir}/../` }), { code: 'folder-not-allowed' });
@@ -100,7 +100,7 @@ test('a folder that was never chosen with the dialog is refused', async () => {
 
 test('a folder deleted or replaced before saving fails the jobs with a plain reason', async () => {
   const h = await start({ scenarios: { '1501': success({ serve: 'headshot-a.png' }) } });
-  await h.core.handlers.addJobsFromText({ text: '1501' });
+  await h.addText('1501');
   await h.waitForJob('1501', 'ready');
   const { folder } = await h.core.handlers.chooseSaveFolder(undefined);
   await rm(folder!, { recursive: true });
@@ -146,7 +146,7 @@ test('redirects are followed to https or this machine, never to plain http elsew
   const h = await start({ scenarios: { '1702': success({ serve: 'headshot-b.jpg' }) } });
   h.server.setScenario('1701', success({ redirectTo: h.server.imageUrl('1702', 0) }));
   h.server.setScenario('1703', success({ redirectTo: 'http://images.example.com/1703.png' }));
-  await h.core.handlers.addJobsFromText({ text: '1701 1703' });
+  await h.addText('1701 1703');
   await h.waitForJob('1701', 'ready');
   await h.waitForJob('1703', 'ready');
   const summary = await chooseAndSave(h);

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'node:test';
-import type { EventName, Events, JobState, JobView } from '../../preload/api-contract';
+import type { EventName, Events, IntakeSummary, JobState, JobView } from '../../preload/api-contract';
 import { createAppCore, type AppCore, type AppCoreOptions } from '../../main/core/app-core';
 import { createKeytarSecretStore, type SecretStore } from '../../main/core/keychain';
 import { startFakeModelsLab, type FakeModelsLab, type FakeModelsLabOptions } from '../fixtures/fake-modelslab';
@@ -41,6 +41,8 @@ export interface CoreHarness {
   saveDir: string;
   events: Array<{ event: EventName; payload: unknown }>;
   logs: string[];
+  /** Adds the IDs in a text, as a paste would. */
+  addText(text: string): Promise<IntakeSummary>;
   jobs(): Promise<JobView[]>;
   job(id: string): Promise<JobView | undefined>;
   waitForJob(id: string, state: JobState, timeoutMs?: number): Promise<JobView>;
@@ -106,6 +108,7 @@ export async function startCoreHarness(options: CoreHarnessOptions = {}): Promis
     saveDir,
     events,
     logs,
+    addText: (text) => core.handlers.addJobs({ sources: [{ name: null, text }] }),
     jobs,
     job,
     waitForJob: async (id, state, timeoutMs = 5_000) =>

@@ -14,9 +14,9 @@ test('the bridge exposes exactly the contract: one method per request and on()',
   });
   assert.deepEqual(Object.keys(api).sort(), [...requestNames, 'on'].sort());
   assert.ok(Object.isFrozen(api));
-  await api.addJobsFromText({ text: '1' });
+  await api.addJobs({ sources: [{ name: null, text: '1' }] });
   await api.getKeyStatus();
-  assert.deepEqual(calls, [['addJobsFromText', { text: '1' }], ['getKeyStatus', undefined]]);
+  assert.deepEqual(calls, [['addJobs', { sources: [{ name: null, text: '1' }] }], ['getKeyStatus', undefined]]);
 });
 
 test('events reach their listener until it unsubscribes; unknown events are refused', () => {

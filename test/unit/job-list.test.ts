@@ -42,9 +42,9 @@ test('the detail column says what matters for each state', () => {
 });
 
 test('the intake summary names added, duplicates and rejected', () => {
-  assert.equal(describeIntake({ added: 1, duplicates: 0, rejected: [] }), 'Added 1 job');
+  assert.equal(describeIntake({ added: 1, repeatedInDrop: 0, alreadyListed: 0, rejected: [], rejectedCount: 0 }), 'Added 1 job');
   assert.equal(
-    describeIntake({ added: 3, duplicates: 2, rejected: [{ token: 'x', reason: 'r' }] }),
-    'Added 3 jobs · 2 duplicates skipped · 1 not understood',
+    describeIntake({ added: 3, repeatedInDrop: 2, alreadyListed: 4, rejected: [{ token: 'x', reason: 'r' }], rejectedCount: 300 }),
+    'Added 3 jobs · 4 already in the list · 2 repeats skipped · 300 not understood',
   );
 });

@@ -1,11 +1,12 @@
-// Turns what lands on the window (text, one or several files) into text for the ID parser,
+// Turns what lands on the window (text, one or several files) into texts for main's ID intake,
 // refusing what would freeze the window or is not text, with a reason a person can act on.
+import type { IntakeSource } from '../../../preload/api-contract';
 
 /** Larger files are refused before they are read. */
 export const maxDropFileBytes = 20 * 1024 * 1024;
 
 export interface DroppedText {
-  text: string;
+  sources: IntakeSource[];
   problems: string[];
 }
 
@@ -29,9 +30,9 @@ export function looksLikeText(text: string): boolean {
 
 export async function readDroppedText(source: DropSource): Promise<DroppedText> {
   const files = Array.from(source.files);
-  if (files.length === 0) return { text: source.getData('text/plain'), problems: [] };
+  if (files.length === 0) return { sources: [{ name: null, text: source.getData('text/plain') }], problems: [] };
 
-  const texts: string[] = [];
+  const sources: IntakeSource[] = [];
   const problems: string[] = [];
   for (const file of files) {
     if (file.size === 0) {
@@ -40,9 +41,9 @@ export async function readDroppedText(source: DropSource): Promise<DroppedText> 
       problems.push(`${file.name} is ${formatBytes(file.size)}; files up to ${formatBytes(maxDropFileBytes)} can be dropped.`);
     } else {
       const text = await file.text();
-      if (looksLikeText(text)) texts.push(text);
+      if (looksLikeText(text)) sources.push({ name: file.name, text });
       else problems.push(`${file.name} is not a text file; drop a .txt or .csv with job IDs.`);
     }
   }
-  return { text: texts.join('\n'), problems };
+  return { sources, problems };
 }

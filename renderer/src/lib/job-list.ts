@@ -67,7 +67,8 @@ export const plural = (count: number, one: string, many: string) => `${count} ${
 
 export function describeIntake(summary: IntakeSummary): string {
   const parts = [`Added ${plural(summary.added, 'job', 'jobs')}`];
-  if (summary.duplicates > 0) parts.push(plural(summary.duplicates, 'duplicate skipped', 'duplicates skipped'));
-  if (summary.rejected.length > 0) parts.push(`${summary.rejected.length} not understood`);
+  if (summary.alreadyListed > 0) parts.push(`${summary.alreadyListed} already in the list`);
+  if (summary.repeatedInDrop > 0) parts.push(plural(summary.repeatedInDrop, 'repeat skipped', 'repeats skipped'));
+  if (summary.rejectedCount > 0) parts.push(`${summary.rejectedCount} not understood`);
   return parts.join(' · ');
 }

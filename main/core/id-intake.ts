@@ -1,0 +1,245 @@
+// Takes job IDs out of whatever a person drops or pastes: plain text, .txt, .csv/.tsv with or
+// without a header, .json/.jsonl (generation or fetch responses, arrays of them, exports), fetch
+// URLs, and mixtures of these. What counts as an ID is decided in job-ids.ts alone.
+import type { RejectedToken } from '../../preload/api-contract';
+import { idFromToken, reasonForRejecting, shortenToken } from './job-ids';
+
+export interface IntakeSource {
+  /** The file name, when the text came from a file; it decides how the text is read. */
+  name: string | null;
+  text: string;
+}
+
+export interface IntakeResult {
+  /** Valid IDs in the order they appeared, each once. */
+  ids: string[];
+  /** Valid IDs that repeated one seen earlier in the same drop. */
+  repeated: number;
+  /** The first rejected tokens, with reasons; `rejectedCount` counts them all. */
+  rejected: RejectedToken[];
+  rejectedCount: number;
+}
+
+/** More rejected tokens than this are counted, not listed: nobody reads 100,000 reasons. */
+export const maxRejectedListed = 200;
+
+const separators = /[\s,;]+/;
+// Quotes and brackets come with IDs copied out of spreadsheets and JSON.
+const wrappingPunctuation = /^["'[({<]+|["'\])}>:]+$/g;
+// Fields of an API answer that hold links or settings, never job IDs.
+const fieldsWithoutIds = new Set(['output', 'proxy_links', 'future_links', 'meta', 'links', 'fetch_result']);
+
+class Collector {
+  readonly ids: string[] = [];
+  readonly rejected: RejectedToken[] = [];
+  rejectedCount = 0;
+  repeated = 0;
+  private readonly seen = new Set<string>();
+
+  accept(id: string) {
+    if (this.seen.has(id)) {
+      this.repeated += 1;
+      return;
+    }
+    this.seen.add(id);
+    this.ids.push(id);
+  }
+
+  /** Takes over what another collector found, as if it had been read here. */
+  merge(other: Collector) {
+    for (const id of other.ids) this.accept(id);
+    this.repeated += other.repeated;
+    for (const item of other.rejected) if (this.rejected.length < maxRejectedListed) this.rejected.push(item);
+    this.rejectedCount += other.rejectedCount;
+  }
+
+  reject(token: string, reason: string) {
+    this.rejectedCount += 1;
+    if (this.rejected.length < maxRejectedListed) this.rejected.push({ token: shortenToken(token), reason });
+  }
+
+  /** A free-standing token: an ID, a fetch URL, or something to report. */
+  token(raw: string) {
+    const token = raw.replace(wrappingPunctuation, '');
+    if (token === '') return;
+    const id = idFromToken(token);
+    if (id !== null) this.accept(id);
+    else this.reject(token, reasonForRejecting(token));
+  }
+
+  /** A value found in JSON: `id` fields, arrays of IDs, and strings that may be IDs or URLs. */
+  json(value: unknown, depth = 0) {
+    if (depth > 64) return;
+    if (Array.isArray(value)) {
+      for (const item of value) this.json(item, depth + 1);
+    } else if (typeof value === 'number') {
+      if (Number.isSafeInteger(value)) this.token(String(value));
+      else this.reject(String(value), 'too large to read exactly from JSON: write it as a string');
+    } else if (typeof value === 'string') {
+      for (const part of value.split(separators)) this.token(part);
+    } else if (typeof value === 'object' && value !== null) {
+      const record = value as Record<string, unknown>;
+      // A failed answer carries "id": "", which is nobody's ID and not worth a complaint.
+      if ('id' in record && record.id !== '' && record.id !== null) this.json(record.id, depth + 1);
+      for (const [field, child] of Object.entries(record)) {
+        if (field !== 'id' && typeof child === 'object' && child !== null && !fieldsWithoutIds.has(field)) this.json(child, depth + 1);
+      }
+    }
+  }
+}
+
+// Pasted API answers are small; these bounds keep text full of stray brackets from taking long.
+const maxJsonBlockLength = 64 * 1024;
+const maxJsonBlockAttempts = 1_000;
+
+/** Finds the end of the JSON object or array that starts at `start`, honouring strings; -1 if none. */
+function endOfJsonBlock(text: string, start: number): number {
+  let depth = 0;
+  let inString = false;
+  const stop = Math.min(text.length, start + maxJsonBlockLength);
+  for (let index = start; index < stop; index += 1) {
+    const char = text[index];
+    if (inString) {
+      if (char === '\\') index += 1;
+      else if (char === '"') inString = false;
+    } else if (char === '"') inString = true;
+    else if (char === '{' || char === '[') depth += 1;
+    else if (char === '}' || char === ']') {
+      depth -= 1;
+      if (depth === 0) return index;
+      if (depth < 0) return -1;
+    }
+  }
+  return -1;
+}
+
+/** Text that may mix plain IDs, URLs and pasted JSON answers. */
+function readMixedText(text: string, collector: Collector) {
+  let plainFrom = 0;
+  let failedAttempts = 0;
+  const opening = /[{[]/g;
+  for (let match = opening.exec(text); match && failedAttempts < maxJsonBlockAttempts; match = opening.exec(text)) {
+    const end = endOfJsonBlock(text, match.index);
+    let parsed: unknown = undefined;
+    try {
+      parsed = end === -1 ? undefined : JSON.parse(text.slice(match.index, end + 1));
+    } catch {
+      parsed = undefined;
+    }
+    if (typeof parsed !== 'object' || parsed === null) {
+      failedAttempts += 1;
+      continue;
+    }
+    readPlainText(text.slice(plainFrom, match.index), collector);
+    collector.json(parsed);
+    plainFrom = end + 1;
+    opening.lastIndex = end + 1;
+  }
+  readPlainText(text.slice(plainFrom), collector);
+}
+
+function readPlainText(text: string, collector: Collector) {
+  for (const part of text.split(separators)) collector.token(part);
+}
+
+/** Splits a delimited line, honouring double quotes ("a,b" is one cell; "" is a quote). */
+function splitRow(line: string, delimiter: string): string[] {
+  const cells: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let index = 0; index < line.length; index += 1) {
+    const char = line[index];
+    if (quoted) {
+      if (char === '"' && line[index + 1] === '"') {
+        cell += '"';
+        index += 1;
+      } else if (char === '"') quoted = false;
+      else cell += char;
+    } else if (char === '"' && cell.trim() === '') {
+      quoted = true;
+    } else if (char === delimiter) {
+      cells.push(cell.trim());
+      cell = '';
+    } else cell += char;
+  }
+  cells.push(cell.trim());
+  return cells;
+}
+
+const idColumnHeader = /(^|[^a-z])(id|ids|job|jobs|request|fetch|track)([^a-z]|$)/i;
+
+/**
+ * A table: the columns that hold IDs are found by their header (id, job_id, request id, …) or, with
+ * no such header, as the columns whose cells are nearly all IDs; other columns are ignored.
+ * Returns false when the text does not read as a table with an ID column.
+ */
+function readTable(text: string, collector: Collector, delimiter: string): boolean {
+  const rows = text.split(/\r?\n/).filter((line) => line.trim() !== '').map((line) => splitRow(line, delimiter));
+  if (rows.length === 0) return false;
+  const width = Math.max(...rows.map((row) => row.length));
+  const header = rows[0]!;
+  const headerIsNames = header.every((cell) => cell === '' || idFromToken(cell) === null);
+  const body = headerIsNames ? rows.slice(1) : rows;
+
+  let columns = headerIsNames ? header.flatMap((cell, column) => (idColumnHeader.test(cell) ? [column] : [])) : [];
+  if (columns.length === 0) {
+    columns = Array.from({ length: width }, (_, column) => column).filter((column) => {
+      const cells = body.map((row) => row[column] ?? '').filter((cell) => cell !== '');
+      const valid = cells.filter((cell) => idFromToken(cell) !== null).length;
+      return valid > 0 && valid >= cells.length * 0.9;
+    });
+  }
+  if (columns.length === 0) return false;
+  for (const row of body) {
+    for (const column of columns) {
+      const cell = row[column] ?? '';
+      if (cell !== '') collector.token(cell);
+    }
+  }
+  return true;
+}
+
+/** Picks the delimiter of a table: the one that splits every line into the same number of cells. */
+function tableDelimiter(text: string, name: string | null): string | null {
+  const extension = name?.toLowerCase().split('.').pop();
+  if (extension === 'tsv') return '\t';
+  const lines = text.split(/\r?\n/).filter((line) => line.trim() !== '').slice(0, 50);
+  if (lines.length < 2 && extension !== 'csv') return null;
+  for (const delimiter of [',', '\t', ';']) {
+    const counts = lines.map((line) => splitRow(line, delimiter).length);
+    if (counts[0]! > 1 && counts.every((count) => count === counts[0])) return delimiter;
+  }
+  return null;
+}
+
+function readSource(source: IntakeSource, collector: Collector) {
+  const text = source.text.replace(/^\uFEFF/, '');
+  const extension = source.name?.toLowerCase().split('.').pop() ?? null;
+  const trimmed = text.trim();
+  if (trimmed === '') return;
+
+  if (extension === 'json' || trimmed.startsWith('{') || trimmed.startsWith('[')) {
+    try {
+      collector.json(JSON.parse(trimmed));
+      return;
+    } catch {
+      // Not one JSON document: JSON Lines or a mixture, read below.
+    }
+  }
+  // Read as text first; a table reading is used only where that would complain about cells
+  // (a header, prompts, dates), so no ID in a plain list is ever dropped for looking tabular.
+  const asText = new Collector();
+  readMixedText(text, asText);
+  if (asText.rejectedCount > 0) {
+    const delimiter = tableDelimiter(text, source.name);
+    const asTable = new Collector();
+    if (delimiter !== null && readTable(text, asTable, delimiter)) return collector.merge(asTable);
+  }
+  collector.merge(asText);
+}
+
+export function extractJobIds(sources: readonly IntakeSource[]): IntakeResult {
+  const collector = new Collector();
+  for (const source of sources) readSource(source, collector);
+  return { ids: collector.ids, repeated: collector.repeated, rejected: collector.rejected, rejectedCount: collector.rejectedCount };
+}
