@@ -60,6 +60,19 @@ async function start(): Promise<void> {
       const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
       return result.canceled ? null : (result.filePaths[0] ?? null);
     },
+    async confirmEndpointHost(host) {
+      const options: Electron.MessageBoxOptions = {
+        type: 'warning',
+        title: 'Change the endpoint?',
+        message: `Send your ModelsLab API key to ${host}?`,
+        detail: 'Every fetch sends your API key to this endpoint. Use only an endpoint you trust.',
+        buttons: ['Keep the current endpoint', `Use ${host}`],
+        defaultId: 0,
+        cancelId: 0,
+      };
+      const { response } = mainWindow ? await dialog.showMessageBox(mainWindow, options) : await dialog.showMessageBox(options);
+      return response === 1;
+    },
     emit(event, payload) {
       if (mainWindow && !mainWindow.webContents.isDestroyed()) mainWindow.webContents.send(eventChannel(event), payload);
     },
@@ -80,7 +93,14 @@ async function start(): Promise<void> {
   app.on('activate', () => {
     mainWindow ??= createMainWindow();
   });
-  app.on('before-quit', () => core.dispose());
+  // The job list is written before the app goes: quitting waits for that one write.
+  let disposed = false;
+  app.on('before-quit', (event) => {
+    if (disposed) return;
+    event.preventDefault();
+    disposed = true;
+    void core.dispose().finally(() => app.quit());
+  });
 }
 
 if (!app.requestSingleInstanceLock()) {

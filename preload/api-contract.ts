@@ -11,7 +11,11 @@ export interface JobView {
   etaSeconds: number | null;
   /** The API's message for a failed job, or why the last save did not finish. */
   message: string | null;
+  /** For a failed job: whether fetching it again may help. */
+  retryable: boolean;
   imageCount: number;
+  /** When the image links were first seen (ms since 1970): ModelsLab deletes them after 24 hours. */
+  outputsFirstSeenAt: number | null;
   savedPaths: string[];
 }
 
@@ -50,6 +54,10 @@ export interface Settings {
   endpointTemplate: string;
   /** How many fetch calls may be in flight at once. */
   concurrency: number;
+  /** How many images may download at once. */
+  downloadConcurrency: number;
+  /** How long a job may stay processing before it fails, with retry offered. */
+  pollDeadlineSeconds: number;
 }
 
 export interface SaveSummary {
@@ -59,7 +67,7 @@ export interface SaveSummary {
   failedJobs: number;
 }
 
-export type QueuePauseReason = 'no-key' | 'key-rejected' | 'rate-limited';
+export type QueuePauseReason = 'no-key' | 'key-rejected' | 'user' | 'rate-limited';
 
 export interface QueueStatus {
   pausedBecause: QueuePauseReason | null;
@@ -72,6 +80,7 @@ export type ErrorCode =
   | 'invalid-settings'
   | 'keychain-unavailable'
   | 'folder-not-allowed'
+  | 'endpoint-not-confirmed'
   | 'nothing-to-save'
   | 'internal';
 
@@ -89,9 +98,18 @@ export interface Requests {
   clearKey: { request: void; response: KeyStatus };
   addJobs: { request: { sources: IntakeSource[] }; response: IntakeSummary };
   listJobs: { request: void; response: JobView[] };
-  retryFailedJobs: { request: void; response: { retried: number } };
-  clearJobs: { request: void; response: { removed: number } };
+  /** Fetches failed jobs again: the ones named, or every failed one. */
+  retryJobs: { request: { ids: string[] | 'all-failed' }; response: { retried: number } };
+  /** Stops fetching these jobs; they fail as cancelled and can be retried. */
+  cancelJobs: { request: { ids: string[] }; response: { cancelled: number } };
+  /** Removes jobs from the list (except while they are being saved). */
+  removeJobs: { request: { ids: string[] | 'all' }; response: { removed: number } };
+  clearSavedJobs: { request: void; response: { removed: number } };
+  pauseQueue: { request: void; response: QueueStatus };
+  resumeQueue: { request: void; response: QueueStatus };
   getQueueStatus: { request: void; response: QueueStatus };
+  /** Messages from main since it started, such as a stored file that could not be read. */
+  listNotices: { request: void; response: string[] };
   getSettings: { request: void; response: Settings };
   updateSettings: { request: Partial<Settings>; response: Settings };
   chooseSaveFolder: { request: void; response: { folder: string | null } };
@@ -105,6 +123,8 @@ export interface Events {
   /** Jobs that left the list. */
   jobsRemoved: string[];
   queueStatus: QueueStatus;
+  /** Something the person should know that no request asked for. */
+  notice: string;
 }
 
 export type RequestName = keyof Requests;
@@ -119,15 +139,20 @@ const requestNameSet: Record<RequestName, true> = {
   clearKey: true,
   addJobs: true,
   listJobs: true,
-  retryFailedJobs: true,
-  clearJobs: true,
+  retryJobs: true,
+  cancelJobs: true,
+  removeJobs: true,
+  clearSavedJobs: true,
+  pauseQueue: true,
+  resumeQueue: true,
   getQueueStatus: true,
+  listNotices: true,
   getSettings: true,
   updateSettings: true,
   chooseSaveFolder: true,
   saveReadyJobs: true,
 };
-const eventNameSet: Record<EventName, true> = { jobsUpdated: true, jobsRemoved: true, queueStatus: true };
+const eventNameSet: Record<EventName, true> = { jobsUpdated: true, jobsRemoved: true, queueStatus: true, notice: true };
 
 export const requestNames = Object.keys(requestNameSet) as RequestName[];
 export const eventNames = Object.keys(eventNameSet) as EventName[];

@@ -1,13 +1,14 @@
 import { join, resolve } from 'node:path';
-import type { EventName, Events, JobView, KeyStatus, RequestName, ResponseOf } from '../../preload/api-contract';
+import type { EventName, Events, JobView, KeyStatus, RequestName, ResponseOf, Settings } from '../../preload/api-contract';
 import { AppError } from './app-error';
 import { createLimiter, systemClock, type Clock } from './clock';
 import { createImageSaver } from './image-saver';
 import { extractJobIds, type IntakeSource } from './id-intake';
 import { createJobQueue, type QueueTiming } from './job-queue';
+import { openJobStore } from './job-store';
 import { KeychainUnavailableError, type SecretStore } from './keychain';
 import { createModelsLabClient, defaultEndpointTemplate, redactKey, type FetchFunction } from './modelslab-client';
-import { openSettingsStore } from './settings-store';
+import { openSettingsStore, validateEndpointTemplate } from './settings-store';
 
 export interface AppCoreOptions {
   fetch: FetchFunction;
@@ -16,6 +17,11 @@ export interface AppCoreOptions {
   userDataDir: string;
   /** The native folder picker; the only way a folder becomes writable. */
   chooseFolder: () => Promise<string | null>;
+  /**
+   * Asks the person, outside the window, whether the key may go to a new endpoint host: a page
+   * that could change the endpoint silently could send the key anywhere.
+   */
+  confirmEndpointHost: (host: string) => Promise<boolean>;
   emit: <E extends EventName>(event: E, payload: Events[E]) => void;
   defaultEndpointTemplate?: string;
   clock?: Clock;
@@ -24,21 +30,38 @@ export interface AppCoreOptions {
   imageTimeoutMs?: number;
   /** How long job updates are gathered before they are sent as one event. */
   eventBatchMs?: number;
+  /** How long job-list changes are gathered before they are written. */
+  storeWriteDelayMs?: number;
   log?: (message: string) => void;
 }
 
 /** The handler table: the same functions back ipcMain in the app and the bridge in browser tests. */
 export type RequestHandlers = { [N in RequestName]: (request: unknown) => Promise<ResponseOf<N>> };
 
-const defaultConcurrency = 4;
-const imageDownloadConcurrency = 4;
+export const defaultSettings: Omit<Settings, 'endpointTemplate'> = {
+  // ModelsLab's plans allow 5 to 15 queued requests; 4 stays under the smallest.
+  concurrency: 4,
+  downloadConcurrency: 4,
+  pollDeadlineSeconds: 30 * 60,
+};
 const keyLengthRange = { min: 8, max: 512 };
+const maxNoticesKept = 20;
+/** Hosts that may receive the key without asking: ModelsLab's own. */
+const trustedEndpointHost = /(^|\.)modelslab\.com$/i;
 
 function expectObject(request: unknown, what: string): Record<string, unknown> {
   if (typeof request !== 'object' || request === null || Array.isArray(request)) {
     throw new AppError('invalid-request', `${what} must be an object.`);
   }
   return request as Record<string, unknown>;
+}
+
+function expectIdList<Whole extends string>(value: unknown, whole: Whole): string[] | Whole {
+  if (value === whole) return whole as Whole;
+  if (!Array.isArray(value) || value.length > 1_000_000 || !value.every((id) => typeof id === 'string')) {
+    throw new AppError('invalid-request', `The jobs must be a list of IDs or "${whole}".`);
+  }
+  return value as string[];
 }
 
 function expectString(value: unknown, what: string, maxLength: number): string {
@@ -80,11 +103,20 @@ export async function createAppCore(options: AppCoreOptions) {
   // Held in memory once read, so the keychain is asked once, not per request.
   let apiKey: string | null = null;
   const log = (message: string) => (options.log ?? console.error)(apiKey ? redactKey(message, apiKey) : message);
+  const notices: string[] = [];
+  /** Something the person should know that no request asked for: shown as a banner. */
+  function notify(message: string) {
+    log(message);
+    notices.push(message);
+    if (notices.length > maxNoticesKept) notices.shift();
+    options.emit('notice', message);
+  }
 
+  const endpointFromEnvironment = options.defaultEndpointTemplate ? validateEndpointTemplate(options.defaultEndpointTemplate) : null;
   const settings = await openSettingsStore({
     filePath: join(options.userDataDir, 'settings.json'),
-    defaults: { endpointTemplate: options.defaultEndpointTemplate ?? defaultEndpointTemplate, concurrency: defaultConcurrency },
-    onNotice: log,
+    defaults: { endpointTemplate: endpointFromEnvironment ?? defaultEndpointTemplate, ...defaultSettings },
+    onNotice: notify,
   });
 
   // Job updates are gathered and sent together, so a burst of changes is one message, not thousands.
@@ -99,6 +131,13 @@ export async function createAppCore(options: AppCoreOptions) {
     options.emit('jobsUpdated', views);
   }
 
+  const store = openJobStore({
+    filePath: join(options.userDataDir, 'jobs.json'),
+    clock,
+    writeDelayMs: options.storeWriteDelayMs,
+    onNotice: notify,
+    onWriteError: notify,
+  });
   const client = createModelsLabClient({
     fetch: options.fetch,
     endpointTemplate: () => settings.get().endpointTemplate,
@@ -108,15 +147,23 @@ export async function createAppCore(options: AppCoreOptions) {
     client,
     clock,
     concurrency: () => settings.get().concurrency,
+    pollDeadlineMs: () => settings.get().pollDeadlineSeconds * 1000,
     timing: options.timing,
     onJobChanged(view) {
       pendingViews.set(view.id, view);
       cancelFlush ??= clock.schedule(flushJobUpdates, options.eventBatchMs ?? 50);
+      store.changed(queue.snapshot);
+    },
+    onJobsRemoved(ids) {
+      // Updates still waiting go first, so a removed job is not brought back by a late update.
+      flushJobUpdates();
+      options.emit('jobsRemoved', ids);
+      store.changed(queue.snapshot);
     },
     onStatusChanged: (status) => options.emit('queueStatus', status),
   });
   const saver = createImageSaver({ fetch: options.fetch, requestTimeoutMs: options.imageTimeoutMs ?? 120_000 });
-  const limitDownloads = createLimiter(() => imageDownloadConcurrency);
+  const limitDownloads = createLimiter(() => settings.get().downloadConcurrency);
   const chosenFolders = new Set<string>();
 
   let keyLoaded = false;
@@ -130,6 +177,7 @@ export async function createAppCore(options: AppCoreOptions) {
       throw error;
     }
   }
+  queue.restore(await store.load());
   await loadKey().catch((error: unknown) => log(`Could not read the key at start: ${String(error)}`));
 
   const keyStatus = (): KeyStatus => ({ isSet: apiKey !== null, lastFour: apiKey ? apiKey.slice(-4) : null });
@@ -145,6 +193,17 @@ export async function createAppCore(options: AppCoreOptions) {
     keyLoaded = true;
     queue.setApiKey(nextKey);
     return keyStatus();
+  }
+
+  async function confirmEndpoint(request: unknown): Promise<void> {
+    const change = expectObject(request, 'The settings');
+    if (typeof change.endpointTemplate !== 'string') return;
+    const next = new URL(validateEndpointTemplate(change.endpointTemplate).replaceAll('{id}', '1'));
+    const current = new URL(settings.get().endpointTemplate.replaceAll('{id}', '1'));
+    if (next.host === current.host || trustedEndpointHost.test(next.hostname)) return;
+    if (!(await options.confirmEndpointHost(next.host))) {
+      throw new AppError('endpoint-not-confirmed', `The endpoint was not changed: your key stays away from ${next.host}.`);
+    }
   }
 
   async function saveOneJob(job: { id: string; outputUrls: string[] }, folder: string): Promise<number | null> {
@@ -185,23 +244,40 @@ export async function createAppCore(options: AppCoreOptions) {
     async listJobs() {
       return queue.list();
     },
-    async retryFailedJobs() {
-      return { retried: queue.retryFailed() };
+    async retryJobs(request) {
+      const ids = expectIdList(expectObject(request, 'The retry request').ids, 'all-failed');
+      return { retried: queue.retry(ids === 'all-failed' ? 'all' : ids) };
     },
-    async clearJobs() {
-      const removed = queue.clear();
-      flushJobUpdates();
-      for (const id of removed) pendingViews.delete(id);
-      if (removed.length > 0) options.emit('jobsRemoved', removed);
-      return { removed: removed.length };
+    async cancelJobs(request) {
+      const ids = expectIdList(expectObject(request, 'The cancel request').ids, 'none');
+      return { cancelled: queue.cancel(ids === 'none' ? [] : ids) };
+    },
+    async removeJobs(request) {
+      const ids = expectIdList(expectObject(request, 'The remove request').ids, 'all');
+      return { removed: queue.remove(ids === 'all' ? 'all' : ids).length };
+    },
+    async clearSavedJobs() {
+      return { removed: queue.clearSaved().length };
+    },
+    async pauseQueue() {
+      queue.pause();
+      return queue.status();
+    },
+    async resumeQueue() {
+      queue.resume();
+      return queue.status();
     },
     async getQueueStatus() {
       return queue.status();
+    },
+    async listNotices() {
+      return [...notices];
     },
     async getSettings() {
       return settings.get();
     },
     async updateSettings(request) {
+      await confirmEndpoint(request);
       return settings.update(request);
     },
     async chooseSaveFolder() {
@@ -232,9 +308,11 @@ export async function createAppCore(options: AppCoreOptions) {
   return {
     handlers,
     log,
-    dispose() {
+    /** Stops all work and writes the job list: before quitting. */
+    async dispose() {
       flushJobUpdates();
       queue.dispose();
+      await store.flush();
     },
   };
 }

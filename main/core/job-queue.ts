@@ -1,4 +1,4 @@
-import type { JobState, JobView, QueueStatus } from '../../preload/api-contract';
+import type { JobState, JobView, QueuePauseReason, QueueStatus } from '../../preload/api-contract';
 import type { Clock } from './clock';
 import type { FetchOutcome, ModelsLabClient } from './modelslab-client';
 
@@ -7,8 +7,6 @@ export interface QueueTiming {
   pollFloorMs: number;
   /** Never wait longer than this between polls. */
   pollCapMs: number;
-  /** A job still processing this long after it was first fetched fails, with retry offered. */
-  pollDeadlineMs: number;
   retryBaseMs: number;
   retryCapMs: number;
   /** Tries after a network error, a 5xx or an unreadable answer before the job fails. */
@@ -22,7 +20,6 @@ export interface QueueTiming {
 export const defaultTiming: QueueTiming = {
   pollFloorMs: 2_000,
   pollCapMs: 60_000,
-  pollDeadlineMs: 30 * 60_000,
   retryBaseMs: 1_000,
   retryCapMs: 60_000,
   maxRetries: 5,
@@ -30,45 +27,71 @@ export const defaultTiming: QueueTiming = {
   maxEmptySuccesses: 3,
 };
 
-interface Job {
+/** What is kept of a job across restarts. */
+export interface StoredJob {
   id: string;
   state: JobState;
   etaSeconds: number | null;
   message: string | null;
+  retryable: boolean;
   outputUrls: string[];
+  outputsFirstSeenAt: number | null;
   savedPaths: string[];
   firstFetchedAt: number | null;
+}
+
+interface Job extends StoredJob {
   retries: number;
   emptySuccesses: number;
+  /** Waiting in the due line for a request; one place in the line at most. */
+  isDue: boolean;
   inFlight: AbortController | null;
   cancelTimer: (() => void) | null;
 }
+
+/** The longest a 429 may hold the queue, whatever it asks for. */
+const maxRateLimitHoldMs = 10 * 60_000;
 
 export interface JobQueueOptions {
   client: ModelsLabClient;
   clock: Clock;
   concurrency: () => number;
+  /** A job still processing this long after its first fetch fails, with retry offered. */
+  pollDeadlineMs: () => number;
   timing?: Partial<QueueTiming>;
   random?: () => number;
   onJobChanged(view: JobView): void;
+  onJobsRemoved(ids: string[]): void;
   onStatusChanged(status: QueueStatus): void;
 }
 
-export function toJobView(job: Job): JobView {
+export function toJobView(job: StoredJob): JobView {
   return {
     id: job.id,
     state: job.state,
     etaSeconds: job.state === 'processing' ? job.etaSeconds : null,
     message: job.message,
+    retryable: job.state === 'failed' && job.retryable,
     imageCount: job.outputUrls.length,
+    outputsFirstSeenAt: job.outputsFirstSeenAt,
     savedPaths: [...job.savedPaths],
   };
 }
 
+export function toStoredJob({ id, state, etaSeconds, message, retryable, outputUrls, outputsFirstSeenAt, savedPaths, firstFetchedAt }: StoredJob): StoredJob {
+  return { id, state, etaSeconds, message, retryable, outputUrls, outputsFirstSeenAt, savedPaths, firstFetchedAt };
+}
+
+const pauseMessages: Record<Extract<QueuePauseReason, 'no-key' | 'user'>, string> = {
+  'no-key': 'Enter your ModelsLab API key to start fetching.',
+  user: 'Paused. Resume to go on fetching.',
+};
+
 /**
  * The job engine: one state machine per job (queued → fetching → processing → ready → saving → saved,
  * or failed), a concurrency limit for API calls, polling after the eta, backoff for faults, and a
- * pause for the whole queue when there is no usable key or ModelsLab asks us to slow down.
+ * pause for the whole queue when there is no usable key, ModelsLab asks us to slow down, or the
+ * user says so.
  */
 export function createJobQueue(options: JobQueueOptions) {
   const timing = { ...defaultTiming, ...options.timing };
@@ -76,19 +99,48 @@ export function createJobQueue(options: JobQueueOptions) {
   const { clock, client } = options;
 
   const jobs = new Map<string, Job>();
-  // IDs due for a request, oldest first; a head index keeps taking from the front O(1).
-  let dueIds: string[] = [];
+  // Jobs due for a request, oldest first; a head index keeps taking from the front O(1).
+  let dueLine: Job[] = [];
   let dueHead = 0;
   let inFlightCount = 0;
   let apiKey: string | null = null;
-  let status: QueueStatus = { pausedBecause: 'no-key', message: 'Enter your ModelsLab API key to start fetching.' };
-  let cancelCooldownTimer: (() => void) | null = null;
+  let pausedByUser = false;
+  /** ModelsLab's words when it refused the current key; cleared by a new key. */
+  let keyRejectedMessage: string | null = null;
+  let rateLimitHoldUntil = 0;
+  let rateLimitMessage = '';
+  let cancelHoldTimer: (() => void) | null = null;
+  /** When the queue last stopped sending, so a pause does not count against the poll deadline. */
+  let pausedSince: number | null = clock.now();
+  let status: QueueStatus = currentStatus();
 
   function changed(job: Job) {
     options.onJobChanged(toJobView(job));
   }
 
-  function setStatus(next: QueueStatus) {
+  /** The status follows from what holds the queue, the most pressing first. */
+  function currentStatus(): QueueStatus {
+    if (apiKey === null) return { pausedBecause: 'no-key', message: pauseMessages['no-key'] };
+    if (keyRejectedMessage !== null) {
+      return { pausedBecause: 'key-rejected', message: `ModelsLab rejected the API key ("${keyRejectedMessage}"). Enter a valid key to continue.` };
+    }
+    if (pausedByUser) return { pausedBecause: 'user', message: pauseMessages.user };
+    if (rateLimitHoldUntil > clock.now()) {
+      const seconds = Math.ceil((rateLimitHoldUntil - clock.now()) / 1000);
+      return { pausedBecause: 'rate-limited', message: `ModelsLab asked us to slow down ("${rateLimitMessage}"). Resuming in ${seconds} s.` };
+    }
+    return { pausedBecause: null, message: null };
+  }
+
+  function refreshStatus() {
+    const next = currentStatus();
+    if (next.pausedBecause !== null) pausedSince ??= clock.now();
+    else if (pausedSince !== null) {
+      // Time spent paused was not spent polling: move every job's poll clock forward by it.
+      const pausedFor = clock.now() - pausedSince;
+      pausedSince = null;
+      for (const job of jobs.values()) if (job.firstFetchedAt !== null) job.firstFetchedAt += pausedFor;
+    }
     if (next.pausedBecause === status.pausedBecause && next.message === status.message) return;
     status = next;
     options.onStatusChanged(status);
@@ -99,25 +151,29 @@ export function createJobQueue(options: JobQueueOptions) {
   }
 
   function makeDue(job: Job) {
-    dueIds.push(job.id);
-    pump();
+    if (job.isDue) return;
+    job.isDue = true;
+    dueLine.push(job);
   }
 
   function dueAfter(job: Job, delayMs: number) {
     job.cancelTimer?.();
     job.cancelTimer = clock.schedule(() => {
       job.cancelTimer = null;
-      if (jobs.get(job.id) === job) makeDue(job);
+      if (jobs.get(job.id) !== job) return;
+      makeDue(job);
+      pump();
     }, delayMs);
   }
 
   function takeNextDue(): Job | null {
-    while (dueHead < dueIds.length) {
-      const id = dueIds[dueHead++]!;
-      const job = jobs.get(id);
-      if (job && !job.inFlight && (job.state === 'queued' || job.state === 'processing')) return job;
+    while (dueHead < dueLine.length) {
+      const job = dueLine[dueHead++]!;
+      if (!job.isDue) continue;
+      job.isDue = false;
+      if (jobs.get(job.id) === job && !job.inFlight && (job.state === 'queued' || job.state === 'processing')) return job;
     }
-    dueIds = [];
+    dueLine = [];
     dueHead = 0;
     return null;
   }
@@ -147,21 +203,25 @@ export function createJobQueue(options: JobQueueOptions) {
       inFlightCount -= 1;
       job.inFlight = null;
     }
-    // The job was removed or reset while the request was out: its answer no longer matters.
-    if (jobs.get(job.id) !== job || controller.signal.aborted) {
-      pump();
-      return;
-    }
-    applyOutcome(job, outcome);
+    // The job was removed, cancelled or reset while the request was out: its answer no longer counts.
+    if (jobs.get(job.id) === job && !controller.signal.aborted) applyOutcome(job, outcome, key);
     pump();
+  }
+
+  function fail(job: Job, message: string, retryable: boolean) {
+    job.cancelTimer?.();
+    job.cancelTimer = null;
+    job.state = 'failed';
+    job.message = message;
+    job.retryable = retryable;
+    job.etaSeconds = null;
+    changed(job);
   }
 
   function retryOrFail(job: Job, reason: string) {
     job.retries += 1;
     if (job.retries > timing.maxRetries) {
-      job.state = 'failed';
-      job.message = `${reason}. Gave up after ${timing.maxRetries} retries; use Retry failed to try again.`;
-      changed(job);
+      fail(job, `${reason}. Gave up after ${timing.maxRetries} retries.`, true);
       return;
     }
     const backoff = Math.min(timing.retryCapMs, timing.retryBaseMs * 2 ** (job.retries - 1));
@@ -171,15 +231,22 @@ export function createJobQueue(options: JobQueueOptions) {
     dueAfter(job, withJitter(backoff));
   }
 
-  function applyOutcome(job: Job, outcome: FetchOutcome) {
+  /** Back in line for the next request, without a penalty: the queue itself was held. */
+  function waitInLine(job: Job) {
+    if (job.state === 'fetching') job.state = 'queued';
+    changed(job);
+    makeDue(job);
+  }
+
+  function applyOutcome(job: Job, outcome: FetchOutcome, keyUsed: string) {
+    if (outcome.kind !== 'unexpected' && outcome.kind !== 'network-error') job.retries = 0;
+    if (outcome.kind !== 'success') job.emptySuccesses = 0;
     switch (outcome.kind) {
       case 'success': {
         if (outcome.outputUrls.length === 0) {
           job.emptySuccesses += 1;
           if (job.emptySuccesses > timing.maxEmptySuccesses) {
-            job.state = 'failed';
-            job.message = 'ModelsLab reports the job as done but gives no image links.';
-            changed(job);
+            fail(job, 'ModelsLab reports the job as done but gives no image links.', true);
           } else {
             job.state = 'queued';
             job.message = 'Done, but no image links yet. Asking again…';
@@ -192,15 +259,14 @@ export function createJobQueue(options: JobQueueOptions) {
         job.etaSeconds = null;
         job.message = null;
         job.outputUrls = outcome.outputUrls;
+        job.outputsFirstSeenAt ??= clock.now();
         changed(job);
         return;
       }
       case 'processing': {
         const waited = clock.now() - (job.firstFetchedAt ?? clock.now());
-        if (waited >= timing.pollDeadlineMs) {
-          job.state = 'failed';
-          job.message = `Still processing after ${Math.round(waited / 60_000)} min. Use Retry failed to keep waiting.`;
-          changed(job);
+        if (waited >= options.pollDeadlineMs()) {
+          fail(job, `Still processing after ${formatDuration(waited)}. Retry to keep waiting.`, true);
           return;
         }
         job.state = 'processing';
@@ -212,26 +278,21 @@ export function createJobQueue(options: JobQueueOptions) {
         return;
       }
       case 'failed':
-        job.state = 'failed';
-        job.message = outcome.message;
-        changed(job);
+        fail(job, outcome.message, false);
         return;
       case 'key-rejected':
-        // Not this job's fault: it waits for a new key with the rest of the queue.
-        job.state = 'queued';
-        changed(job);
-        dueIds.push(job.id);
-        setStatus({
-          pausedBecause: 'key-rejected',
-          message: `ModelsLab rejected the API key ("${outcome.message}"). Enter a valid key to continue.`,
-        });
+        // Not this job's fault: it waits for a valid key with the rest of the queue. An answer to a
+        // key the user has since replaced says nothing about the new one.
+        waitInLine(job);
+        if (keyUsed === apiKey) {
+          keyRejectedMessage = outcome.message;
+          refreshStatus();
+        }
         return;
       case 'rate-limited': {
         const holdMs = outcome.retryAfterSeconds !== null ? outcome.retryAfterSeconds * 1000 : timing.rateLimitDefaultMs;
-        job.state = job.state === 'fetching' ? 'queued' : job.state;
-        changed(job);
-        dueIds.push(job.id);
-        holdAllRequests(holdMs, outcome.message);
+        waitInLine(job);
+        holdAllRequests(Math.min(maxRateLimitHoldMs, holdMs), outcome.message);
         return;
       }
       case 'unexpected':
@@ -241,94 +302,158 @@ export function createJobQueue(options: JobQueueOptions) {
     }
   }
 
+  /** Holds every request until the later of the current hold and this one ends. */
   function holdAllRequests(holdMs: number, message: string) {
-    cancelCooldownTimer?.();
-    setStatus({
-      pausedBecause: 'rate-limited',
-      message: `ModelsLab asked us to slow down ("${message}"). Resuming in ${Math.ceil(holdMs / 1000)} s.`,
-    });
-    cancelCooldownTimer = clock.schedule(() => {
-      cancelCooldownTimer = null;
-      if (status.pausedBecause === 'rate-limited') setStatus({ pausedBecause: null, message: null });
-      pump();
-    }, holdMs);
+    const until = clock.now() + holdMs;
+    rateLimitMessage = message;
+    if (until > rateLimitHoldUntil) {
+      rateLimitHoldUntil = until;
+      cancelHoldTimer?.();
+      cancelHoldTimer = clock.schedule(() => {
+        // The timer ends the hold itself: a clock read a millisecond early must not keep it.
+        cancelHoldTimer = null;
+        rateLimitHoldUntil = 0;
+        refreshStatus();
+        pump();
+      }, holdMs);
+    }
+    refreshStatus();
   }
 
-  function newJob(id: string): Job {
+  function newJob(stored: Partial<StoredJob> & { id: string }): Job {
     return {
-      id,
       state: 'queued',
       etaSeconds: null,
       message: null,
+      retryable: false,
       outputUrls: [],
+      outputsFirstSeenAt: null,
       savedPaths: [],
       firstFetchedAt: null,
+      ...stored,
       retries: 0,
       emptySuccesses: 0,
+      isDue: false,
       inFlight: null,
       cancelTimer: null,
     };
   }
 
-  function forget(job: Job) {
+  function stopWork(job: Job) {
     job.inFlight?.abort();
+    job.inFlight = null;
     job.cancelTimer?.();
-    jobs.delete(job.id);
+    job.cancelTimer = null;
+    job.isDue = false;
+  }
+
+  /** Puts a job back at the end of the queue as if it had just been added. */
+  function requeue(job: Job) {
+    stopWork(job);
+    Object.assign(job, { state: 'queued', message: null, retryable: false, retries: 0, emptySuccesses: 0, firstFetchedAt: null, etaSeconds: null });
+    changed(job);
+    makeDue(job);
+  }
+
+  function selected(ids: readonly string[] | 'all'): Job[] {
+    if (ids === 'all') return [...jobs.values()];
+    return ids.flatMap((id) => jobs.get(id) ?? []);
+  }
+
+  function remove(candidates: Job[]): string[] {
+    const removed: string[] = [];
+    for (const job of candidates) {
+      if (job.state === 'saving') continue;
+      stopWork(job);
+      jobs.delete(job.id);
+      removed.push(job.id);
+    }
+    if (removed.length > 0) options.onJobsRemoved(removed);
+    return removed;
   }
 
   return {
-    /** Adds new IDs at the end of the queue; returns how many were already in the list. */
+    /** Adds new IDs at the end of the queue; returns those added and how many were already listed. */
     add(ids: readonly string[]): { added: string[]; alreadyListed: number } {
       const added: string[] = [];
       for (const id of ids) {
         if (jobs.has(id)) continue;
-        const job = newJob(id);
+        const job = newJob({ id });
         jobs.set(id, job);
         added.push(id);
         changed(job);
-        dueIds.push(id);
+        makeDue(job);
       }
       pump();
       return { added, alreadyListed: ids.length - added.length };
     },
 
+    /**
+     * Takes back jobs kept from an earlier run. Work that was under way starts again: a job caught
+     * mid-fetch is queued, one caught mid-save is ready, a processing one is polled now.
+     */
+    restore(stored: readonly StoredJob[]) {
+      for (const record of stored) {
+        if (jobs.has(record.id)) continue;
+        const state: JobState = record.state === 'fetching' ? 'queued' : record.state === 'saving' ? 'ready' : record.state;
+        const job = newJob({ ...record, state });
+        jobs.set(job.id, job);
+        changed(job);
+        if (state === 'queued' || state === 'processing') makeDue(job);
+      }
+      pump();
+    },
+
     /** A usable key (or none): resumes a queue that was waiting for one. */
     setApiKey(key: string | null) {
       apiKey = key;
-      if (key === null) {
-        setStatus({ pausedBecause: 'no-key', message: 'Enter your ModelsLab API key to start fetching.' });
-      } else if (status.pausedBecause === 'no-key' || status.pausedBecause === 'key-rejected') {
-        setStatus({ pausedBecause: null, message: null });
-      }
+      keyRejectedMessage = null;
+      refreshStatus();
       pump();
     },
 
-    retryFailed(): number {
-      let retried = 0;
-      for (const job of jobs.values()) {
-        if (job.state !== 'failed') continue;
-        Object.assign(job, { state: 'queued', message: null, retries: 0, emptySuccesses: 0, firstFetchedAt: null });
-        changed(job);
-        dueIds.push(job.id);
-        retried += 1;
-      }
-      pump();
-      return retried;
+    pause() {
+      pausedByUser = true;
+      refreshStatus();
     },
 
-    /** Removes every job that is not being saved; returns the removed IDs. */
-    clear(): string[] {
-      const removed: string[] = [];
-      for (const job of [...jobs.values()]) {
-        if (job.state === 'saving') continue;
-        forget(job);
-        removed.push(job.id);
-      }
-      return removed;
+    resume() {
+      pausedByUser = false;
+      refreshStatus();
+      pump();
     },
+
+    /** Fetches failed jobs again from the start; all of them, or the ones named. */
+    retry(ids: readonly string[] | 'all'): number {
+      const failed = selected(ids).filter((job) => job.state === 'failed');
+      failed.forEach(requeue);
+      pump();
+      return failed.length;
+    },
+
+    /** Stops jobs that are still being fetched; they fail as cancelled, and can be retried. */
+    cancel(ids: readonly string[]): number {
+      const active = selected(ids).filter((job) => job.state === 'queued' || job.state === 'fetching' || job.state === 'processing');
+      for (const job of active) {
+        stopWork(job);
+        fail(job, 'Cancelled. Retry to fetch it again.', true);
+      }
+      pump();
+      return active.length;
+    },
+
+    /** Removes jobs from the list (not those being saved); returns the removed IDs. */
+    remove: (ids: readonly string[] | 'all') => remove(selected(ids)),
+
+    /** Removes the jobs whose images are saved. */
+    clearSaved: () => remove([...jobs.values()].filter((job) => job.state === 'saved')),
 
     list(): JobView[] {
       return [...jobs.values()].map(toJobView);
+    },
+
+    snapshot(): StoredJob[] {
+      return [...jobs.values()].map(toStoredJob);
     },
 
     status(): QueueStatus {
@@ -367,10 +492,16 @@ export function createJobQueue(options: JobQueueOptions) {
     },
 
     dispose() {
-      cancelCooldownTimer?.();
-      for (const job of [...jobs.values()]) forget(job);
+      cancelHoldTimer?.();
+      for (const job of jobs.values()) stopWork(job);
     },
   };
+}
+
+function formatDuration(ms: number): string {
+  if (ms < 60_000) return `${Math.round(ms / 1000)} s`;
+  if (ms < 2 * 3_600_000) return `${Math.round(ms / 60_000)} min`;
+  return `${Math.round(ms / 3_600_000)} h`;
 }
 
 export type JobQueue = ReturnType<typeof createJobQueue>;

@@ -1,11 +1,19 @@
-import { readFile, rename } from 'node:fs/promises';
 import type { Settings } from '../../preload/api-contract';
-import { writeFileAtomically } from './atomic-file';
 import { AppError } from './app-error';
 import { isSecureOrLocalUrl } from './url-policy';
+import { versionedFile } from './versioned-file';
 
-const formatVersion = 1;
-export const concurrencyRange = { min: 1, max: 32 } as const;
+export const settingRanges = {
+  concurrency: { min: 1, max: 32 },
+  downloadConcurrency: { min: 1, max: 16 },
+  pollDeadlineSeconds: { min: 1, max: 7 * 24 * 3600 },
+} as const;
+
+const settingLabels: Record<keyof typeof settingRanges, string> = {
+  concurrency: 'Requests at once',
+  downloadConcurrency: 'Downloads at once',
+  pollDeadlineSeconds: 'The processing time limit (in seconds)',
+};
 
 export function validateEndpointTemplate(value: unknown): string {
   if (typeof value !== 'string' || !value.includes('{id}')) {
@@ -24,9 +32,10 @@ export function validateEndpointTemplate(value: unknown): string {
   return value.trim();
 }
 
-export function validateConcurrency(value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < concurrencyRange.min || value > concurrencyRange.max) {
-    throw new AppError('invalid-settings', `Concurrency must be a whole number from ${concurrencyRange.min} to ${concurrencyRange.max}.`);
+function validateWholeNumber(field: keyof typeof settingRanges, value: unknown): number {
+  const { min, max } = settingRanges[field];
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new AppError('invalid-settings', `${settingLabels[field]} must be a whole number from ${min} to ${max}.`);
   }
   return value;
 }
@@ -39,7 +48,7 @@ export function validateSettingsPatch(patch: unknown): Partial<Settings> {
   const result: Partial<Settings> = {};
   for (const [field, value] of Object.entries(patch)) {
     if (field === 'endpointTemplate') result.endpointTemplate = validateEndpointTemplate(value);
-    else if (field === 'concurrency') result.concurrency = validateConcurrency(value);
+    else if (Object.hasOwn(settingRanges, field)) result[field as keyof typeof settingRanges] = validateWholeNumber(field as keyof typeof settingRanges, value);
     else throw new AppError('invalid-request', `Unknown setting "${field}".`);
   }
   return result;
@@ -49,38 +58,28 @@ export interface SettingsStoreOptions {
   filePath: string;
   defaults: Settings;
   /** Told when a stored file could not be used and was set aside. */
-  onNotice?: (message: string) => void;
+  onNotice: (message: string) => void;
 }
 
 /** Settings kept as versioned JSON in the app's user-data folder, written atomically. */
 export async function openSettingsStore({ filePath, defaults, onNotice }: SettingsStoreOptions) {
-  let current: Settings = { ...defaults };
-
-  async function setAside(why: string) {
-    const asidePath = `${filePath}.unreadable-${Date.now()}`;
-    await rename(filePath, asidePath).catch(() => undefined);
-    onNotice?.(`Your settings could not be read (${why}); defaults are in use and the old file was kept as ${asidePath}.`);
-  }
-
-  try {
-    const stored = JSON.parse(await readFile(filePath, 'utf8')) as { version?: unknown; settings?: unknown };
-    if (stored.version !== formatVersion) {
-      await setAside(`it is format ${String(stored.version)}, this version reads ${formatVersion}`);
-    } else {
-      current = { ...defaults, ...validateSettingsPatch(stored.settings) };
-    }
-  } catch (error) {
-    const missing = typeof error === 'object' && error !== null && 'code' in error && error.code === 'ENOENT';
-    if (!missing) await setAside(error instanceof Error ? error.message : String(error));
-  }
+  const file = versionedFile({ filePath, version: 1, what: 'settings', parse: validateSettingsPatch, onNotice });
+  let current: Settings = { ...defaults, ...(await file.read()) };
+  let updating: Promise<unknown> = Promise.resolve();
 
   return {
     get: (): Settings => ({ ...current }),
-    async update(patch: unknown): Promise<Settings> {
-      const next = { ...current, ...validateSettingsPatch(patch) };
-      await writeFileAtomically(filePath, JSON.stringify({ version: formatVersion, settings: next }, null, 2));
-      current = next;
-      return { ...current };
+    /** Applies a change after any change under way, so two changes at once both land. */
+    update(patch: unknown): Promise<Settings> {
+      const change = validateSettingsPatch(patch);
+      const applied = updating.catch(() => undefined).then(async () => {
+        const next = { ...current, ...change };
+        await file.write(next);
+        current = next;
+        return { ...current };
+      });
+      updating = applied;
+      return applied;
     },
   };
 }

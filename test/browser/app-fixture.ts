@@ -93,6 +93,7 @@ export const test = base.extend<{ app: AppUnderTest; withStoredKey: boolean }, {
       userDataDir,
       defaultEndpointTemplate: modelsLab.endpointTemplate,
       chooseFolder: async () => saveDir,
+      confirmEndpointHost: async () => true,
       emit,
       timing: { pollFloorMs: 100, pollCapMs: 1_000, retryBaseMs: 50, retryCapMs: 200, maxRetries: 2, rateLimitDefaultMs: 500 },
       requestTimeoutMs: 2_000,
@@ -127,7 +128,7 @@ export const test = base.extend<{ app: AppUnderTest; withStoredKey: boolean }, {
       },
     });
 
-    core.dispose();
+    await core.dispose();
     await delivery;
     await modelsLab.close();
     await secretStore.erase().catch(() => undefined);

@@ -24,7 +24,7 @@ test('first run: enter the key, drop IDs, watch them resolve, save, find the fil
   await expect(page.getByRole('heading', { name: 'Drop job IDs here' })).toBeVisible();
   await keyField.fill('too short');
   await page.getByRole('button', { name: 'Save key' }).click();
-  await expect(page.getByRole('alert')).toContainText('does not look like a ModelsLab API key');
+  await expect(page.getByRole('region', { name: 'ModelsLab API key' }).getByRole('alert')).toContainText('does not look like a ModelsLab API key');
   await enterFirstKey(page, validTestKey);
   expect(await page.content()).not.toContain(validTestKey);
   expect(await app.secretStore.read()).toBe(validTestKey);
@@ -127,7 +127,7 @@ test.describe('with a key already stored', () => {
 
     await endpoint.fill('http://example.com/fetch/{id}');
     await page.getByRole('button', { name: 'Save settings' }).click();
-    await expect(page.getByRole('alert')).toContainText('must use https');
+    await expect(page.getByRole('group').getByRole('alert')).toContainText('must use https');
 
     // Point it at a path the fake server does not know: the next fetch shows that it was used.
     await endpoint.fill(`${app.modelsLab.origin}/api/v6/images/fetch/{id}`);

@@ -50,19 +50,21 @@ test('the key never reaches an event, a log, an answer or a file outside the key
     await h.core.handlers.updateSettings({ concurrency: 2 }),
     await h.core.handlers.listJobs(undefined),
   ];
+  await h.core.dispose(); // writes the job list, which must hold no key either
   const everything = JSON.stringify({ answers, events: h.events, logs: h.logs });
   assert.ok(!everything.includes(validTestKey), 'key leaked');
   assert.match(everything, /\[key removed\]/, 'the echoed key was removed, so the check above saw the text');
+  assert.deepEqual((await readdir(h.userDataDir)).sort(), ['jobs.json', 'settings.json']);
   for (const name of await readdir(h.userDataDir)) {
     assert.ok(!(await readFile(join(h.userDataDir, name), 'utf8')).includes(validTestKey), `key found in ${name}`);
   }
 });
 
-test('settings are checked, saved atomically and read again after a restart', async () => {
+test('settings are checked, saved one change after another, and read again after a restart', async () => {
   const h = await start();
   const defaults = await h.core.handlers.getSettings(undefined);
   assert.equal(defaults.endpointTemplate, h.server.endpointTemplate);
-  assert.equal(defaults.concurrency, 4);
+  assert.deepEqual(defaults, { endpointTemplate: h.server.endpointTemplate, concurrency: 4, downloadConcurrency: 4, pollDeadlineSeconds: 1800 });
 
   for (const patch of [
     { endpointTemplate: 'https://example.com/fetch/' },
@@ -70,6 +72,8 @@ test('settings are checked, saved atomically and read again after a restart', as
     { endpointTemplate: 'not a url {id}' },
     { concurrency: 0 },
     { concurrency: 2.5 },
+    { downloadConcurrency: 17 },
+    { pollDeadlineSeconds: -1 },
     { unknownSetting: true },
   ]) {
     await assert.rejects(h.core.handlers.updateSettings(patch), (error: { code: string; message: string }) => {
@@ -78,8 +82,12 @@ test('settings are checked, saved atomically and read again after a restart', as
       return true;
     });
   }
-  const changed = await h.core.handlers.updateSettings({ endpointTemplate: 'https://modelslab.com/api/v6/images/fetch/{id}', concurrency: 8 });
-  assert.deepEqual(changed, { endpointTemplate: 'https://modelslab.com/api/v6/images/fetch/{id}', concurrency: 8 });
+  // Two changes at once both land.
+  const [, changed] = await Promise.all([
+    h.core.handlers.updateSettings({ endpointTemplate: 'https://modelslab.com/api/v6/images/fetch/{id}' }),
+    h.core.handlers.updateSettings({ concurrency: 8 }),
+  ]);
+  assert.deepEqual(changed, { endpointTemplate: 'https://modelslab.com/api/v6/images/fetch/{id}', concurrency: 8, downloadConcurrency: 4, pollDeadlineSeconds: 1800 });
   assert.deepEqual(await readdir(h.userDataDir), ['settings.json'], 'no temporary file is left behind');
   await h.restartCore();
   assert.deepEqual(await h.core.handlers.getSettings(undefined), changed);

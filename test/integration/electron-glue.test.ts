@@ -63,7 +63,9 @@ before(async () => {
 });
 
 after(async () => {
-  for (const listener of electron?.appListeners.get('before-quit') ?? []) listener();
+  for (const listener of electron?.appListeners.get('before-quit') ?? []) listener({ preventDefault: () => undefined });
+  // Quitting waits for the job list to be written; give that write its moment.
+  await new Promise((resolve) => setTimeout(resolve, 200));
   await modelsLab.close();
   await secretStore.erase().catch(() => undefined);
   await rm(userDataDir, { recursive: true, force: true });

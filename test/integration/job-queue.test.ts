@@ -44,13 +44,15 @@ test('a processing job is polled again after its eta and turns ready', async () 
 test('a job still processing at the poll deadline fails with the offer to retry', async () => {
   const h = await start({
     scenarios: { '22': [{ answer: 'processing', eta: 0.01 }] },
-    core: { timing: { pollFloorMs: 10, pollCapMs: 20, pollDeadlineMs: 150 } },
+    core: { timing: { pollFloorMs: 10, pollCapMs: 20 } },
   });
+  await h.core.handlers.updateSettings({ pollDeadlineSeconds: 1 });
   await add(h, '22');
   const failed = await h.waitForJob('22', 'failed');
-  assert.match(failed.message ?? '', /Still processing .* Retry failed/);
+  assert.match(failed.message ?? '', /Still processing after 1 s\. Retry to keep waiting\./);
+  assert.equal(failed.retryable, true);
   h.server.setScenario('22', [{ answer: 'success', images: [{ serve: 'headshot-a.png' }] }]);
-  assert.deepEqual(await h.core.handlers.retryFailedJobs(undefined), { retried: 1 });
+  assert.deepEqual(await h.core.handlers.retryJobs({ ids: 'all-failed' }), { retried: 1 });
   await h.waitForJob('22', 'ready');
 });
 
@@ -139,6 +141,7 @@ test('5xx pages, resets, invalid JSON and hangs are retried with backoff, then f
   await h.waitForJob('73', 'ready');
   const failed = await h.waitForJob('74', 'failed');
   assert.match(failed.message ?? '', /server error \(HTTP 500\).*Gave up after 3 retries/);
+  assert.equal(failed.retryable, true);
   assert.equal(h.server.fetchCount('74'), 4);
 });
 
@@ -160,7 +163,7 @@ test('adding the same IDs again reports them as duplicates; clearing empties the
     rejected: [{ token: 'abc', reason: 'not a job ID: IDs are numbers like 12202888' }],
     rejectedCount: 1,
   });
-  assert.deepEqual(await h.core.handlers.clearJobs(undefined), { removed: 2 });
+  assert.deepEqual(await h.core.handlers.removeJobs({ ids: 'all' }), { removed: 2 });
   assert.deepEqual(await h.jobs(), []);
   assert.ok(h.events.some((e) => e.event === 'jobsRemoved'));
 });

@@ -15,7 +15,6 @@ export const validTestKey = 'test-key-6f1c2b9e4d7a3c5f8e0b1a2d3c4e5f6a';
 export const fastTiming = {
   pollFloorMs: 20,
   pollCapMs: 200,
-  pollDeadlineMs: 5_000,
   retryBaseMs: 10,
   retryCapMs: 50,
   maxRetries: 3,
@@ -52,6 +51,8 @@ export interface CoreHarness {
 
 export interface CoreHarnessOptions extends Partial<FakeModelsLabOptions> {
   withKey?: boolean;
+  /** The user-data folder of an earlier run, to start from what it left. */
+  userDataDir?: string;
   core?: Partial<AppCoreOptions>;
 }
 
@@ -70,7 +71,7 @@ export async function startCoreHarness(options: CoreHarnessOptions = {}): Promis
   const server = await startFakeModelsLab({ validKey: validTestKey, ...options });
   const secretStore = testSecretStore();
   if (options.withKey !== false) await secretStore.write(validTestKey);
-  const userDataDir = await makeTempDir();
+  const userDataDir = options.userDataDir ?? (await makeTempDir());
   const saveDir = await makeTempDir('headshot-fetcher-save-');
   const events: CoreHarness['events'] = [];
   const logs: string[] = [];
@@ -82,8 +83,10 @@ export async function startCoreHarness(options: CoreHarnessOptions = {}): Promis
       userDataDir,
       defaultEndpointTemplate: server.endpointTemplate,
       chooseFolder: async () => saveDir,
+      confirmEndpointHost: async () => true,
       emit: <E extends EventName>(event: E, payload: Events[E]) => events.push({ event, payload }),
       timing: fastTiming,
+      storeWriteDelayMs: 10,
       requestTimeoutMs: 500,
       imageTimeoutMs: 2_000,
       eventBatchMs: 5,
@@ -114,12 +117,12 @@ export async function startCoreHarness(options: CoreHarnessOptions = {}): Promis
     waitForJob: async (id, state, timeoutMs = 5_000) =>
       (await waitUntil(() => job(id), (view) => view?.state === state, timeoutMs, `job ${id} to be ${state}`))!,
     async restartCore() {
-      core.dispose();
+      await core.dispose();
       core = await start();
       return core;
     },
     async close() {
-      core.dispose();
+      await core.dispose();
       await server.close();
       await secretStore.erase().catch(() => undefined);
       await rm(userDataDir, { recursive: true, force: true });

@@ -8,7 +8,9 @@ const view = (id: string, state: JobView['state'], extra: Partial<JobView> = {})
   state,
   etaSeconds: null,
   message: null,
+  retryable: false,
   imageCount: 0,
+  outputsFirstSeenAt: null,
   savedPaths: [],
   ...extra,
 });

@@ -44,9 +44,37 @@ export function formatEta(seconds: number | null): string {
   return `about ${Math.round(seconds / 60)} min left`;
 }
 
+/** ModelsLab deletes temporary images 24 hours after making them; warn an hour before. */
+export const linkLifetimeWarningMs = 23 * 3_600_000;
+
+export function linksProbablyExpired(view: JobView, now: number): boolean {
+  return view.state === 'ready' && view.outputsFirstSeenAt !== null && now - view.outputsFirstSeenAt > linkLifetimeWarningMs;
+}
+
+/** The one action a row offers for its state. */
+export type RowAction = 'cancel' | 'retry' | 'remove' | null;
+
+export function rowAction(view: JobView): RowAction {
+  switch (view.state) {
+    case 'queued':
+    case 'fetching':
+    case 'processing':
+      return 'cancel';
+    case 'failed':
+      return 'retry';
+    case 'saving':
+      return null;
+    default:
+      return 'remove';
+  }
+}
+
 /** The detail column: what a person wants to know about the job right now. */
-export function jobDetail(view: JobView): string {
+export function jobDetail(view: JobView, now = Date.now()): string {
   if (view.state === 'processing') return formatEta(view.etaSeconds);
+  if (linksProbablyExpired(view, now)) {
+    return 'Found more than 23 hours ago: ModelsLab deletes images after 24 hours, so the links have probably expired. Save now.';
+  }
   if (view.message) return view.message;
   if (view.state === 'saved' && view.savedPaths.length > 0) return describeSavedFiles(view.savedPaths);
   return '';
