@@ -112,7 +112,12 @@ export async function createAppCore(options: AppCoreOptions) {
     options.emit('notice', message);
   }
 
-  const endpointFromEnvironment = options.defaultEndpointTemplate ? validateEndpointTemplate(options.defaultEndpointTemplate) : null;
+  let endpointFromEnvironment: string | null = null;
+  try {
+    endpointFromEnvironment = options.defaultEndpointTemplate ? validateEndpointTemplate(options.defaultEndpointTemplate) : null;
+  } catch (error) {
+    notify(`HEADSHOT_FETCHER_ENDPOINT was ignored: ${error instanceof Error ? error.message : String(error)}`);
+  }
   const settings = await openSettingsStore({
     filePath: join(options.userDataDir, 'settings.json'),
     defaults: { endpointTemplate: endpointFromEnvironment ?? defaultEndpointTemplate, ...defaultSettings },

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { open, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { describeCause, errorCode } from './error-cause';
 import { imageTypeOf, signatureLength } from './image-type';
+import { moveIntoPlace } from './no-clobber';
 import type { FetchFunction } from './modelslab-client';
 import { isSecureOrLocalUrl } from './url-policy';
 
@@ -22,8 +24,7 @@ const defaultMaxImageBytes = 200 * 1024 * 1024;
 const dataUrlPrefix = /^data:image\/[a-z0-9.+-]+;base64,/i;
 
 function describeFileError(error: unknown, folder: string): string {
-  const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
-  switch (code) {
+  switch (errorCode(error)) {
     case 'ENOSPC':
     case 'EDQUOT':
       return `The disk holding ${folder} is full. Free some space and save again.`;
@@ -35,7 +36,7 @@ function describeFileError(error: unknown, folder: string): string {
     case 'ENOTDIR':
       return `The folder ${folder} no longer exists. Choose a folder again.`;
     default:
-      return `Could not write to ${folder} (${code || (error instanceof Error ? error.message : String(error))}).`;
+      return `Could not write to ${folder} (${describeCause(error)}).`;
   }
 }
 
@@ -44,9 +45,7 @@ function describeDownloadError(error: unknown, imageLabel: string): string {
   if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
     return `${imageLabel} took too long to download.`;
   }
-  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-  const code = typeof cause === 'object' && cause !== null && 'code' in cause ? String(cause.code) : null;
-  return `${imageLabel} could not be downloaded (${code ?? (cause instanceof Error ? cause.message : String(cause))}).`;
+  return `${imageLabel} could not be downloaded (${describeCause(error)}).`;
 }
 
 export function createImageSaver({ fetch, requestTimeoutMs, maxImageBytes = defaultMaxImageBytes }: ImageSaverOptions) {
@@ -138,11 +137,9 @@ export function createImageSaver({ fetch, requestTimeoutMs, maxImageBytes = defa
       await file.sync();
       await file.close();
       file = null;
-      const finalPath = join(folder, `${baseName}.${extension}`);
-      await rename(temporaryPath, finalPath).catch((error: unknown) => {
+      return await moveIntoPlace(temporaryPath, folder, baseName, extension).catch((error: unknown) => {
         throw new SaveError(describeFileError(error, folder));
       });
-      return finalPath;
     } catch (error) {
       await file?.close().catch(() => undefined);
       await unlink(temporaryPath).catch(() => undefined);

@@ -296,6 +296,9 @@ export function createJobQueue(options: JobQueueOptions) {
         return;
       }
       case 'unexpected':
+        // What the server actually sent, cut short, is the detail that explains an odd answer.
+        retryOrFail(job, outcome.rawExcerpt ? `${outcome.message}: ${outcome.rawExcerpt.slice(0, 120)}` : outcome.message);
+        return;
       case 'network-error':
         retryOrFail(job, outcome.message);
         return;

@@ -1,4 +1,5 @@
 import { parseFetchAnswer, type FetchAnswer } from './api-response';
+import { describeCause } from './error-cause';
 
 /** The fetch the core uses: Electron's net.fetch in the app, Node's fetch in tests and the CLI. */
 export type FetchFunction = (url: string, init?: RequestInit) => Promise<Response>;
@@ -27,10 +28,7 @@ function describeNetworkError(error: unknown, timeoutMs: number): string {
     const limit = timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`;
     return `ModelsLab did not answer within ${limit}`;
   }
-  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-  const code = typeof cause === 'object' && cause !== null && 'code' in cause ? String(cause.code) : null;
-  const detail = code ?? (cause instanceof Error ? cause.message : String(cause));
-  return `Could not reach ModelsLab (${detail})`;
+  return `Could not reach ModelsLab (${describeCause(error)})`;
 }
 
 export function createModelsLabClient({ fetch, endpointTemplate, requestTimeoutMs }: ModelsLabClientOptions) {

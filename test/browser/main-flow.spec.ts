@@ -12,7 +12,7 @@ test.afterEach(async ({ app }) => {
 test('first run: enter the key, drop IDs, watch them resolve, save, find the files', async ({ app }) => {
   const { page } = app;
   app.setScenarios({
-    '2001': [{ answer: 'processing', eta: 0.6 }, { answer: 'success', images: [{ serve: 'headshot-a.png' }, { serve: 'headshot-b.jpg' }] }],
+    '2001': [{ answer: 'processing', eta: 30 }],
     '2002': [{ answer: 'success', images: [{ serve: 'headshot-c.webp' }] }],
     '2003': [{ answer: 'failed' }],
   });
@@ -36,6 +36,9 @@ test('first run: enter the key, drop IDs, watch them resolve, save, find the fil
   await expect(page.getByTestId('intake-summary')).toContainText('not-an-id: not a job ID');
 
   await expect(row(page, '2001').getByText('Processing')).toBeVisible();
+  await expect(row(page, '2001')).toContainText('about 30 s left');
+  // The job finishes on ModelsLab's side; the next poll finds it.
+  app.setScenarios({ '2001': [{ answer: 'success', images: [{ serve: 'headshot-a.png' }, { serve: 'headshot-b.jpg' }] }] });
   await expect(row(page, '2002')).toHaveAttribute('data-state', 'ready');
   await expect(row(page, '2003')).toHaveAttribute('data-state', 'failed');
   await expect(row(page, '2003')).toContainText('Failed, Try Again');

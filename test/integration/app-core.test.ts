@@ -132,3 +132,30 @@ test('requests answer with a Result envelope; bad names and payloads get a code 
   assert.deepEqual(log, [], 'expected refusals are not logged as faults');
   assert.deepEqual(Object.keys(h.core.handlers).sort(), [...requestNames].sort(), 'one handler per request in the contract');
 });
+
+test('moving the endpoint to a new host needs a yes given outside the window', async () => {
+  const asked: string[] = [];
+  let answer = false;
+  const h = await start({ core: { confirmEndpointHost: async (host) => (asked.push(host), answer) } });
+  const original = (await h.core.handlers.getSettings(undefined)).endpointTemplate;
+
+  await assert.rejects(h.core.handlers.updateSettings({ endpointTemplate: 'https://collector.example.net/fetch/{id}' }), {
+    code: 'endpoint-not-confirmed',
+    message: 'The endpoint was not changed: your key stays away from collector.example.net.',
+  });
+  assert.equal((await h.core.handlers.getSettings(undefined)).endpointTemplate, original);
+
+  await h.core.handlers.updateSettings({ endpointTemplate: 'https://modelslab.com/api/v6/images/fetch/{id}' });
+  await h.core.handlers.updateSettings({ endpointTemplate: 'https://modelslab.com/api/v3/fetch/{id}' });
+  assert.deepEqual(asked, ['collector.example.net'], "ModelsLab's own hosts need no confirmation");
+
+  answer = true;
+  await h.core.handlers.updateSettings({ endpointTemplate: 'https://proxy.example.org/modelslab/{id}' });
+  assert.equal((await h.core.handlers.getSettings(undefined)).endpointTemplate, 'https://proxy.example.org/modelslab/{id}');
+});
+
+test('an endpoint from the environment that would send the key in clear text is ignored, with a notice', async () => {
+  const h = await start({ core: { defaultEndpointTemplate: 'http://example.com/fetch/{id}' } });
+  assert.equal((await h.core.handlers.getSettings(undefined)).endpointTemplate, 'https://modelslab.com/api/v1/enterprise/flux_headshot/fetch/{id}');
+  assert.match((await h.core.handlers.listNotices(undefined)).join('\n'), /HEADSHOT_FETCHER_ENDPOINT was ignored: The endpoint must use https/);
+});

@@ -167,3 +167,118 @@ test('adding the same IDs again reports them as duplicates; clearing empties the
   assert.deepEqual(await h.jobs(), []);
   assert.ok(h.events.some((e) => e.event === 'jobsRemoved'));
 });
+
+const oneImage = [{ serve: 'headshot-a.png' as const }];
+const ready = { answer: 'success' as const, images: oneImage };
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+test('a 429 holds every job, not only the one that met it', async () => {
+  const ids = ['101', '102', '103', '104', '105', '106'];
+  const h = await start({
+    scenarios: {
+      '101': [{ answer: 'rate-limit', via: 'body', retryAfter: 0.3 }, ready],
+      ...Object.fromEntries(ids.slice(1).map((id) => [id, [{ ...ready, delayMs: 20 }]])),
+    },
+  });
+  await h.core.handlers.updateSettings({ concurrency: 2 });
+  await add(h, ids.join(' '));
+  await waitUntil(() => h.core.handlers.getQueueStatus(undefined), (s) => s.pausedBecause === 'rate-limited', 2_000, 'hold');
+  const heldAt = Date.now();
+  for (const id of ids) await h.waitForJob(id, 'ready');
+  const sentDuringHold = h.server.fetches.filter((f) => f.at > heldAt + 20 && f.at < heldAt + 250);
+  assert.deepEqual(sentDuringHold, [], 'no request while held');
+});
+
+test('a user pause outlasts a rate-limit hold that ends during it', async () => {
+  const h = await start({ scenarios: { '111': [{ answer: 'rate-limit', via: 'header', retryAfter: 0.1, delayMs: 100 }, ready] } });
+  await add(h, '111');
+  await h.waitForJob('111', 'fetching');
+  await h.core.handlers.pauseQueue(undefined);
+  await sleep(400);
+  assert.equal((await h.core.handlers.getQueueStatus(undefined)).pausedBecause, 'user');
+  assert.equal(h.server.fetchCount('111'), 1, 'nothing is sent while paused, even after the hold ended');
+  await h.core.handlers.resumeQueue(undefined);
+  await h.waitForJob('111', 'ready');
+});
+
+test('a rejection of a key the user has since replaced does not pause the queue', async () => {
+  const h = await start({ withKey: false, scenarios: { '121': [{ ...ready, delayMs: 150 }] } });
+  await h.core.handlers.setKey({ key: 'an-old-revoked-key-1234' });
+  await add(h, '121');
+  await h.waitForJob('121', 'fetching');
+  await h.core.handlers.setKey({ key: validTestKey });
+  await h.waitForJob('121', 'ready');
+  assert.ok(statusEvents(h).every((s) => s.pausedBecause !== 'key-rejected'));
+});
+
+test('pause stops new requests; resume goes on where it stopped', async () => {
+  const h = await start({ scenarios: { '131': [ready], '132': [ready] } });
+  await h.core.handlers.pauseQueue(undefined);
+  await add(h, '131 132');
+  await sleep(100);
+  assert.equal(h.server.fetches.length, 0);
+  assert.deepEqual(await h.core.handlers.getQueueStatus(undefined), { pausedBecause: 'user', message: 'Paused. Resume to go on fetching.' });
+  await h.core.handlers.resumeQueue(undefined);
+  await h.waitForJob('131', 'ready');
+  await h.waitForJob('132', 'ready');
+});
+
+test('a cancelled job stops being fetched, fails as cancelled and can be retried', async () => {
+  const h = await start({ scenarios: { '141': [{ answer: 'processing', eta: 0.05 }] } });
+  await add(h, '141');
+  await h.waitForJob('141', 'processing');
+  assert.deepEqual(await h.core.handlers.cancelJobs({ ids: ['141'] }), { cancelled: 1 });
+  const cancelled = await h.waitForJob('141', 'failed');
+  assert.equal(cancelled.retryable, true);
+  assert.match(cancelled.message ?? '', /Cancelled/);
+  const fetchesAtCancel = h.server.fetchCount('141');
+  await sleep(200);
+  assert.equal(h.server.fetchCount('141'), fetchesAtCancel, 'no poll after cancelling');
+  h.server.setScenario('141', [ready]);
+  assert.deepEqual(await h.core.handlers.retryJobs({ ids: ['141'] }), { retried: 1 });
+  await h.waitForJob('141', 'ready');
+});
+
+test('a job removed mid-request and added again is fetched once per turn, never twice at once', async () => {
+  const h = await start({ scenarios: { '151': [{ answer: 'processing', eta: 0.3, delayMs: 80 }] } });
+  await add(h, '151');
+  await h.waitForJob('151', 'fetching');
+  await h.core.handlers.removeJobs({ ids: ['151'] });
+  await add(h, '151');
+  await h.waitForJob('151', 'processing');
+  const before = h.server.fetchCount('151');
+  await sleep(150);
+  assert.equal(h.server.fetchCount('151'), before, 'the processing job waits for its eta instead of being fetched again at once');
+  assert.ok(h.server.peakConcurrentFetches <= 2);
+});
+
+test('good answers between faults reset the retry count, so a long job survives many blips', async () => {
+  const processing = { answer: 'processing' as const, eta: 0.01 };
+  const reset = { answer: 'reset' as const };
+  const h = await start({ scenarios: { '161': [reset, processing, reset, processing, reset, processing, reset, processing, reset, ready] } });
+  await add(h, '161');
+  await h.waitForJob('161', 'ready');
+});
+
+test('time spent paused does not count against the processing time limit', async () => {
+  const h = await start({ scenarios: { '171': [{ answer: 'processing', eta: 0.05 }] } });
+  await h.core.handlers.updateSettings({ pollDeadlineSeconds: 1 });
+  await add(h, '171');
+  await h.waitForJob('171', 'processing');
+  await h.core.handlers.pauseQueue(undefined);
+  await sleep(1_200);
+  h.server.setScenario('171', [{ answer: 'processing', eta: 0.05 }, ready]);
+  await h.core.handlers.resumeQueue(undefined);
+  await h.waitForJob('171', 'ready');
+});
+
+test('clear saved removes only saved jobs', async () => {
+  const h = await start({ scenarios: { '181': [ready], '182': [{ answer: 'failed' }] } });
+  await add(h, '181 182');
+  await h.waitForJob('181', 'ready');
+  await h.waitForJob('182', 'failed');
+  const { folder } = await h.core.handlers.chooseSaveFolder(undefined);
+  await h.core.handlers.saveReadyJobs({ folder });
+  assert.deepEqual(await h.core.handlers.clearSavedJobs(undefined), { removed: 1 });
+  assert.deepEqual((await h.jobs()).map((job) => job.id), ['182']);
+});

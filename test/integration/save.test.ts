@@ -140,7 +140,9 @@ test('a process killed mid-download leaves no image under its final name', async
   assert.ok(files.includes('1601-1.png'), 'the image finished before the kill is kept');
   assert.deepEqual(await readFile(join(h.saveDir, '1601-1.png')), readImage('headshot-a.png'));
   assert.ok(!files.includes('1601-2.png'), `no half image under a final name: ${files.join(', ')}`);
-  assert.ok(files.filter((name) => name !== '1601-1.png').every((name) => name.startsWith('.1601-2.') && name.endsWith('.part')));
+  const others = files.filter((name) => name !== '1601-1.png');
+  assert.equal(others.length, 1, 'the one thing beside it is the unfinished download');
+  assert.match(others[0]!, /^\.1601-2\.[0-9a-f]{8}\.part$/);
 });
 
 test('redirects are followed to https or this machine, never to plain http elsewhere', async () => {
@@ -154,4 +156,20 @@ test('redirects are followed to https or this machine, never to plain http elsew
   assert.equal(summary.savedJobs, 1);
   assert.deepEqual(await readdir(h.saveDir), ['1701-1.jpg']);
   assert.match((await h.job('1703'))?.message ?? '', /not https \(http:\/\/images\.example\.com\); it was not downloaded/);
+});
+
+test('an existing file is never replaced: the same bytes count as saved, other bytes get a new name', async () => {
+  const h = await start({ scenarios: { '1801': success({ serve: 'headshot-a.png' }), '1802': success({ serve: 'headshot-b.jpg' }) } });
+  const { folder } = await h.core.handlers.chooseSaveFolder(undefined);
+  await writeFile(join(folder!, '1801-1.png'), 'a different picture the user keeps');
+  await writeFile(join(folder!, '1802-1.jpg'), readImage('headshot-b.jpg'));
+  await h.addText('1801 1802');
+  await h.waitForJob('1801', 'ready');
+  await h.waitForJob('1802', 'ready');
+  assert.equal((await h.core.handlers.saveReadyJobs({ folder: folder! })).savedFiles, 2);
+
+  assert.equal(await readFile(join(folder!, '1801-1.png'), 'utf8'), 'a different picture the user keeps');
+  assert.deepEqual(await readFile(join(folder!, '1801-1 (2).png')), readImage('headshot-a.png'));
+  assert.deepEqual((await readdir(folder!)).sort(), ['1801-1 (2).png', '1801-1.png', '1802-1.jpg']);
+  assert.deepEqual((await h.job('1802'))?.savedPaths, [join(folder!, '1802-1.jpg')]);
 });

@@ -35,7 +35,7 @@ export function testSecretStore(): SecretStore & { service: string } {
 export interface CoreHarness {
   core: AppCore;
   server: FakeModelsLab;
-  secretStore: SecretStore;
+  secretStore: SecretStore & { service: string };
   userDataDir: string;
   saveDir: string;
   events: Array<{ event: EventName; payload: unknown }>;

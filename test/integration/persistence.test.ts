@@ -1,0 +1,127 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { StoredJob } from '../../main/core/job-queue';
+import { useCoreHarness, waitUntil } from '../support/core-harness';
+
+const start = useCoreHarness();
+const ready = { answer: 'success' as const, images: [{ serve: 'headshot-a.png' as const }] };
+
+async function storedJobs(userDataDir: string): Promise<StoredJob[]> {
+  try {
+    return (JSON.parse(await readFile(join(userDataDir, 'jobs.json'), 'utf8')) as { content: StoredJob[] }).content;
+  } catch {
+    return [];
+  }
+}
+
+test('the job list, with states, image links and saved paths, survives a restart', async () => {
+  const h = await start({
+    scenarios: { '201': [ready], '202': [{ answer: 'failed' }], '203': [ready], '204': [{ answer: 'processing', eta: 0.05 }] },
+  });
+  await h.addText('201 202 203 204');
+  await h.waitForJob('201', 'ready');
+  await h.waitForJob('202', 'failed');
+  await h.waitForJob('203', 'ready');
+  await h.waitForJob('204', 'processing');
+  await h.core.handlers.removeJobs({ ids: ['203'] });
+  await h.addText('203');
+  await h.waitForJob('203', 'ready');
+  const { folder } = await h.core.handlers.chooseSaveFolder(undefined);
+  await h.core.handlers.saveReadyJobs({ folder });
+  const before = await h.jobs();
+  const fetchesBefore = h.server.fetches.length;
+
+  h.server.setScenario('204', [ready]);
+  await h.restartCore();
+  const after = await h.jobs();
+  assert.deepEqual(
+    after.filter((job) => job.id !== '204'),
+    before.filter((job) => job.id !== '204'),
+  );
+  assert.deepEqual(after.map((job) => job.id), ['201', '202', '204', '203'], 'the order is kept');
+  assert.deepEqual((await h.job('201'))?.savedPaths, [join(h.saveDir, '201-1.png')]);
+  await h.waitForJob('204', 'ready');
+  assert.deepEqual(
+    h.server.fetches.slice(fetchesBefore).map((fetch) => fetch.id),
+    ['204'],
+    'after the restart only the unfinished job is fetched',
+  );
+});
+
+test('jobs caught mid-fetch are queued again and jobs caught mid-save are ready again', async () => {
+  const h = await start({ scenarios: { '211': [ready] } });
+  const job = (id: string, state: StoredJob['state'], outputUrls: string[] = []): StoredJob => ({
+    id,
+    state,
+    etaSeconds: null,
+    message: null,
+    retryable: false,
+    outputUrls,
+    outputsFirstSeenAt: outputUrls.length > 0 ? Date.now() : null,
+    savedPaths: [],
+    firstFetchedAt: Date.now(),
+  });
+  await writeFile(
+    join(h.userDataDir, 'jobs.json'),
+    JSON.stringify({ version: 1, content: [job('211', 'fetching'), job('212', 'saving', [`${h.server.origin}/images/212/0/a.png`])] }),
+  );
+  await h.restartCore();
+  assert.equal((await h.job('212'))?.state, 'ready');
+  await h.waitForJob('211', 'ready');
+});
+
+test('an unreadable or newer job list is set aside with a message, never silently emptied', async () => {
+  const h = await start();
+  const listPath = join(h.userDataDir, 'jobs.json');
+  for (const [content, reason] of [
+    ['{"version": 1, "content": [{"id": "5", "sta', /not valid JSON/],
+    [JSON.stringify({ version: 7, content: [] }), /written by a newer version of Headshot Fetcher \(format 7\)/],
+    [JSON.stringify({ version: 1, content: [{ id: 'x' }] }), /1 of its 1 jobs are damaged/],
+  ] as const) {
+    await writeFile(listPath, content);
+    await h.restartCore();
+    assert.deepEqual(await h.jobs(), []);
+    const notices = await h.core.handlers.listNotices(undefined);
+    assert.match(notices.at(-1) ?? '', reason);
+    const asidePath = /kept as (\S+)\.$/.exec(notices.at(-1) ?? '')?.[1];
+    assert.ok(asidePath, notices.at(-1));
+    assert.equal(await readFile(asidePath, 'utf8'), content, 'the old file is kept whole');
+  }
+  assert.equal((await readdir(h.userDataDir)).filter((name) => name.startsWith('jobs.json.unreadable-')).length, 3);
+});
+
+test('a core killed mid-batch starts again from its stored list, and every job finishes exactly once', async () => {
+  const ids = Array.from({ length: 24 }, (_, index) => String(300 + index));
+  const h = await start({ scenarios: Object.fromEntries(ids.map((id) => [id, [{ ...ready, delayMs: 40 }]])) });
+  await h.core.dispose(); // the harness's own core steps aside: the child owns the folder now
+  await h.core.handlers.updateSettings({ concurrency: 2 });
+
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'test/support/core-in-child.ts', h.userDataDir, h.server.endpointTemplate, h.secretStore.service, ...ids],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  const storedBeforeKill = await waitUntil(
+    () => storedJobs(h.userDataDir),
+    (jobs) => jobs.filter((job) => job.state === 'ready').length >= 6,
+    15_000,
+    'some jobs to be stored as ready',
+  );
+  child.kill('SIGKILL');
+  await exited;
+  const readyAtKill = new Set(storedBeforeKill.filter((job) => job.state === 'ready').map((job) => job.id));
+  const fetchesAtKill = h.server.fetches.length;
+  assert.ok(readyAtKill.size < ids.length, 'the kill came mid-batch');
+
+  await h.restartCore();
+  for (const id of ids) await h.waitForJob(id, 'ready', 10_000);
+  const jobs = await h.jobs();
+  assert.deepEqual(jobs.map((job) => job.id).sort(), [...ids].sort(), 'each job once, none lost');
+  const fetchedAfter = h.server.fetches.slice(fetchesAtKill).map((fetch) => fetch.id);
+  assert.deepEqual(fetchedAfter.filter((id) => readyAtKill.has(id)), [], 'no job stored as ready is fetched again');
+  assert.equal(new Set(fetchedAfter).size, fetchedAfter.length, 'each unfinished job is fetched once after the restart');
+});
