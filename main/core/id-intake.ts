@@ -2,7 +2,7 @@
 // without a header, .json/.jsonl (generation or fetch responses, arrays of them, exports), fetch
 // URLs, and mixtures of these. What counts as an ID is decided in job-ids.ts alone.
 import type { RejectedToken } from '../../preload/api-contract';
-import { idFromToken, reasonForRejecting, shortenToken } from './job-ids';
+import { idFromToken, isValidJobId, reasonForRejecting, shortenToken } from './job-ids';
 
 export interface IntakeSource {
   /** The file name, when the text came from a file; it decides how the text is read. */
@@ -30,11 +30,11 @@ const wrappingPunctuation = /^["'[({<]+|["'\])}>:]+$/g;
 const fieldsWithoutIds = new Set(['output', 'proxy_links', 'future_links', 'meta', 'links', 'fetch_result']);
 
 class Collector {
-  readonly ids: string[] = [];
-  readonly rejected: RejectedToken[] = [];
+  ids: string[] = [];
+  rejected: RejectedToken[] = [];
   rejectedCount = 0;
   repeated = 0;
-  private readonly seen = new Set<string>();
+  private seen = new Set<string>();
 
   accept(id: string) {
     if (this.seen.has(id)) {
@@ -47,6 +47,11 @@ class Collector {
 
   /** Takes over what another collector found, as if it had been read here. */
   merge(other: Collector) {
+    if (this.ids.length === 0 && this.rejectedCount === 0 && this.repeated === 0) {
+      // Nothing here yet: take the other's findings whole instead of adding them one by one.
+      Object.assign(this, { ids: other.ids, seen: other.seen, rejected: other.rejected, rejectedCount: other.rejectedCount, repeated: other.repeated });
+      return;
+    }
     for (const id of other.ids) this.accept(id);
     this.repeated += other.repeated;
     for (const item of other.rejected) if (this.rejected.length < maxRejectedListed) this.rejected.push(item);
@@ -60,6 +65,7 @@ class Collector {
 
   /** A free-standing token: an ID, a fetch URL, or something to report. */
   token(raw: string) {
+    if (isValidJobId(raw)) return this.accept(raw); // the common case, without the work below
     const token = raw.replace(wrappingPunctuation, '');
     if (token === '') return;
     const id = idFromToken(token);
@@ -176,7 +182,7 @@ const idColumnHeader = /(^|[^a-z])(id|ids|job|jobs|request|fetch|track)([^a-z]|$
 function readTable(text: string, collector: Collector, delimiter: string): boolean {
   const rows = text.split(/\r?\n/).filter((line) => line.trim() !== '').map((line) => splitRow(line, delimiter));
   if (rows.length === 0) return false;
-  const width = Math.max(...rows.map((row) => row.length));
+  const width = rows.reduce((widest, row) => Math.max(widest, row.length), 0);
   const header = rows[0]!;
   const headerIsNames = header.every((cell) => cell === '' || idFromToken(cell) === null);
   const body = headerIsNames ? rows.slice(1) : rows;

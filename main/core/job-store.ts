@@ -51,14 +51,19 @@ export function openJobStore({ filePath, clock, writeDelayMs = 500, onNotice, on
   const file = versionedFile({ filePath, version: 1, what: 'job list', parse: parseJobList, onNotice });
   let snapshot: (() => StoredJob[]) | null = null;
   let cancelPending: (() => void) | null = null;
+  let lastWriteMs = 0;
 
   function writeNow(): Promise<void> {
     cancelPending?.();
     cancelPending = null;
     if (!snapshot) return Promise.resolve();
-    return file.write(snapshot()).catch((error: unknown) => {
-      onWriteError(`The job list could not be saved (${error instanceof Error ? error.message : String(error)}).`);
-    });
+    const startedAt = clock.now();
+    return file
+      .write(snapshot())
+      .catch((error: unknown) => {
+        onWriteError(`The job list could not be saved (${error instanceof Error ? error.message : String(error)}).`);
+      })
+      .finally(() => (lastWriteMs = clock.now() - startedAt));
   }
 
   return {
@@ -67,7 +72,8 @@ export function openJobStore({ filePath, clock, writeDelayMs = 500, onNotice, on
     /** Asks for a write soon; `currentJobs` is read when the write happens, not now. */
     changed(currentJobs: () => StoredJob[]) {
       snapshot = currentJobs;
-      cancelPending ??= clock.schedule(() => void writeNow(), writeDelayMs);
+      // A long list takes long to write: write it less often, so saving never crowds out the work.
+      cancelPending ??= clock.schedule(() => void writeNow(), Math.max(writeDelayMs, lastWriteMs * 10));
     },
 
     /** Writes what is pending at once: before quitting. */

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import fc from 'fast-check';
 import { parseFetchAnswer, type FetchAnswer } from '../../main/core/api-response';
 import { readExample, type ExampleName } from '../fixtures/fake-modelslab';
 
@@ -86,4 +87,48 @@ test('4xx answers without JSON are final for the job', () => {
     assert.equal(parsed.kind, 'failed', String(status));
   }
   assert.match((answer(402, '') as { message: string }).message, /no credits/);
+});
+
+// Property-based: whatever ModelsLab or a gateway sends, the parser answers with one of its kinds.
+const kinds = ['success', 'processing', 'failed', 'key-rejected', 'rate-limited', 'unexpected'];
+const httpStatus = fc.constantFrom(200, 201, 400, 401, 402, 403, 404, 429, 500, 502, 503, 504);
+
+test('property: any body with any status parses to a known kind, with a bounded excerpt', () => {
+  fc.assert(
+    fc.property(httpStatus, fc.oneof(fc.string({ unit: 'binary', maxLength: 2_000 }), fc.json()), fc.option(fc.string({ maxLength: 10 })), (status, bodyText, retryAfter) => {
+      const parsed = parseFetchAnswer({ httpStatus: status, retryAfterHeader: retryAfter, bodyText });
+      assert.ok(kinds.includes(parsed.kind), parsed.kind);
+      if (parsed.kind === 'unexpected') assert.ok(parsed.rawExcerpt.length <= 301);
+      if ('message' in parsed) assert.ok(parsed.message.length > 0);
+      if (parsed.kind === 'rate-limited' && parsed.retryAfterSeconds !== null) assert.ok(parsed.retryAfterSeconds >= 0);
+    }),
+  );
+});
+
+test('property: a success answer gives back exactly the links it holds, from whichever field holds them', () => {
+  const link = fc.webUrl({ validSchemes: ['https'] });
+  fc.assert(
+    fc.property(fc.array(link, { minLength: 1, maxLength: 5 }), fc.constantFrom('output', 'proxy-array', 'proxy-object', 'future'), fc.constantFrom(200, 201), (links, field, status) => {
+      const body: Record<string, unknown> = { status: 'success', id: 5, output: field === 'output' ? links : [] };
+      if (field === 'proxy-array') body.proxy_links = links;
+      if (field === 'proxy-object') body.proxy_links = Object.fromEntries(links.map((url, index) => [String(index), url]));
+      if (field === 'future') body.future_links = links;
+      assert.deepEqual(answer(status, body), { kind: 'success', outputUrls: links.map((url) => url.trim()) });
+    }),
+  );
+});
+
+test('property: an error message in any field and shape becomes readable text', () => {
+  fc.assert(
+    fc.property(
+      fc.constantFrom('message', 'messege'),
+      fc.oneof(fc.string({ minLength: 1, maxLength: 80 }).filter((text) => text.trim() !== '' && !/invalid|key|rate|limit|too many/i.test(text)), fc.dictionary(fc.constantFrom('prompt', 'key', 'width'), fc.array(fc.string({ minLength: 1, maxLength: 20 }), { minLength: 1, maxLength: 2 }), { minKeys: 1 })),
+      (field, message) => {
+        const parsed = answer(200, { status: 'error', [field]: message });
+        assert.equal(parsed.kind === 'failed' || parsed.kind === 'key-rejected' || parsed.kind === 'rate-limited', true);
+        assert.ok('message' in parsed && parsed.message.trim().length > 0);
+        if (typeof message === 'string' && parsed.kind === 'failed') assert.equal(parsed.message, message.trim());
+      },
+    ),
+  );
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { JobView } from '../../preload/api-contract';
-import { applyJobUpdates, countByState, describeIntake, formatEta, jobDetail, removeJobs, type JobList } from '../../renderer/src/lib/job-list';
+import { applyJobUpdates, countByState, describeIntake, formatEta, jobDetail, linksProbablyExpired, removeJobs, rowAction, type JobList } from '../../renderer/src/lib/job-list';
 
 const view = (id: string, state: JobView['state'], extra: Partial<JobView> = {}): JobView => ({
   id,
@@ -49,4 +49,20 @@ test('the intake summary names added, duplicates and rejected', () => {
     describeIntake({ added: 3, repeatedInDrop: 2, alreadyListed: 4, rejected: [{ token: 'x', reason: 'r' }], rejectedCount: 300 }),
     'Added 3 jobs · 4 already in the list · 2 repeats skipped · 300 not understood',
   );
+});
+
+test('a ready job whose links were found more than 23 hours ago warns that they have probably expired', () => {
+  const now = Date.parse('2026-11-24T12:00:00Z');
+  const foundAt = (hoursAgo: number) => view('1', 'ready', { imageCount: 1, outputsFirstSeenAt: now - hoursAgo * 3_600_000 });
+  assert.equal(linksProbablyExpired(foundAt(2), now), false);
+  assert.equal(linksProbablyExpired(foundAt(23.5), now), true);
+  assert.match(jobDetail(foundAt(30), now), /probably expired\. Save now\./);
+  assert.equal(linksProbablyExpired(view('1', 'saved', { outputsFirstSeenAt: now - 48 * 3_600_000 }), now), false, 'saved images are safe');
+});
+
+test('each row offers the action that fits its state', () => {
+  assert.equal(rowAction(view('1', 'processing')), 'cancel');
+  assert.equal(rowAction(view('1', 'failed')), 'retry');
+  assert.equal(rowAction(view('1', 'saved')), 'remove');
+  assert.equal(rowAction(view('1', 'saving')), null);
 });
