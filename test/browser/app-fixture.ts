@@ -4,7 +4,7 @@
 // answers with the test's save folder.
 import { test as base, type Page } from '@playwright/test';
 import { build } from 'esbuild';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
@@ -61,8 +61,13 @@ export interface AppUnderTest {
   open(): Promise<void>;
 }
 
-export const test = base.extend<{ app: AppUnderTest; withStoredKey: boolean }, { rendererOrigin: string }>({
+export const test = base.extend<
+  { app: AppUnderTest; withStoredKey: boolean; userDataFiles: Record<string, string> },
+  { rendererOrigin: string }
+>({
   withStoredKey: [false, { option: true }],
+  /** Files the user-data folder holds before the core starts, as an earlier run would leave them. */
+  userDataFiles: [{}, { option: true }],
   rendererOrigin: [
     async ({}, use) => {
       const server = await serveRenderer();
@@ -71,11 +76,12 @@ export const test = base.extend<{ app: AppUnderTest; withStoredKey: boolean }, {
     },
     { scope: 'worker' },
   ],
-  app: async ({ page, rendererOrigin, withStoredKey }, use) => {
+  app: async ({ page, rendererOrigin, withStoredKey, userDataFiles }, use) => {
     const modelsLab = await startFakeModelsLab({ validKey: validTestKey });
     const secretStore = testSecretStore();
     if (withStoredKey) await secretStore.write(validTestKey);
     const userDataDir = await makeTempDir();
+    for (const [name, content] of Object.entries(userDataFiles)) await writeFile(join(userDataDir, name), content);
     const saveDir = await makeTempDir('headshot-fetcher-save-');
 
     // Events go to the page in order, as webContents.send would deliver them.

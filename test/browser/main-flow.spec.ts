@@ -143,3 +143,65 @@ test.describe('with a key already stored', () => {
     expect(app.modelsLab.fetchCount('5001')).toBe(0);
   });
 });
+
+test.describe('queue controls', () => {
+  test.use({ withStoredKey: true });
+
+  test('pause and resume, cancel and retry a job, remove one, and clear the list after confirming', async ({ app }) => {
+    const { page } = app;
+    app.setScenarios({
+      '8001': [{ answer: 'processing', eta: 30 }],
+      '8002': [{ answer: 'success', images: [{ serve: 'headshot-a.png' }] }],
+      '8003': [{ answer: 'success', images: [{ serve: 'headshot-a.png' }] }],
+    });
+    await app.open();
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await expect(page.getByTestId('queue-status')).toHaveText('Paused. Resume to go on fetching.');
+    await dropText(page, '8001 8002 8003');
+    await expect(row(page, '8002')).toHaveAttribute('data-state', 'queued');
+    expect(app.modelsLab.fetches).toHaveLength(0);
+    await page.getByRole('button', { name: 'Resume' }).click();
+    await expect(row(page, '8002')).toHaveAttribute('data-state', 'ready');
+
+    await expect(row(page, '8001')).toHaveAttribute('data-state', 'processing');
+    await page.getByRole('button', { name: 'Cancel job 8001' }).click();
+    await expect(row(page, '8001')).toHaveAttribute('data-state', 'failed');
+    await expect(row(page, '8001')).toContainText('Cancelled');
+    app.setScenarios({ '8001': [{ answer: 'success', images: [{ serve: 'headshot-b.jpg' }] }] });
+    await page.getByRole('button', { name: 'Retry job 8001' }).click();
+    await expect(row(page, '8001')).toHaveAttribute('data-state', 'ready');
+
+    await page.getByRole('button', { name: 'Remove job 8003' }).click();
+    await expect(row(page, '8003')).toHaveCount(0);
+    await expect(page.getByTestId('counts')).toContainText('2 jobs · 2 ready');
+
+    await page.getByRole('button', { name: 'Clear list…' }).click();
+    await page.getByRole('button', { name: 'Keep them' }).click();
+    await expect(page.getByTestId('counts')).toContainText('2 jobs');
+    await page.getByRole('button', { name: 'Clear list…' }).click();
+    await page.getByRole('button', { name: 'Remove all' }).click();
+    await expect(page.getByRole('heading', { name: 'Drop job IDs here' })).toBeVisible();
+  });
+
+  test('jobs added before the window opened are shown at start', async ({ app }) => {
+    const { page } = app;
+    app.setScenarios({ '8101': [{ answer: 'success', images: [{ serve: 'headshot-a.png' }] }] });
+    await app.core.handlers.addJobs({ sources: [{ name: 'earlier.csv', text: 'job_id,note\n8101,from yesterday' }] });
+    await app.open();
+    await expect(row(page, '8101')).toHaveAttribute('data-state', 'ready');
+  });
+});
+
+test.describe('a job list that cannot be read', () => {
+  test.use({ withStoredKey: true, userDataFiles: { 'jobs.json': '{"version": 1, "content": [{"id": "81' } });
+
+  test('is reported in the window, kept aside, and the banner can be dismissed', async ({ app }) => {
+    const { page } = app;
+    await app.open();
+    const notice = page.getByTestId('notices').getByText(/Your job list could not be read \(it is not valid JSON.*\)\. The file was kept as .*jobs\.json\.unreadable-\d+\./);
+    await expect(notice).toBeVisible();
+    await expect(page.getByRole('heading', { name: 'Drop job IDs here' })).toBeVisible();
+    await page.getByTestId('notices').getByRole('button', { name: 'Dismiss' }).click();
+    await expect(notice).toHaveCount(0);
+  });
+});
