@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { JobView } from '../../preload/api-contract';
-import { applyJobUpdates, countByState, describeIntake, formatEta, jobDetail, linksProbablyExpired, removeJobs, rowAction, type JobList } from '../../renderer/src/lib/job-list';
+import { visibleRange } from '../../renderer/src/lib/virtual-rows';
+import { applyJobUpdates, countByState, createJobList, describeIntake, formatEta, jobDetail, linksProbablyExpired, removeJobs, rowAction } from '../../renderer/src/lib/job-list';
 
 const view = (id: string, state: JobView['state'], extra: Partial<JobView> = {}): JobView => ({
   id,
@@ -16,14 +17,22 @@ const view = (id: string, state: JobView['state'], extra: Partial<JobView> = {})
 });
 
 test('updates keep arrival order and replace a job in place', () => {
-  const list: JobList = { order: [], byId: {} };
+  const list = createJobList();
   applyJobUpdates(list, [view('1', 'queued'), view('2', 'queued')]);
   applyJobUpdates(list, [view('2', 'ready', { imageCount: 2 }), view('3', 'queued')]);
   assert.deepEqual(list.order, ['1', '2', '3']);
-  assert.equal(list.byId['2']?.state, 'ready');
+  assert.equal(list.byId.get('2')?.state, 'ready');
   removeJobs(list, ['1', '3']);
   assert.deepEqual(list.order, ['2']);
-  assert.deepEqual(Object.keys(list.byId), ['2']);
+  assert.deepEqual([...list.byId.keys()], ['2']);
+});
+
+test('only the rows in view, and a margin, are drawn', () => {
+  assert.deepEqual(visibleRange(0, 370, 37, 100_000), { start: 0, end: 20 });
+  assert.deepEqual(visibleRange(37 * 5_000, 370, 37, 100_000), { start: 4_990, end: 5_020 });
+  assert.deepEqual(visibleRange(37 * 99_995, 370, 37, 100_000), { start: 99_985, end: 100_000 });
+  assert.deepEqual(visibleRange(0, 370, 37, 3), { start: 0, end: 3 });
+  assert.deepEqual(visibleRange(50_000, 370, 37, 0), { start: 0, end: 0 });
 });
 
 test('counts every state, zero included', () => {

@@ -1,0 +1,13 @@
+/** Rows drawn above and below the visible ones, so a quick scroll shows no gap. */
+export const overscanRows = 10;
+
+/**
+ * Which rows of a long list to draw: only those in view (and a margin), so 100,000 jobs cost
+ * no more to show than 30.
+ */
+export function visibleRange(scrollTop: number, viewportHeight: number, rowHeight: number, total: number): { start: number; end: number } {
+  const first = Math.floor(Math.max(0, scrollTop) / rowHeight);
+  const start = Math.max(0, Math.min(total, first - overscanRows));
+  const end = Math.min(total, first + Math.ceil(Math.max(0, viewportHeight) / rowHeight) + overscanRows);
+  return { start, end: Math.max(start, end) };
+}
