@@ -74,6 +74,12 @@ export interface QueueStatus {
   message: string | null;
 }
 
+/** A message from main that no request asked for; the id lets the window show each once. */
+export interface Notice {
+  id: number;
+  message: string;
+}
+
 export type ErrorCode =
   | 'invalid-request'
   | 'invalid-key-format'
@@ -109,7 +115,7 @@ export interface Requests {
   resumeQueue: { request: void; response: QueueStatus };
   getQueueStatus: { request: void; response: QueueStatus };
   /** Messages from main since it started, such as a stored file that could not be read. */
-  listNotices: { request: void; response: string[] };
+  listNotices: { request: void; response: Notice[] };
   getSettings: { request: void; response: Settings };
   updateSettings: { request: Partial<Settings>; response: Settings };
   chooseSaveFolder: { request: void; response: { folder: string | null } };
@@ -124,7 +130,7 @@ export interface Events {
   jobsRemoved: string[];
   queueStatus: QueueStatus;
   /** Something the person should know that no request asked for. */
-  notice: string;
+  notice: Notice;
 }
 
 export type RequestName = keyof Requests;

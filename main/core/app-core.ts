@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import type { EventName, Events, JobView, KeyStatus, RequestName, ResponseOf, Settings } from '../../preload/api-contract';
+import type { EventName, Events, JobView, KeyStatus, Notice, RequestName, ResponseOf, Settings } from '../../preload/api-contract';
 import { AppError } from './app-error';
 import { createLimiter, systemClock, type Clock } from './clock';
 import { createImageSaver } from './image-saver';
@@ -103,13 +103,14 @@ export async function createAppCore(options: AppCoreOptions) {
   // Held in memory once read, so the keychain is asked once, not per request.
   let apiKey: string | null = null;
   const log = (message: string) => (options.log ?? console.error)(apiKey ? redactKey(message, apiKey) : message);
-  const notices: string[] = [];
+  const notices: Notice[] = [];
   /** Something the person should know that no request asked for: shown as a banner. */
   function notify(message: string) {
     log(message);
-    notices.push(message);
+    const notice = { id: (notices.at(-1)?.id ?? 0) + 1, message };
+    notices.push(notice);
     if (notices.length > maxNoticesKept) notices.shift();
-    options.emit('notice', message);
+    options.emit('notice', notice);
   }
 
   let endpointFromEnvironment: string | null = null;

@@ -25,9 +25,21 @@ export const maxRejectedListed = 200;
 
 const separators = /[\s,;]+/;
 // Quotes and brackets come with IDs copied out of spreadsheets and JSON.
-const wrappingPunctuation = /^["'[({<]+|["'\])}>:]+$/g;
-// Fields of an API answer that hold links or settings, never job IDs.
-const fieldsWithoutIds = new Set(['output', 'proxy_links', 'future_links', 'meta', 'links', 'fetch_result']);
+const leadingPunctuation = new Set(['"', "'", '[', '(', '{', '<']);
+const trailingPunctuation = new Set(['"', "'", ']', ')', '}', '>', ':']);
+/** No ID or fetch link is this long: longer tokens are refused before any pattern looks at them. */
+const maxTokenLength = 2_048;
+// Fields whose values are lists of job IDs, rather than objects that may carry an `id`.
+const idListFields = /^(ids|job_?ids|request_?ids)$/i;
+
+/** The token without the quotes and brackets around it, by index, so a long run of them costs no more than its length. */
+function unwrap(token: string): string {
+  let start = 0;
+  let end = token.length;
+  while (start < end && leadingPunctuation.has(token[start]!)) start += 1;
+  while (end > start && trailingPunctuation.has(token[end - 1]!)) end -= 1;
+  return token.slice(start, end);
+}
 
 class Collector {
   ids: string[] = [];
@@ -35,6 +47,10 @@ class Collector {
   rejectedCount = 0;
   repeated = 0;
   private seen = new Set<string>();
+
+  has(id: string): boolean {
+    return this.seen.has(id);
+  }
 
   accept(id: string) {
     if (this.seen.has(id)) {
@@ -66,30 +82,43 @@ class Collector {
   /** A free-standing token: an ID, a fetch URL, or something to report. */
   token(raw: string) {
     if (isValidJobId(raw)) return this.accept(raw); // the common case, without the work below
-    const token = raw.replace(wrappingPunctuation, '');
+    if (raw.length > maxTokenLength) return this.reject(raw, 'not a job ID: far too long');
+    const token = unwrap(raw);
     if (token === '') return;
     const id = idFromToken(token);
     if (id !== null) this.accept(id);
     else this.reject(token, reasonForRejecting(token));
   }
 
-  /** A value found in JSON: `id` fields, arrays of IDs, and strings that may be IDs or URLs. */
-  json(value: unknown, depth = 0) {
-    if (depth > 64) return;
-    if (Array.isArray(value)) {
-      for (const item of value) this.json(item, depth + 1);
-    } else if (typeof value === 'number') {
+  /** A single ID written as a JSON number or string. */
+  private jsonId(value: unknown) {
+    if (typeof value === 'number') {
       if (Number.isSafeInteger(value)) this.token(String(value));
       else this.reject(String(value), 'too large to read exactly from JSON: write it as a string');
     } else if (typeof value === 'string') {
       for (const part of value.split(separators)) this.token(part);
+    }
+  }
+
+  /**
+   * A JSON value. Loose numbers and strings count as IDs only at the top (a list of IDs) or under
+   * an `id`/`ids` field; anywhere else they are prompts, sizes and messages, never job IDs.
+   */
+  json(value: unknown, looseValuesAreIds = true, depth = 0) {
+    if (depth > 64) return;
+    if (Array.isArray(value)) {
+      for (const item of value) this.json(item, looseValuesAreIds, depth + 1);
     } else if (typeof value === 'object' && value !== null) {
       const record = value as Record<string, unknown>;
       // A failed answer carries "id": "", which is nobody's ID and not worth a complaint.
-      if ('id' in record && record.id !== '' && record.id !== null) this.json(record.id, depth + 1);
+      if (record.id !== '' && record.id !== null) this.jsonId(record.id);
       for (const [field, child] of Object.entries(record)) {
-        if (field !== 'id' && typeof child === 'object' && child !== null && !fieldsWithoutIds.has(field)) this.json(child, depth + 1);
+        if (field === 'id') continue;
+        if (idListFields.test(field) && Array.isArray(child)) this.json(child, true, depth + 1);
+        else if (typeof child === 'object' && child !== null) this.json(child, false, depth + 1);
       }
+    } else if (looseValuesAreIds) {
+      this.jsonId(value);
     }
   }
 }
@@ -152,21 +181,27 @@ function readPlainText(text: string, collector: Collector) {
 function splitRow(line: string, delimiter: string): string[] {
   const cells: string[] = [];
   let cell = '';
+  let cellHasContent = false; // a quote opens a quoted cell only before anything but spaces
   let quoted = false;
   for (let index = 0; index < line.length; index += 1) {
-    const char = line[index];
+    const char = line[index]!;
     if (quoted) {
       if (char === '"' && line[index + 1] === '"') {
         cell += '"';
         index += 1;
       } else if (char === '"') quoted = false;
       else cell += char;
-    } else if (char === '"' && cell.trim() === '') {
+    } else if (char === '"' && !cellHasContent) {
       quoted = true;
+      cellHasContent = true;
     } else if (char === delimiter) {
       cells.push(cell.trim());
       cell = '';
-    } else cell += char;
+      cellHasContent = false;
+    } else {
+      cell += char;
+      if (char !== ' ' && char !== '\t') cellHasContent = true;
+    }
   }
   cells.push(cell.trim());
   return cells;
@@ -177,32 +212,39 @@ const idColumnHeader = /(^|[^a-z])(id|ids|job|jobs|request|fetch|track)([^a-z]|$
 /**
  * A table: the columns that hold IDs are found by their header (id, job_id, request id, …) or, with
  * no such header, as the columns whose cells are nearly all IDs; other columns are ignored.
- * Returns false when the text does not read as a table with an ID column.
+ * Returns null when the text does not read as a table with an ID column.
  */
-function readTable(text: string, collector: Collector, delimiter: string): boolean {
+function readTable(text: string, delimiter: string): { collector: Collector; byHeader: boolean } | null {
   const rows = text.split(/\r?\n/).filter((line) => line.trim() !== '').map((line) => splitRow(line, delimiter));
-  if (rows.length === 0) return false;
-  const width = rows.reduce((widest, row) => Math.max(widest, row.length), 0);
+  if (rows.length === 0) return null;
   const header = rows[0]!;
   const headerIsNames = header.every((cell) => cell === '' || idFromToken(cell) === null);
   const body = headerIsNames ? rows.slice(1) : rows;
 
   let columns = headerIsNames ? header.flatMap((cell, column) => (idColumnHeader.test(cell) ? [column] : [])) : [];
-  if (columns.length === 0) {
-    columns = Array.from({ length: width }, (_, column) => column).filter((column) => {
-      const cells = body.map((row) => row[column] ?? '').filter((cell) => cell !== '');
-      const valid = cells.filter((cell) => idFromToken(cell) !== null).length;
-      return valid > 0 && valid >= cells.length * 0.9;
-    });
+  const byHeader = columns.length > 0;
+  if (!byHeader) {
+    // One pass over the cells, counting per column how many are filled and how many are IDs.
+    const filled: number[] = [];
+    const valid: number[] = [];
+    for (const row of body) {
+      row.forEach((cell, column) => {
+        if (cell === '') return;
+        filled[column] = (filled[column] ?? 0) + 1;
+        if (idFromToken(cell) !== null) valid[column] = (valid[column] ?? 0) + 1;
+      });
+    }
+    columns = filled.flatMap((count, column) => ((valid[column] ?? 0) > 0 && (valid[column] ?? 0) >= count * 0.9 ? [column] : []));
   }
-  if (columns.length === 0) return false;
+  if (columns.length === 0) return null;
+  const collector = new Collector();
   for (const row of body) {
     for (const column of columns) {
       const cell = row[column] ?? '';
       if (cell !== '') collector.token(cell);
     }
   }
-  return true;
+  return { collector, byHeader };
 }
 
 /** Picks the delimiter of a table: the one that splits every line into the same number of cells. */
@@ -238,8 +280,10 @@ function readSource(source: IntakeSource, collector: Collector) {
   readMixedText(text, asText);
   if (asText.rejectedCount > 0) {
     const delimiter = tableDelimiter(text, source.name);
-    const asTable = new Collector();
-    if (delimiter !== null && readTable(text, asTable, delimiter)) return collector.merge(asTable);
+    const table = delimiter === null ? null : readTable(text, delimiter);
+    // A header that names the ID column is trusted; a column found by its contents must not
+    // lose an ID that reading the text would have found.
+    if (table && (table.byHeader || asText.ids.every((id) => table.collector.has(id)))) return collector.merge(table.collector);
   }
   collector.merge(asText);
 }

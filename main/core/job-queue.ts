@@ -201,7 +201,8 @@ export function createJobQueue(options: JobQueueOptions) {
       outcome = await client.fetchJob(job.id, key, controller.signal);
     } finally {
       inFlightCount -= 1;
-      job.inFlight = null;
+      // A request aborted by cancel or retry may settle after its successor has started.
+      if (job.inFlight === controller) job.inFlight = null;
     }
     // The job was removed, cancelled or reset while the request was out: its answer no longer counts.
     if (jobs.get(job.id) === job && !controller.signal.aborted) applyOutcome(job, outcome, key);

@@ -34,6 +34,9 @@ function parseJobList(content: unknown): StoredJob[] {
   return jobs;
 }
 
+/** However slow the disk, changes are written at least this often. */
+const maxWriteDelayMs = 5_000;
+
 export interface JobStoreOptions {
   filePath: string;
   clock: Clock;
@@ -73,7 +76,7 @@ export function openJobStore({ filePath, clock, writeDelayMs = 500, onNotice, on
     changed(currentJobs: () => StoredJob[]) {
       snapshot = currentJobs;
       // A long list takes long to write: write it less often, so saving never crowds out the work.
-      cancelPending ??= clock.schedule(() => void writeNow(), Math.max(writeDelayMs, lastWriteMs * 10));
+      cancelPending ??= clock.schedule(() => void writeNow(), Math.min(maxWriteDelayMs, Math.max(writeDelayMs, lastWriteMs * 10)));
     },
 
     /** Writes what is pending at once: before quitting. */

@@ -20,11 +20,19 @@ const codeOf = (error: unknown) => (typeof error === 'object' && error !== null 
  */
 export function versionedFile<T>({ filePath, version, what, parse, onNotice }: VersionedFileOptions<T>) {
   let writing: Promise<void> = Promise.resolve();
+  // After a file could not be read or moved aside, writing would replace what the person has:
+  // changes then stay in memory until the next start can read it.
+  let mayWrite = true;
 
   async function setAside(why: string): Promise<null> {
     const asidePath = `${filePath}.unreadable-${Date.now()}`;
-    await rename(filePath, asidePath).catch(() => undefined);
-    onNotice(`Your ${what} could not be read (${why}). The file was kept as ${asidePath}.`);
+    try {
+      await rename(filePath, asidePath);
+      onNotice(`Your ${what} could not be read (${why}). The file was kept as ${asidePath}.`);
+    } catch (error) {
+      mayWrite = false;
+      onNotice(`Your ${what} could not be read (${why}) nor moved aside (${codeOf(error) ?? String(error)}). It was left as it is, and changes will not be saved until it can be read.`);
+    }
     return null;
   }
 
@@ -35,8 +43,9 @@ export function versionedFile<T>({ filePath, version, what, parse, onNotice }: V
       try {
         text = await readFile(filePath, 'utf8');
       } catch (error) {
-        // Missing is normal on a first start; any other read error may pass, so the file stays.
-        if (codeOf(error) !== 'ENOENT') onNotice(`Your ${what} could not be opened (${codeOf(error) ?? String(error)}); it was left as it is.`);
+        if (codeOf(error) === 'ENOENT') return null; // a first start
+        mayWrite = false;
+        onNotice(`Your ${what} could not be opened (${codeOf(error) ?? String(error)}). It was left as it is, and changes will not be saved until it can be read.`);
         return null;
       }
       let stored: { version?: unknown; content?: unknown };
@@ -58,6 +67,7 @@ export function versionedFile<T>({ filePath, version, what, parse, onNotice }: V
 
     /** Writes after any write already under way, so the last content asked for is the one kept. */
     write(content: T): Promise<void> {
+      if (!mayWrite) return writing;
       const text = JSON.stringify({ version, content });
       writing = writing.catch(() => undefined).then(() => writeFileAtomically(filePath, text));
       return writing;

@@ -157,5 +157,11 @@ test('moving the endpoint to a new host needs a yes given outside the window', a
 test('an endpoint from the environment that would send the key in clear text is ignored, with a notice', async () => {
   const h = await start({ core: { defaultEndpointTemplate: 'http://example.com/fetch/{id}' } });
   assert.equal((await h.core.handlers.getSettings(undefined)).endpointTemplate, 'https://modelslab.com/api/v1/enterprise/flux_headshot/fetch/{id}');
-  assert.match((await h.core.handlers.listNotices(undefined)).join('\n'), /HEADSHOT_FETCHER_ENDPOINT was ignored: The endpoint must use https/);
+  const notices = await h.core.handlers.listNotices(undefined);
+  assert.match(notices.map((notice) => notice.message).join('\n'), /HEADSHOT_FETCHER_ENDPOINT was ignored: The endpoint must use https/);
+  assert.deepEqual(
+    h.events.filter((event) => event.event === 'notice').map((event) => event.payload),
+    notices,
+    'each notice is sent once as an event, with the id the list gives it',
+  );
 });

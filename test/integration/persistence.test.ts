@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { StoredJob } from '../../main/core/job-queue';
@@ -84,7 +84,7 @@ test('an unreadable or newer job list is set aside with a message, never silentl
     await writeFile(listPath, content);
     await h.restartCore();
     assert.deepEqual(await h.jobs(), []);
-    const notices = await h.core.handlers.listNotices(undefined);
+    const notices = (await h.core.handlers.listNotices(undefined)).map((notice) => notice.message);
     assert.match(notices.at(-1) ?? '', reason);
     const asidePath = /kept as (\S+)\.$/.exec(notices.at(-1) ?? '')?.[1];
     assert.ok(asidePath, notices.at(-1));
@@ -124,4 +124,21 @@ test('a core killed mid-batch starts again from its stored list, and every job f
   const fetchedAfter = h.server.fetches.slice(fetchesAtKill).map((fetch) => fetch.id);
   assert.deepEqual(fetchedAfter.filter((id) => readyAtKill.has(id)), [], 'no job stored as ready is fetched again');
   assert.equal(new Set(fetchedAfter).size, fetchedAfter.length, 'each unfinished job is fetched once after the restart');
+});
+
+test('a job list that cannot be opened is left alone: changes stay in memory and nothing is written over it', async () => {
+  const h = await start({ scenarios: { '231': [ready] } });
+  await h.core.dispose();
+  // A folder where the file should be: reading fails with EISDIR, as an unreadable file would.
+  await mkdir(join(h.userDataDir, 'jobs.json', 'keep-me'), { recursive: true });
+  await h.restartCore();
+  const notices = (await h.core.handlers.listNotices(undefined)).map((notice) => notice.message);
+  assert.match(notices.join('\n'), /job list could not be opened \(EISDIR\)\. It was left as it is, and changes will not be saved until it can be read\./);
+  await h.addText('231');
+  await h.waitForJob('231', 'ready');
+  await h.core.dispose();
+  const after = (await h.core.handlers.listNotices(undefined)).map((notice) => notice.message);
+  assert.ok(!after.some((message) => /could not be saved/.test(message)), 'no write was tried');
+  assert.deepEqual(await readdir(join(h.userDataDir, 'jobs.json')), ['keep-me']);
+  assert.deepEqual((await readdir(h.userDataDir)).filter((name) => name.startsWith('jobs.json')), ['jobs.json']);
 });

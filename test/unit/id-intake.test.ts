@@ -98,6 +98,29 @@ test('text full of stray brackets is still read as text', () => {
   assert.deepEqual(result.ids, ['42']);
 });
 
+test('JSON: numbers and words elsewhere in an answer are never taken for IDs', () => {
+  const tagged = extractJobIds(text('{"id": 12202888, "tags": ["portrait 2024"], "meta": {"width": 1024, "seed": 77}}'));
+  assert.deepEqual(tagged.ids, ['12202888']);
+  assert.equal(tagged.rejectedCount, 0);
+  const validation = extractJobIds(text('{"status": "error", "message": {"width": ["must be at least 512 pixels"]}}'));
+  assert.deepEqual(validation, { ids: [], repeated: 0, rejected: [], rejectedCount: 0 });
+  assert.deepEqual(idsOf(text('{"job_ids": [11, "12"], "ids": [13]}')), ['11', '12', '13']);
+});
+
+test('a column found by its contents never costs an ID that plain reading would find', () => {
+  const result = extractJobIds(text('12202888,12202999\n12202890,none\n12202891,none'));
+  assert.deepEqual(result.ids, ['12202888', '12202999', '12202890', '12202891']);
+  assert.deepEqual(result.rejected.map((item) => item.token), ['none', 'none']);
+});
+
+test('pathological input is read in one pass, not in quadratic time', { timeout: 20_000 }, () => {
+  assert.equal(extractJobIds(text(`${':'.repeat(80_000)}x`)).rejectedCount, 1);
+  assert.equal(extractJobIds(text(`${')'.repeat(160_000)}x`)).rejectedCount, 1);
+  assert.equal(extractJobIds(text(`x${'"'.repeat(320_000)}`, 'quotes.csv')).ids.length, 0);
+  const wideThenLong = `${Array.from({ length: 50 }, () => 'a,'.repeat(2_000)).join('\n')}\n${'1\n'.repeat(400_000)}`;
+  assert.deepEqual(extractJobIds(text(wideThenLong, 'odd.csv')).ids, ['1']);
+});
+
 test('the ID rule: whole numbers of 1 to 20 digits, no leading zero', () => {
   for (const valid of ['1', '12202888', '9'.repeat(20)]) assert.ok(isValidJobId(valid), valid);
   for (const invalid of ['', '0', '01', '9'.repeat(21), '12a', ' 12', '١٢']) assert.ok(!isValidJobId(invalid), invalid);
