@@ -1,0 +1,104 @@
+// `npm run bench`: how long the engine and the window take with big batches. Figures, not tests:
+// they are printed for the record and compared by people, never asserted in the test suites.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from '@playwright/test';
+import { createAppCore } from '../../main/core/app-core';
+import { extractJobIds } from '../../main/core/id-intake';
+import type { SecretStore } from '../../main/core/keychain';
+import { chromiumExecutable } from '../support/chromium';
+
+const results: Array<[string, string]> = [];
+const record = (what: string, value: string) => {
+  results.push([what, value]);
+  console.log(`${what}: ${value}`);
+};
+
+async function timed<T>(work: () => Promise<T> | T): Promise<[T, number]> {
+  const started = performance.now();
+  const value = await work();
+  return [value, performance.now() - started];
+}
+
+const ids = (count: number, from = 10_000_000) => Array.from({ length: count }, (_, index) => String(from + index));
+
+// Intake: the parser alone, on the shapes people drop.
+for (const count of [10_000, 100_000]) {
+  const [, plainMs] = await timed(() => extractJobIds([{ name: null, text: ids(count).join('\n') }]));
+  record(`intake, ${count} IDs one per line`, `${plainMs.toFixed(0)} ms`);
+  const csv = `job_id,prompt,width\n${ids(count).map((id) => `${id},"a portrait, smiling",1024`).join('\n')}`;
+  const [, csvMs] = await timed(() => extractJobIds([{ name: 'export.csv', text: csv }]));
+  record(`intake, ${count} rows of CSV`, `${csvMs.toFixed(0)} ms`);
+}
+
+// The core: adding 100,000 jobs, the event the window gets, and writing the job list.
+const userDataDir = await mkdtemp(join(tmpdir(), 'headshot-fetcher-bench-'));
+const noKey: SecretStore = { read: async () => null, write: async () => undefined, erase: async () => undefined };
+let firstEventBytes = 0;
+const core = await createAppCore({
+  fetch: (url, init) => fetch(url, init),
+  secretStore: noKey,
+  userDataDir,
+  chooseFolder: async () => null,
+  confirmEndpointHost: async () => false,
+  emit: (event, payload) => {
+    if (event === 'jobsUpdated' && firstEventBytes === 0) firstEventBytes = JSON.stringify(payload).length;
+  },
+  log: () => undefined,
+});
+const [, addMs] = await timed(() => core.handlers.addJobs({ sources: [{ name: null, text: ids(100_000).join('\n') }] }));
+record('core, add 100,000 jobs', `${addMs.toFixed(0)} ms`);
+await new Promise((resolve) => setTimeout(resolve, 200));
+record('core, size of the first update event', `${(firstEventBytes / 1e6).toFixed(1)} MB`);
+(globalThis as { gc?: () => void }).gc?.();
+record('core, heap holding 100,000 jobs', `${(process.memoryUsage().heapUsed / 1e6).toFixed(0)} MB`);
+const [, writeMs] = await timed(() => core.dispose());
+record('core, write a 100,000-job list', `${writeMs.toFixed(0)} ms`);
+await rm(userDataDir, { recursive: true, force: true });
+
+// The window: time from the update event to a painted list, in Chromium, with the built renderer.
+const browser = await chromium.launch({ executablePath: chromiumExecutable(), args: ['--disable-gpu', '--disable-background-networking'] });
+const page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
+const rendererDir = new URL('../../dist/renderer/', import.meta.url);
+await page.route('http://bench.local/**', async (route) => {
+  const path = new URL(route.request().url()).pathname.slice(1) || 'index.html';
+  const types: Record<string, string> = { html: 'text/html', js: 'text/javascript', css: 'text/css' };
+  await route.fulfill({ path: new URL(path, rendererDir).pathname, contentType: types[path.split('.').pop()!] });
+});
+// A stand-in preload answering from memory, as plain text: tsx would wrap a function in helpers
+// the page does not have.
+await page.addInitScript({
+  content: `
+    const listeners = new Map();
+    const answers = {
+      getQueueStatus: { ok: true, value: { pausedBecause: 'user', message: 'Paused.' } },
+      getSettings: { ok: true, value: { endpointTemplate: 'https://modelslab.com/api/v1/enterprise/flux_headshot/fetch/{id}', concurrency: 4, downloadConcurrency: 4, pollDeadlineSeconds: 1800 } },
+      getKeyStatus: { ok: true, value: { isSet: true, lastFour: 'abcd' } },
+    };
+    window.headshots = new Proxy({}, {
+      get: (target, name) => name === 'on'
+        ? (event, listener) => { listeners.set(event, listener); return () => undefined; }
+        : async () => answers[name] ?? { ok: true, value: [] },
+    });
+    window.__benchDispatch = (event, payload) => listeners.get(event)?.(payload);
+  `,
+});
+await page.goto('http://bench.local/index.html');
+await page.getByRole('heading', { name: 'Drop job IDs here' }).waitFor();
+for (const count of [10_000, 100_000]) {
+  await page.reload();
+  await page.getByRole('heading', { name: 'Drop job IDs here' }).waitFor();
+  const paintMs = await page.evaluate(async (total) => {
+    const views = Array.from({ length: total }, (_, index) => ({ id: String(20_000_000 + index), state: 'queued', etaSeconds: null, message: null, retryable: false, imageCount: 0, outputsFirstSeenAt: null, savedPaths: [] }));
+    const started = performance.now();
+    (window as unknown as { __benchDispatch(event: string, payload: unknown): void }).__benchDispatch('jobsUpdated', views);
+    await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+    return performance.now() - started;
+  }, count);
+  record(`window, ${count} jobs painted after the update event`, `${paintMs.toFixed(0)} ms`);
+}
+await browser.close();
+
+console.log('\n| measure | result |\n|---|---|');
+for (const [what, value] of results) console.log(`| ${what} | ${value} |`);
