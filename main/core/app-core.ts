@@ -56,12 +56,16 @@ function expectObject(request: unknown, what: string): Record<string, unknown> {
   return request as Record<string, unknown>;
 }
 
-function expectIdList<Whole extends string>(value: unknown, whole: Whole): string[] | Whole {
-  if (value === whole) return whole as Whole;
+function expectIds(value: unknown): string[] {
   if (!Array.isArray(value) || value.length > 1_000_000 || !value.every((id) => typeof id === 'string')) {
-    throw new AppError('invalid-request', `The jobs must be a list of IDs or "${whole}".`);
+    throw new AppError('invalid-request', 'The jobs must be a list of IDs.');
   }
   return value as string[];
+}
+
+/** A list of IDs, or the word that stands for all of them. */
+function expectIdsOr<Whole extends string>(value: unknown, whole: Whole): string[] | Whole {
+  return value === whole ? whole : expectIds(value);
 }
 
 function expectString(value: unknown, what: string, maxLength: number): string {
@@ -172,16 +176,21 @@ export async function createAppCore(options: AppCoreOptions) {
   const limitDownloads = createLimiter(() => settings.get().downloadConcurrency);
   const chosenFolders = new Set<string>();
 
-  let keyLoaded = false;
-  async function loadKey(): Promise<void> {
+  /** Keychain faults reach the window as a code it can act on. */
+  async function withKeychain<T>(action: () => Promise<T>): Promise<T> {
     try {
-      apiKey = await options.secretStore.read();
-      keyLoaded = true;
-      queue.setApiKey(apiKey);
+      return await action();
     } catch (error) {
       if (error instanceof KeychainUnavailableError) throw new AppError('keychain-unavailable', error.message);
       throw error;
     }
+  }
+
+  let keyLoaded = false;
+  async function loadKey(): Promise<void> {
+    apiKey = await withKeychain(() => options.secretStore.read());
+    keyLoaded = true;
+    queue.setApiKey(apiKey);
   }
   queue.restore(await store.load());
   await loadKey().catch((error: unknown) => log(`Could not read the key at start: ${String(error)}`));
@@ -189,12 +198,7 @@ export async function createAppCore(options: AppCoreOptions) {
   const keyStatus = (): KeyStatus => ({ isSet: apiKey !== null, lastFour: apiKey ? apiKey.slice(-4) : null });
 
   async function changeKey(action: () => Promise<void>, nextKey: string | null): Promise<KeyStatus> {
-    try {
-      await action();
-    } catch (error) {
-      if (error instanceof KeychainUnavailableError) throw new AppError('keychain-unavailable', error.message);
-      throw error;
-    }
+    await withKeychain(action);
     apiKey = nextKey;
     keyLoaded = true;
     queue.setApiKey(nextKey);
@@ -251,15 +255,14 @@ export async function createAppCore(options: AppCoreOptions) {
       return queue.list();
     },
     async retryJobs(request) {
-      const ids = expectIdList(expectObject(request, 'The retry request').ids, 'all-failed');
+      const ids = expectIdsOr(expectObject(request, 'The retry request').ids, 'all-failed');
       return { retried: queue.retry(ids === 'all-failed' ? 'all' : ids) };
     },
     async cancelJobs(request) {
-      const ids = expectIdList(expectObject(request, 'The cancel request').ids, 'none');
-      return { cancelled: queue.cancel(ids === 'none' ? [] : ids) };
+      return { cancelled: queue.cancel(expectIds(expectObject(request, 'The cancel request').ids)) };
     },
     async removeJobs(request) {
-      const ids = expectIdList(expectObject(request, 'The remove request').ids, 'all');
+      const ids = expectIdsOr(expectObject(request, 'The remove request').ids, 'all');
       return { removed: queue.remove(ids === 'all' ? 'all' : ids).length };
     },
     async clearSavedJobs() {
