@@ -3,6 +3,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { requestNames } from '../../preload/api-contract';
+import { KeychainUnavailableError } from '../../main/core/keychain';
 import { dispatchRequest } from '../../main/core/request-dispatch';
 import { useCoreHarness, validTestKey } from '../support/core-harness';
 
@@ -164,4 +165,13 @@ test('an endpoint from the environment that would send the key in clear text is 
     notices,
     'each notice is sent once as an event, with the id the list gives it',
   );
+});
+
+test('without a keychain the app still starts and says what is missing when the key is needed', async () => {
+  // The same error keytar's wrapper throws when no Secret Service answers (see keychain.test.ts).
+  const unavailable = () => Promise.reject(new KeychainUnavailableError('The system keychain is not available (no Secret Service).'));
+  const h = await start({ core: { secretStore: { read: unavailable, write: unavailable, erase: unavailable } } });
+  await assert.rejects(h.core.handlers.getKeyStatus(undefined), { code: 'keychain-unavailable', message: /keychain is not available/ });
+  await assert.rejects(h.core.handlers.setKey({ key: validTestKey }), { code: 'keychain-unavailable' });
+  assert.equal((await h.core.handlers.getQueueStatus(undefined)).pausedBecause, 'no-key');
 });
