@@ -7,7 +7,7 @@ import { extractJobIds, type IntakeSource } from './id-intake';
 import { createJobQueue, type QueueTiming } from './job-queue';
 import { openJobStore } from './job-store';
 import { KeychainUnavailableError, type SecretStore } from './keychain';
-import { createModelsLabClient, defaultEndpointTemplate, redactKey, type FetchFunction } from './modelslab-client';
+import { createModelsLabClient, defaultEndpointTemplate, fetchUrlFor, redactKey, type FetchFunction } from './modelslab-client';
 import { openSettingsStore, validateEndpointTemplate } from './settings-store';
 
 export interface AppCoreOptions {
@@ -208,8 +208,8 @@ export async function createAppCore(options: AppCoreOptions) {
   async function confirmEndpoint(request: unknown): Promise<void> {
     const change = expectObject(request, 'The settings');
     if (typeof change.endpointTemplate !== 'string') return;
-    const next = new URL(validateEndpointTemplate(change.endpointTemplate).replaceAll('{id}', '1'));
-    const current = new URL(settings.get().endpointTemplate.replaceAll('{id}', '1'));
+    const next = new URL(fetchUrlFor(validateEndpointTemplate(change.endpointTemplate), '1'));
+    const current = new URL(fetchUrlFor(settings.get().endpointTemplate, '1'));
     if (next.host === current.host || trustedEndpointHost.test(next.hostname)) return;
     if (!(await options.confirmEndpointHost(next.host))) {
       throw new AppError('endpoint-not-confirmed', `The endpoint was not changed: your key stays away from ${next.host}.`);

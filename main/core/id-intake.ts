@@ -214,8 +214,8 @@ const idColumnHeader = /(^|[^a-z])(id|ids|job|jobs|request|fetch|track)([^a-z]|$
  * no such header, as the columns whose cells are nearly all IDs; other columns are ignored.
  * Returns null when the text does not read as a table with an ID column.
  */
-function readTable(text: string, delimiter: string): { collector: Collector; byHeader: boolean } | null {
-  const rows = text.split(/\r?\n/).filter((line) => line.trim() !== '').map((line) => splitRow(line, delimiter));
+function readTable(lines: readonly string[], delimiter: string): { collector: Collector; byHeader: boolean } | null {
+  const rows = lines.map((line) => splitRow(line, delimiter));
   if (rows.length === 0) return null;
   const header = rows[0]!;
   const headerIsNames = header.every((cell) => cell === '' || idFromToken(cell) === null);
@@ -248,13 +248,12 @@ function readTable(text: string, delimiter: string): { collector: Collector; byH
 }
 
 /** Picks the delimiter of a table: the one that splits every line into the same number of cells. */
-function tableDelimiter(text: string, name: string | null): string | null {
-  const extension = name?.toLowerCase().split('.').pop();
+function tableDelimiter(lines: readonly string[], extension: string | null): string | null {
   if (extension === 'tsv') return '\t';
-  const lines = text.split(/\r?\n/).filter((line) => line.trim() !== '').slice(0, 50);
   if (lines.length < 2 && extension !== 'csv') return null;
+  const firstLines = lines.slice(0, 50);
   for (const delimiter of [',', '\t', ';']) {
-    const counts = lines.map((line) => splitRow(line, delimiter).length);
+    const counts = firstLines.map((line) => splitRow(line, delimiter).length);
     if (counts[0]! > 1 && counts.every((count) => count === counts[0])) return delimiter;
   }
   return null;
@@ -279,8 +278,9 @@ function readSource(source: IntakeSource, collector: Collector) {
   const asText = new Collector();
   readMixedText(text, asText);
   if (asText.rejectedCount > 0) {
-    const delimiter = tableDelimiter(text, source.name);
-    const table = delimiter === null ? null : readTable(text, delimiter);
+    const lines = text.split(/\r?\n/).filter((line) => line.trim() !== '');
+    const delimiter = tableDelimiter(lines, extension);
+    const table = delimiter === null ? null : readTable(lines, delimiter);
     // A header that names the ID column is trusted; a column found by its contents must not
     // lose an ID that reading the text would have found.
     if (table && (table.byHeader || asText.ids.every((id) => table.collector.has(id)))) return collector.merge(table.collector);

@@ -160,4 +160,3 @@ export function createImageSaver({ fetch, requestTimeoutMs, maxImageBytes = defa
   return { saveJobImages };
 }
 
-export type ImageSaver = ReturnType<typeof createImageSaver>;

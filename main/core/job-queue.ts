@@ -508,4 +508,3 @@ function formatDuration(ms: number): string {
   return `${Math.round(ms / 3_600_000)} h`;
 }
 
-export type JobQueue = ReturnType<typeof createJobQueue>;

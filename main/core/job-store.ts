@@ -84,4 +84,3 @@ export function openJobStore({ filePath, clock, writeDelayMs = 500, onNotice, on
   };
 }
 
-export type JobStore = ReturnType<typeof openJobStore>;

@@ -1,5 +1,6 @@
 import type { Settings } from '../../preload/api-contract';
 import { AppError } from './app-error';
+import { fetchUrlFor } from './modelslab-client';
 import { isSecureOrLocalUrl } from './url-policy';
 import { versionedFile } from './versioned-file';
 
@@ -21,7 +22,7 @@ export function validateEndpointTemplate(value: unknown): string {
   }
   let url: URL;
   try {
-    url = new URL(value.trim().replaceAll('{id}', '1'));
+    url = new URL(fetchUrlFor(value.trim(), '1'));
   } catch {
     throw new AppError('invalid-settings', `"${value}" is not a valid URL.`);
   }
@@ -84,4 +85,3 @@ export async function openSettingsStore({ filePath, defaults, onNotice }: Settin
   };
 }
 
-export type SettingsStore = Awaited<ReturnType<typeof openSettingsStore>>;
