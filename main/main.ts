@@ -1,7 +1,7 @@
 // The composition root: Electron glue only. All logic lives in ./core and runs under plain Node too.
-import { app, BrowserWindow, dialog, session } from 'electron';
+import { app, BrowserWindow, dialog, Notification, session, shell } from 'electron';
 import { join } from 'node:path';
-import { eventChannel } from '../preload/api-contract';
+import { eventChannel, type Events } from '../preload/api-contract';
 import { createAppCore } from './core/app-core';
 import { createKeytarSecretStore, keychainService } from './core/keychain';
 import { isRendererUrl, rendererEntryUrl } from './core/url-policy';
@@ -43,6 +43,14 @@ function createMainWindow(): BrowserWindow {
   return window;
 }
 
+/** The save batch's progress on the taskbar button or dock icon; cleared when it ends. */
+function showProgressOnTaskbar(progress: Events['saveProgress']) {
+  if (!mainWindow) return;
+  mainWindow.setProgressBar(progress.active && progress.filesTotal > 0 ? progress.filesDone / progress.filesTotal : -1, {
+    mode: progress.jobsFailed > 0 ? 'error' : 'normal',
+  });
+}
+
 async function start(): Promise<void> {
   applySecurityPolicy(session.defaultSession);
   serveRenderer(join(__dirname, '../renderer'));
@@ -73,7 +81,15 @@ async function start(): Promise<void> {
       const { response } = mainWindow ? await dialog.showMessageBox(mainWindow, options) : await dialog.showMessageBox(options);
       return response === 1;
     },
+    revealInFileManager(target) {
+      if ('file' in target) shell.showItemInFolder(target.file);
+      else void shell.openPath(target.folder);
+    },
+    notifyDesktop(title, body) {
+      if (Notification.isSupported()) new Notification({ title, body }).show();
+    },
     emit(event, payload) {
+      if (event === 'saveProgress') showProgressOnTaskbar(payload as Events['saveProgress']);
       if (mainWindow && !mainWindow.webContents.isDestroyed()) mainWindow.webContents.send(eventChannel(event), payload);
     },
   });

@@ -16,6 +16,7 @@ export interface JobView {
   imageCount: number;
   /** When the image links were first seen (ms since 1970): ModelsLab deletes them after 24 hours. */
   outputsFirstSeenAt: number | null;
+  /** Where its images were saved so far, absolute paths. */
   savedPaths: string[];
 }
 
@@ -49,6 +50,12 @@ export interface IntakeSummary {
   rejectedCount: number;
 }
 
+/** Where files go in the chosen folder: all together, a subfolder per job, or a subfolder per day. */
+export type SaveLayout = 'flat' | 'per-job' | 'per-day';
+
+/** What to do when the file name is taken by another file: keep it, replace it, or keep both as "name (2).png". */
+export type ConflictPolicy = 'skip' | 'overwrite' | 'rename';
+
 export interface Settings {
   /** URL with `{id}` where the job ID goes. */
   endpointTemplate: string;
@@ -58,13 +65,50 @@ export interface Settings {
   downloadConcurrency: number;
   /** How long a job may stay processing before it fails, with retry offered. */
   pollDeadlineSeconds: number;
+  saveLayout: SaveLayout;
+  /** File name with tokens such as {id}, {n} and {ext}; "/" makes subfolders. */
+  fileNameTemplate: string;
+  conflictPolicy: ConflictPolicy;
+  /** Save each job into the current folder the moment it is ready. */
+  saveAsTheyArrive: boolean;
+}
+
+/** Folders the person chose with the native dialog, most recent first: the only ones main writes into. */
+export interface SaveFolders {
+  recent: string[];
 }
 
 export interface SaveSummary {
   folder: string;
   savedJobs: number;
+  /** Files written now. */
   savedFiles: number;
+  /** Files that were already saved, or left alone because their name was taken (conflict policy "skip"). */
+  skippedFiles: number;
   failedJobs: number;
+}
+
+/** The save batch under way, or the last one: what the progress bar shows. */
+export interface SaveProgress {
+  active: boolean;
+  folder: string | null;
+  jobsTotal: number;
+  jobsSaved: number;
+  jobsFailed: number;
+  filesTotal: number;
+  /** Files written or found already saved. */
+  filesDone: number;
+  filesSkipped: number;
+  bytesWritten: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+}
+
+/** The cache of images main downloaded for previews, kept so that saving them later copies instead of downloading. */
+export interface ImageCacheUsage {
+  bytes: number;
+  files: number;
+  maxBytes: number;
 }
 
 export type QueuePauseReason = 'no-key' | 'key-rejected' | 'user' | 'rate-limited';
@@ -88,6 +132,7 @@ export type ErrorCode =
   | 'folder-not-allowed'
   | 'endpoint-not-confirmed'
   | 'nothing-to-save'
+  | 'not-found'
   | 'internal';
 
 export interface ApiError {
@@ -118,8 +163,16 @@ export interface Requests {
   listNotices: { request: void; response: Notice[] };
   getSettings: { request: void; response: Settings };
   updateSettings: { request: Partial<Settings>; response: Settings };
+  listSaveFolders: { request: void; response: SaveFolders };
+  /** Opens the native folder dialog; a chosen folder becomes the most recent. */
   chooseSaveFolder: { request: void; response: { folder: string | null } };
-  saveReadyJobs: { request: { folder: string }; response: SaveSummary };
+  /** Saves the named ready jobs, or all ready ones, into a folder chosen with the dialog. */
+  saveJobs: { request: { folder: string; ids: string[] | 'all-ready' }; response: SaveSummary };
+  getSaveProgress: { request: void; response: SaveProgress };
+  /** Shows a saved job's files, or a save folder, in the system file manager. */
+  showInFolder: { request: { jobId: string } | { folder: string }; response: void };
+  getImageCacheUsage: { request: void; response: ImageCacheUsage };
+  clearImageCache: { request: void; response: ImageCacheUsage };
 }
 
 /** Events pushed from main to the renderer. */
@@ -131,6 +184,9 @@ export interface Events {
   queueStatus: QueueStatus;
   /** Something the person should know that no request asked for. */
   notice: Notice;
+  saveProgress: SaveProgress;
+  /** The recent folders changed (a folder was chosen or saved into). */
+  saveFolders: SaveFolders;
 }
 
 export type RequestName = keyof Requests;
@@ -155,10 +211,22 @@ const requestNameSet: Record<RequestName, true> = {
   listNotices: true,
   getSettings: true,
   updateSettings: true,
+  listSaveFolders: true,
   chooseSaveFolder: true,
-  saveReadyJobs: true,
+  saveJobs: true,
+  getSaveProgress: true,
+  showInFolder: true,
+  getImageCacheUsage: true,
+  clearImageCache: true,
 };
-const eventNameSet: Record<EventName, true> = { jobsUpdated: true, jobsRemoved: true, queueStatus: true, notice: true };
+const eventNameSet: Record<EventName, true> = {
+  jobsUpdated: true,
+  jobsRemoved: true,
+  queueStatus: true,
+  notice: true,
+  saveProgress: true,
+  saveFolders: true,
+};
 
 export const requestNames = Object.keys(requestNameSet) as RequestName[];
 export const eventNames = Object.keys(eventNameSet) as EventName[];

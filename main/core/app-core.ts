@@ -1,8 +1,13 @@
 import { join, resolve } from 'node:path';
-import type { EventName, Events, JobView, KeyStatus, Notice, RequestName, ResponseOf, Settings } from '../../preload/api-contract';
+import type { EventName, Events, JobView, KeyStatus, Notice, RequestName, ResponseOf, SaveProgress, SaveSummary, Settings } from '../../preload/api-contract';
 import { AppError } from './app-error';
 import { createLimiter, systemClock, type Clock } from './clock';
-import { createImageSaver } from './image-saver';
+import { defaultFileNameTemplate } from './file-names';
+import { createImageCache } from './image-cache';
+import { createImageDownloader } from './image-download';
+import { createJobSaver, type JobToSave } from './job-saver';
+import { openSaveFolders } from './save-folders';
+import { createSaveProgress } from './save-progress';
 import { extractJobIds, type IntakeSource } from './id-intake';
 import { createJobQueue, type QueueTiming } from './job-queue';
 import { openJobStore } from './job-store';
@@ -17,6 +22,10 @@ export interface AppCoreOptions {
   userDataDir: string;
   /** The native folder picker; the only way a folder becomes writable. */
   chooseFolder: () => Promise<string | null>;
+  /** Shows a file or a folder in the system file manager. */
+  revealInFileManager: (target: { file: string } | { folder: string }) => void;
+  /** A system notification, for a long save batch that finished while the person looked elsewhere. */
+  notifyDesktop?: (title: string, body: string) => void;
   /**
    * Asks the person, outside the window, whether the key may go to a new endpoint host: a page
    * that could change the endpoint silently could send the key anywhere.
@@ -32,6 +41,11 @@ export interface AppCoreOptions {
   eventBatchMs?: number;
   /** How long job-list changes are gathered before they are written. */
   storeWriteDelayMs?: number;
+  /** Waits between tries of an image download that was cut off. */
+  downloadRetryDelayMs?: number;
+  imageCacheMaxBytes?: number;
+  /** A batch that takes at least this long ends with a system notification. */
+  longBatchMs?: number;
   log?: (message: string) => void;
 }
 
@@ -43,6 +57,11 @@ export const defaultSettings: Omit<Settings, 'endpointTemplate'> = {
   concurrency: 4,
   downloadConcurrency: 4,
   pollDeadlineSeconds: 30 * 60,
+  saveLayout: 'flat',
+  fileNameTemplate: defaultFileNameTemplate,
+  // Keeping both never loses a file; identical bytes are still never saved twice.
+  conflictPolicy: 'rename',
+  saveAsTheyArrive: false,
 };
 const keyLengthRange = { min: 8, max: 512 };
 const maxNoticesKept = 20;
@@ -160,6 +179,7 @@ export async function createAppCore(options: AppCoreOptions) {
     pollDeadlineMs: () => settings.get().pollDeadlineSeconds * 1000,
     timing: options.timing,
     onJobChanged(view) {
+      if (view.state === 'ready' && view.message === null) saveWhenArrived(view.id);
       pendingViews.set(view.id, view);
       cancelFlush ??= clock.schedule(flushJobUpdates, options.eventBatchMs ?? 50);
       store.changed(queue.snapshot);
@@ -172,9 +192,19 @@ export async function createAppCore(options: AppCoreOptions) {
     },
     onStatusChanged: (status) => options.emit('queueStatus', status),
   });
-  const saver = createImageSaver({ fetch: options.fetch, requestTimeoutMs: options.imageTimeoutMs ?? 120_000 });
+  const downloader = createImageDownloader({ fetch: options.fetch, requestTimeoutMs: options.imageTimeoutMs ?? 120_000 });
+  const imageCache = createImageCache({ folder: join(options.userDataDir, 'image-cache'), maxBytes: options.imageCacheMaxBytes, downloader });
+  const saver = createJobSaver({ downloader, cache: imageCache, onNotice: notify, retryDelayMs: options.downloadRetryDelayMs });
   const limitDownloads = createLimiter(() => settings.get().downloadConcurrency);
-  const chosenFolders = new Set<string>();
+  const saveFolders = await openSaveFolders(join(options.userDataDir, 'save-folders.json'), notify);
+  const saveProgress = createSaveProgress({
+    clock,
+    onChange: (progress) => options.emit('saveProgress', progress),
+    onBatchFinished: notifyLongBatch,
+  });
+  /** Jobs that became ready while "save as they arrive" is on, gathered into one batch. */
+  const arrivedJobs = new Set<string>();
+  let cancelArrivedSave: (() => void) | null = null;
 
   /** Keychain faults reach the window as a code it can act on. */
   async function withKeychain<T>(action: () => Promise<T>): Promise<T> {
@@ -216,16 +246,82 @@ export async function createAppCore(options: AppCoreOptions) {
     }
   }
 
-  async function saveOneJob(job: { id: string; outputUrls: string[] }, folder: string): Promise<number | null> {
-    if (!queue.markSaving(job.id)) return null;
+  function notifyLongBatch(progress: SaveProgress) {
+    if (progress.startedAt === null || progress.finishedAt === null) return;
+    if (progress.finishedAt - progress.startedAt < (options.longBatchMs ?? 10_000)) return;
+    const failed = progress.jobsFailed > 0 ? ` ${progress.jobsFailed} could not be saved.` : '';
+    options.notifyDesktop?.(
+      progress.jobsFailed > 0 ? 'Saving finished with problems' : 'Headshots saved',
+      `${progress.filesDone} of ${progress.filesTotal} images are in ${progress.folder}.${failed}`,
+    );
+  }
+
+  async function saveOneJob(job: JobToSave, settingsNow: Settings, folder: string, savedAt: Date) {
     try {
-      const paths = await limitDownloads(() => saver.saveJobImages(job.id, job.outputUrls, folder));
-      queue.markSaved(job.id, paths);
-      return paths.length;
+      const result = await limitDownloads(() =>
+        saver.saveJob(job, { folder, savedAt, ...settingsNow }, { onBytes: saveProgress.bytesWritten, onImage: saveProgress.imageDone }),
+      );
+      if (result.failures.length === 0) queue.markSaved(job.id, result.paths);
+      else {
+        const more = result.failures.length > 1 ? ` (and ${result.failures.length - 1} more)` : '';
+        queue.markSaveFailed(job.id, `${result.failures[0]}${more}`, result.paths);
+      }
+      return result;
     } catch (error) {
-      queue.markSaveFailed(job.id, error instanceof Error ? error.message : String(error));
+      queue.markSaveFailed(job.id, error instanceof Error ? error.message : String(error), []);
       return null;
     }
+  }
+
+  /** Saves jobs into a chosen folder as one batch with the settings of this moment. */
+  async function saveBatch(candidates: JobToSave[], folder: string): Promise<SaveSummary> {
+    const jobs = candidates.filter((job) => queue.markSaving(job.id));
+    const settingsNow = settings.get();
+    const savedAt = new Date(clock.now());
+    saveProgress.jobsStarted(folder, jobs.map((job) => job.outputUrls.length));
+    const summary: SaveSummary = { folder, savedJobs: 0, savedFiles: 0, skippedFiles: 0, failedJobs: 0 };
+    await Promise.all(
+      jobs.map(async (job) => {
+        const result = await saveOneJob(job, settingsNow, folder, savedAt);
+        const saved = result !== null && result.failures.length === 0;
+        if (saved) summary.savedJobs += 1;
+        else summary.failedJobs += 1;
+        summary.savedFiles += result?.savedFiles ?? 0;
+        summary.skippedFiles += result?.skippedFiles ?? 0;
+        saveProgress.jobDone(saved);
+      }),
+    );
+    return summary;
+  }
+
+  function saveWhenArrived(id: string) {
+    if (!settings.get().saveAsTheyArrive) return;
+    arrivedJobs.add(id);
+    // Jobs that become ready together are saved as one batch, after the update that made them ready.
+    cancelArrivedSave ??= clock.schedule(saveArrivedJobs, 0);
+  }
+
+  function saveArrivedJobs() {
+    cancelArrivedSave = null;
+    const folder = saveFolders.current();
+    const ids = new Set(arrivedJobs);
+    arrivedJobs.clear();
+    if (!settings.get().saveAsTheyArrive || folder === null) return;
+    const jobs = queue.readyJobs({ notTriedYet: true }).filter((job) => ids.has(job.id));
+    if (jobs.length > 0) void saveBatch(jobs, folder);
+  }
+
+  function expectChosenFolder(value: unknown): string {
+    const folder = resolve(expectString(value, 'The folder', 4096));
+    if (!saveFolders.isChosen(folder)) {
+      throw new AppError('folder-not-allowed', 'Choose the folder with "Choose folder…" before saving into it.');
+    }
+    return folder;
+  }
+
+  async function useFolder(folder: string) {
+    await saveFolders.use(folder);
+    options.emit('saveFolders', saveFolders.list());
   }
 
   const handlers: RequestHandlers = {
@@ -287,30 +383,53 @@ export async function createAppCore(options: AppCoreOptions) {
     },
     async updateSettings(request) {
       await confirmEndpoint(request);
-      return settings.update(request);
+      const turnsOnAutoSave = expectObject(request, 'The settings').saveAsTheyArrive === true && !settings.get().saveAsTheyArrive;
+      if (turnsOnAutoSave && saveFolders.current() === null) {
+        throw new AppError('folder-not-allowed', 'Choose a folder first: the jobs will be saved into it as they arrive.');
+      }
+      const updated = await settings.update(request);
+      // Turning it on saves what is ready now, then each job as it arrives.
+      if (turnsOnAutoSave) queue.readyJobs({ notTriedYet: true }).forEach((job) => saveWhenArrived(job.id));
+      return updated;
+    },
+    async listSaveFolders() {
+      return saveFolders.list();
     },
     async chooseSaveFolder() {
       const folder = await options.chooseFolder();
       if (folder === null) return { folder: null };
       const chosen = resolve(folder);
-      chosenFolders.add(chosen);
+      await useFolder(chosen);
       return { folder: chosen };
     },
-    async saveReadyJobs(request) {
-      const folder = resolve(expectString(expectObject(request, 'The save request').folder, 'The folder', 4096));
-      if (!chosenFolders.has(folder)) {
-        throw new AppError('folder-not-allowed', 'Choose the folder with "Choose folder…" before saving into it.');
+    async saveJobs(request) {
+      const save = expectObject(request, 'The save request');
+      const folder = expectChosenFolder(save.folder);
+      const ids = expectIdsOr(save.ids, 'all-ready');
+      const wanted = ids === 'all-ready' ? null : new Set(ids);
+      const jobs = queue.readyJobs().filter((job) => wanted === null || wanted.has(job.id));
+      if (jobs.length === 0) {
+        throw new AppError('nothing-to-save', wanted === null ? 'No job is ready to save yet.' : 'None of the selected jobs is ready to save.');
       }
-      const ready = queue.readyJobs();
-      if (ready.length === 0) throw new AppError('nothing-to-save', 'No job is ready to save yet.');
-      const results = await Promise.all(ready.map((job) => saveOneJob(job, folder)));
-      const saved = results.filter((count): count is number => count !== null);
-      return {
-        folder,
-        savedJobs: saved.length,
-        savedFiles: saved.reduce((sum, count) => sum + count, 0),
-        failedJobs: results.length - saved.length,
-      };
+      await useFolder(folder);
+      return saveBatch(jobs, folder);
+    },
+    async getSaveProgress() {
+      return saveProgress.current();
+    },
+    async showInFolder(request) {
+      const target = expectObject(request, 'The request');
+      if ('folder' in target) return options.revealInFileManager({ folder: expectChosenFolder(target.folder) });
+      const id = expectString(target.jobId, 'The job', 64);
+      const file = queue.list().find((job) => job.id === id)?.savedPaths[0];
+      if (!file) throw new AppError('not-found', `Job ${id} has no saved images to show.`);
+      options.revealInFileManager({ file });
+    },
+    async getImageCacheUsage() {
+      return imageCache.usage();
+    },
+    async clearImageCache() {
+      return imageCache.clear();
     },
   };
 

@@ -400,7 +400,9 @@ export function createJobQueue(options: JobQueueOptions) {
       for (const record of stored) {
         if (jobs.has(record.id)) continue;
         const state: JobState = record.state === 'fetching' ? 'queued' : record.state === 'saving' ? 'ready' : record.state;
-        const job = newJob({ ...record, state });
+        // The processing time limit counts from this start: time the app was closed is not the job's.
+        const stillFetching = state === 'queued' || state === 'processing';
+        const job = newJob({ ...record, state, firstFetchedAt: stillFetching ? null : record.firstFetchedAt });
         jobs.set(job.id, job);
         changed(job);
         if (state === 'queued' || state === 'processing') makeDue(job);
@@ -464,9 +466,11 @@ export function createJobQueue(options: JobQueueOptions) {
       return status;
     },
 
-    /** Ready jobs with their image links, for the saver. */
-    readyJobs(): Array<{ id: string; outputUrls: string[] }> {
-      return [...jobs.values()].filter((job) => job.state === 'ready').map(({ id, outputUrls }) => ({ id, outputUrls }));
+    /** Ready jobs with their image links, for the saver; `notTriedYet` leaves out those whose save failed. */
+    readyJobs(options: { notTriedYet?: boolean } = {}): Array<{ id: string; outputUrls: string[] }> {
+      return [...jobs.values()]
+        .filter((job) => job.state === 'ready' && !(options.notTriedYet && job.message !== null))
+        .map(({ id, outputUrls }) => ({ id, outputUrls }));
     },
 
     markSaving(id: string) {
@@ -486,12 +490,16 @@ export function createJobQueue(options: JobQueueOptions) {
       changed(job);
     },
 
-    /** A save that did not finish leaves the job ready, with the reason, so saving again can finish it. */
-    markSaveFailed(id: string, reason: string) {
+    /**
+     * A save that did not finish leaves the job ready, with the reason and what was saved, so
+     * saving again can finish it.
+     */
+    markSaveFailed(id: string, reason: string, savedPaths: string[]) {
       const job = jobs.get(id);
       if (!job) return;
       job.state = 'ready';
       job.message = `Not saved: ${reason}`;
+      job.savedPaths = savedPaths;
       changed(job);
     },
 

@@ -1,5 +1,6 @@
-import type { Settings } from '../../preload/api-contract';
+import type { ConflictPolicy, SaveLayout, Settings } from '../../preload/api-contract';
 import { AppError } from './app-error';
+import { checkFileNameTemplate } from './file-names';
 import { fetchUrlFor } from './modelslab-client';
 import { isSecureOrLocalUrl } from './url-policy';
 import { versionedFile } from './versioned-file';
@@ -41,6 +42,14 @@ function validateWholeNumber(field: keyof typeof settingRanges, value: unknown):
   return value;
 }
 
+export const saveLayouts: readonly SaveLayout[] = ['flat', 'per-job', 'per-day'];
+export const conflictPolicies: readonly ConflictPolicy[] = ['skip', 'overwrite', 'rename'];
+
+function validateChoice<T extends string>(value: unknown, choices: readonly T[], what: string): T {
+  if (!choices.includes(value as T)) throw new AppError('invalid-settings', `${what} must be one of: ${choices.join(', ')}.`);
+  return value as T;
+}
+
 /** Checks a settings change that arrived as `unknown`; unknown fields are refused. */
 export function validateSettingsPatch(patch: unknown): Partial<Settings> {
   if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
@@ -50,9 +59,23 @@ export function validateSettingsPatch(patch: unknown): Partial<Settings> {
   for (const [field, value] of Object.entries(patch)) {
     if (field === 'endpointTemplate') result.endpointTemplate = validateEndpointTemplate(value);
     else if (Object.hasOwn(settingRanges, field)) result[field as keyof typeof settingRanges] = validateWholeNumber(field as keyof typeof settingRanges, value);
-    else throw new AppError('invalid-request', `Unknown setting "${field}".`);
+    else if (field === 'saveLayout') result.saveLayout = validateChoice(value, saveLayouts, 'The layout');
+    else if (field === 'conflictPolicy') result.conflictPolicy = validateChoice(value, conflictPolicies, 'The choice for existing files');
+    else if (field === 'fileNameTemplate') {
+      if (typeof value !== 'string') throw new AppError('invalid-settings', 'The file name template must be text.');
+      result.fileNameTemplate = value.trim();
+    } else if (field === 'saveAsTheyArrive') {
+      if (typeof value !== 'boolean') throw new AppError('invalid-settings', '"Save as they arrive" must be on or off.');
+      result.saveAsTheyArrive = value;
+    } else throw new AppError('invalid-request', `Unknown setting "${field}".`);
   }
   return result;
+}
+
+/** The template is checked with the layout it will be used with, which the same change may set. */
+function checkSaveNaming(settings: Settings): void {
+  const problem = checkFileNameTemplate(settings.fileNameTemplate, settings.saveLayout);
+  if (problem) throw new AppError('invalid-settings', problem);
 }
 
 export interface SettingsStoreOptions {
@@ -66,6 +89,12 @@ export interface SettingsStoreOptions {
 export async function openSettingsStore({ filePath, defaults, onNotice }: SettingsStoreOptions) {
   const file = versionedFile({ filePath, version: 1, what: 'settings', parse: validateSettingsPatch, onNotice });
   let current: Settings = { ...defaults, ...(await file.read()) };
+  try {
+    checkSaveNaming(current);
+  } catch (error) {
+    onNotice(`The stored file name template was not usable (${error instanceof Error ? error.message : String(error)}); the default is used.`);
+    current = { ...current, fileNameTemplate: defaults.fileNameTemplate, saveLayout: defaults.saveLayout };
+  }
   let updating: Promise<unknown> = Promise.resolve();
 
   return {
@@ -75,6 +104,7 @@ export async function openSettingsStore({ filePath, defaults, onNotice }: Settin
       const change = validateSettingsPatch(patch);
       const applied = updating.catch(() => undefined).then(async () => {
         const next = { ...current, ...change };
+        checkSaveNaming(next);
         await file.write(next);
         current = next;
         return { ...current };

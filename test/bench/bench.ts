@@ -41,6 +41,7 @@ const core = await createAppCore({
   secretStore: noKey,
   userDataDir,
   chooseFolder: async () => null,
+  revealInFileManager: () => undefined,
   confirmEndpointHost: async () => false,
   emit: (event, payload) => {
     if (event === 'jobsUpdated' && firstEventBytes === 0) firstEventBytes = JSON.stringify(payload).length;

@@ -119,9 +119,17 @@ test('jobs added over IPC are fetched with the keychain key, their updates reach
 
   electron.openDialogAnswer = { canceled: false, filePaths: [saveDir] };
   assert.deepEqual(await invoke('chooseSaveFolder'), { ok: true, value: { folder: saveDir } });
-  const saved = await invoke('saveReadyJobs', { folder: saveDir });
-  assert.deepEqual(saved, { ok: true, value: { folder: saveDir, savedJobs: 1, savedFiles: 1, failedJobs: 0 } });
+  const saved = await invoke('saveJobs', { folder: saveDir, ids: 'all-ready' });
+  assert.deepEqual(saved, { ok: true, value: { folder: saveDir, savedJobs: 1, savedFiles: 1, skippedFiles: 0, failedJobs: 0 } });
   assert.deepEqual(await readFile(join(saveDir, '7001-1.png')), readImage('headshot-a.png'));
+  assert.equal(window.progressBar.at(-1), -1, 'the taskbar progress is cleared when the batch ends');
+  assert.ok(window.progressBar.some((value) => value >= 0 && value <= 1), 'the taskbar showed the batch progress');
+
+  assert.deepEqual(await invoke('showInFolder', { jobId: '7001' }), { ok: true, value: undefined });
+  assert.deepEqual(await invoke('showInFolder', { folder: saveDir }), { ok: true, value: undefined });
+  assert.deepEqual(electron.shown, [{ file: join(saveDir, '7001-1.png') }, { folder: saveDir }]);
+  const refused = await invoke('showInFolder', { folder: '/etc' });
+  assert.equal(refused.ok ? null : refused.error.code, 'folder-not-allowed');
   assert.ok(!JSON.stringify(window.webContents.sent).includes(validTestKey));
 });
 

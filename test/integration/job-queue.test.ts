@@ -278,7 +278,7 @@ test('clear saved removes only saved jobs', async () => {
   await h.waitForJob('181', 'ready');
   await h.waitForJob('182', 'failed');
   const { folder } = await h.core.handlers.chooseSaveFolder(undefined);
-  await h.core.handlers.saveReadyJobs({ folder });
+  await h.core.handlers.saveJobs({ folder: folder!, ids: 'all-ready' });
   assert.deepEqual(await h.core.handlers.clearSavedJobs(undefined), { removed: 1 });
   assert.deepEqual((await h.jobs()).map((job) => job.id), ['182']);
 });

@@ -30,7 +30,7 @@ test('the job list, with states, image links and saved paths, survives a restart
   await h.addText('203');
   await h.waitForJob('203', 'ready');
   const { folder } = await h.core.handlers.chooseSaveFolder(undefined);
-  await h.core.handlers.saveReadyJobs({ folder });
+  await h.core.handlers.saveJobs({ folder: folder!, ids: 'all-ready' });
   const before = await h.jobs();
   const fetchesBefore = h.server.fetches.length;
 

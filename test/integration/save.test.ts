@@ -1,175 +1,492 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
 import { test } from 'node:test';
-import { readImage, type ImageBehaviour } from '../fixtures/fake-modelslab';
-import { type CoreHarness, useCoreHarness, waitUntil } from '../support/core-harness';
+import type { SaveProgress, Settings } from '../../preload/api-contract';
+import { formatDate } from '../../main/core/file-names';
+import { manifestCsvName, manifestJsonName, type ManifestEntry } from '../../main/core/save-manifest';
+import { readImage, type ImageBehaviour, type ImageName } from '../fixtures/fake-modelslab';
+import { makeTempDir, type CoreHarness, useCoreHarness, waitUntil } from '../support/core-harness';
+import { makeReadOnly, mountSmallDisk, readOnlyByMount, readOnlyUnavailable, smallDiskUnavailable } from '../support/file-system-faults';
 
 const start = useCoreHarness();
 
 const success = (...images: ImageBehaviour[]) => [{ answer: 'success' as const, images }];
+const manifestFiles = [manifestCsvName, manifestJsonName];
 
-async function chooseAndSave(h: CoreHarness) {
-  const { folder } = await h.core.handlers.chooseSaveFolder(undefined);
-  assert.equal(folder, h.saveDir);
-  return h.core.handlers.saveReadyJobs({ folder });
+/** Every file under a folder, as relative paths with "/", sorted; the manifests left out. */
+async function filesUnder(folder: string): Promise<string[]> {
+  const entries = await readdir(folder, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(folder, join(entry.parentPath, entry.name)).split(sep).join('/'))
+    .filter((path) => !manifestFiles.includes(path))
+    .sort();
 }
 
-test('saves every image of the ready jobs as <id>-<n>.<ext>, byte for byte, typed by content', async () => {
+async function readManifest(folder: string): Promise<ManifestEntry[]> {
+  const stored = JSON.parse(await readFile(join(folder, manifestJsonName), 'utf8')) as { files: ManifestEntry[] };
+  return stored.files;
+}
+
+async function readyJobs(h: CoreHarness, ids: string[]) {
+  await h.addText(ids.join(' '));
+  for (const id of ids) await h.waitForJob(id, 'ready');
+}
+
+async function chooseAndSave(h: CoreHarness, ids: string[] | 'all-ready' = 'all-ready') {
+  const { folder } = await h.core.handlers.chooseSaveFolder(undefined);
+  assert.equal(folder, h.saveDir);
+  return h.core.handlers.saveJobs({ folder: folder!, ids });
+}
+
+const setSettings = (h: CoreHarness, change: Partial<Settings>) => h.core.handlers.updateSettings(change);
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+test('saves every image as <id>-<n>.<ext>, byte for byte, typed by its bytes whatever the link or header says', async () => {
   const h = await start({
     scenarios: {
       '1001': success({ serve: 'headshot-a.png' }, { serve: 'headshot-b.jpg' }),
       '1002': success({ serve: 'headshot-c.webp' }),
       '1003': success({ serve: 'headshot-b.jpg', as: 'data-url' }),
       '1004': success({ serve: 'headshot-a.png', as: 'base64' }),
+      '1005': success({ serve: 'headshot-a.png', urlExtension: 'jpg', contentType: 'image/jpeg' }),
     },
   });
-  await h.addText('1001 1002 1003 1004');
-  for (const id of ['1001', '1002', '1003', '1004']) await h.waitForJob(id, 'ready');
+  await readyJobs(h, ['1001', '1002', '1003', '1004', '1005']);
 
   const summary = await chooseAndSave(h);
-  assert.deepEqual(summary, { folder: h.saveDir, savedJobs: 4, savedFiles: 5, failedJobs: 0 });
-  assert.deepEqual((await readdir(h.saveDir)).sort(), ['1001-1.png', '1001-2.jpg', '1002-1.webp', '1003-1.jpg', '1004-1.png']);
-  assert.deepEqual(await readFile(join(h.saveDir, '1001-1.png')), readImage('headshot-a.png'));
-  assert.deepEqual(await readFile(join(h.saveDir, '1001-2.jpg')), readImage('headshot-b.jpg'));
-  assert.deepEqual(await readFile(join(h.saveDir, '1003-1.jpg')), readImage('headshot-b.jpg'));
-  assert.deepEqual(await readFile(join(h.saveDir, '1004-1.png')), readImage('headshot-a.png'));
+  assert.deepEqual(summary, { folder: h.saveDir, savedJobs: 5, savedFiles: 6, skippedFiles: 0, failedJobs: 0 });
+  assert.deepEqual(await filesUnder(h.saveDir), ['1001-1.png', '1001-2.jpg', '1002-1.webp', '1003-1.jpg', '1004-1.png', '1005-1.png']);
+  const expected: Record<string, ImageName> = {
+    '1001-1.png': 'headshot-a.png',
+    '1001-2.jpg': 'headshot-b.jpg',
+    '1002-1.webp': 'headshot-c.webp',
+    '1003-1.jpg': 'headshot-b.jpg',
+    '1004-1.png': 'headshot-a.png',
+    '1005-1.png': 'headshot-a.png',
+  };
+  for (const [name, image] of Object.entries(expected)) assert.deepEqual(await readFile(join(h.saveDir, name)), readImage(image), name);
 
   const saved = await h.waitForJob('1001', 'saved');
   assert.deepEqual(saved.savedPaths, [join(h.saveDir, '1001-1.png'), join(h.saveDir, '1001-2.jpg')]);
 });
 
-test('proxy_links objects and future_links are saved like output links', async () => {
-  const h = await start({
-    scenarios: {
-      '1101': [{ answer: 'success', shape: 'proxy-object', images: [{ serve: 'headshot-a.png' }] }],
-      '1102': [{ answer: 'success', shape: 'future-links-only', images: [{ serve: 'headshot-b.jpg' }] }],
-    },
-  });
-  await h.addText('1101 1102');
-  await h.waitForJob('1101', 'ready');
-  await h.waitForJob('1102', 'ready');
+test('the manifest records each file with its source, size and SHA-256, as JSON and as CSV', async () => {
+  const h = await start({ scenarios: { '1051': success({ serve: 'headshot-a.png' }, { serve: 'headshot-b.jpg' }) } });
+  await readyJobs(h, ['1051']);
   await chooseAndSave(h);
-  assert.deepEqual((await readdir(h.saveDir)).sort(), ['1101-1.png', '1102-1.jpg']);
+
+  const entries = await readManifest(h.saveDir);
+  assert.deepEqual(
+    entries.map(({ savedAt, ...entry }) => entry),
+    [
+      { jobId: '1051', image: 1, sourceUrl: h.server.imageUrl('1051', 0), path: '1051-1.png', bytes: readImage('headshot-a.png').length, sha256: sha256(readImage('headshot-a.png')) },
+      { jobId: '1051', image: 2, sourceUrl: h.server.imageUrl('1051', 1), path: '1051-2.jpg', bytes: readImage('headshot-b.jpg').length, sha256: sha256(readImage('headshot-b.jpg')) },
+    ],
+  );
+  for (const entry of entries) assert.ok(!Number.isNaN(Date.parse(entry.savedAt)));
+
+  const csv = (await readFile(join(h.saveDir, manifestCsvName), 'utf8')).trimEnd().split('\r\n');
+  assert.equal(csv[0], 'job_id,image,source_url,file_path,bytes,sha256,saved_at');
+  assert.equal(csv.length, 3);
+  assert.ok(csv[1]!.startsWith(`1051,1,${h.server.imageUrl('1051', 0)},1051-1.png,${readImage('headshot-a.png').length},${sha256(readImage('headshot-a.png'))},`));
 });
 
-test('a download cut off mid-way, an expired link or an HTML page leaves no file and says why; the others are saved', async () => {
+test('layouts: a subfolder per job, or per day; templates with tokens and subfolders', async () => {
   const h = await start({
     scenarios: {
-      '1201': success({ serve: 'headshot-a.png', cutAfterBytes: 2000 }),
-      '1202': success({ expired: true }),
-      '1203': success({ html: true }),
+      '1101': success({ serve: 'headshot-a.png' }, { serve: 'headshot-b.jpg' }),
+      '1102': success({ serve: 'headshot-c.webp' }),
+    },
+  });
+  await readyJobs(h, ['1101', '1102']);
+  const today = formatDate(new Date());
+
+  await setSettings(h, { saveLayout: 'per-job', fileNameTemplate: 'headshot {n} of {count}' });
+  await chooseAndSave(h, ['1101']);
+  assert.deepEqual(await filesUnder(h.saveDir), ['1101/headshot 1 of 2.png', '1101/headshot 2 of 2.jpg']);
+
+  await setSettings(h, { saveLayout: 'per-day', fileNameTemplate: 'portraits/{id}_{n}_{date}.{ext}' });
+  await chooseAndSave(h, ['1102']);
+  assert.deepEqual(await filesUnder(h.saveDir), ['1101/headshot 1 of 2.png', '1101/headshot 2 of 2.jpg', `${today}/portraits/1102_1_${today}.webp`]);
+  assert.deepEqual((await readManifest(h.saveDir)).map((entry) => entry.path), ['1101/headshot 1 of 2.png', '1101/headshot 2 of 2.jpg', `${today}/portraits/1102_1_${today}.webp`]);
+});
+
+test('a template cannot climb out of the folder or use names Windows forbids', async () => {
+  const h = await start({ scenarios: { '1151': success({ serve: 'headshot-a.png' }) } });
+  await readyJobs(h, ['1151']);
+  await setSettings(h, { fileNameTemplate: '../../../{id}/../CON/a<b>:c|d?*/{id}-{n}. ' });
+  await chooseAndSave(h);
+  assert.deepEqual(await filesUnder(h.saveDir), ['1151/_CON/a_b__c_d__/1151-1.png']);
+  const outside = await readdir(join(h.saveDir, '..'));
+  assert.ok(!outside.includes('1151'), 'nothing was written beside the chosen folder');
+});
+
+test('templates that would give two images one name, or use unknown tokens, are refused with the reason', async () => {
+  const h = await start({});
+  await assert.rejects(setSettings(h, { fileNameTemplate: '{id}' }), { code: 'invalid-settings', message: /needs \{n\}/ });
+  await assert.rejects(setSettings(h, { fileNameTemplate: 'headshot-{n}' }), { code: 'invalid-settings', message: /needs \{id\}/ });
+  await assert.rejects(setSettings(h, { fileNameTemplate: '{id}-{n}-{size}' }), { code: 'invalid-settings', message: /Unknown token \{size\}/ });
+  await assert.rejects(setSettings(h, { saveLayout: 'sideways' as never }), { code: 'invalid-settings' });
+  // Without {id} is fine when each job has its own folder.
+  assert.equal((await setSettings(h, { saveLayout: 'per-job', fileNameTemplate: 'headshot-{n}' })).fileNameTemplate, 'headshot-{n}');
+  await assert.rejects(setSettings(h, { saveLayout: 'flat' }), { code: 'invalid-settings', message: /needs \{id\}/ });
+});
+
+test('conflict policies: skip keeps the other file, overwrite replaces it, rename keeps both; the same bytes are never saved twice', async () => {
+  const h = await start({
+    scenarios: {
+      '1201': success({ serve: 'headshot-a.png' }),
+      '1202': success({ serve: 'headshot-a.png' }),
+      '1203': success({ serve: 'headshot-a.png' }),
       '1204': success({ serve: 'headshot-b.jpg' }),
     },
   });
-  await h.addText('1201 1202 1203 1204');
-  for (const id of ['1201', '1202', '1203', '1204']) await h.waitForJob(id, 'ready');
+  const { folder } = await h.core.handlers.chooseSaveFolder(undefined);
+  const theirs = 'a different picture the user keeps';
+  for (const name of ['1201-1.png', '1202-1.png', '1203-1.png']) await writeFile(join(folder!, name), theirs);
+  await writeFile(join(folder!, '1204-1.jpg'), readImage('headshot-b.jpg'));
+  await readyJobs(h, ['1201', '1202', '1203', '1204']);
 
+  await setSettings(h, { conflictPolicy: 'skip' });
+  const skipped = await h.core.handlers.saveJobs({ folder: folder!, ids: ['1201', '1204'] });
+  assert.deepEqual({ saved: skipped.savedFiles, skipped: skipped.skippedFiles, failed: skipped.failedJobs }, { saved: 0, skipped: 2, failed: 0 });
+  assert.equal(await readFile(join(folder!, '1201-1.png'), 'utf8'), theirs);
+  assert.ok(!h.server.imageRequests.some((path) => path.startsWith('/images/1201/')), 'a taken name is seen before downloading');
+
+  await setSettings(h, { conflictPolicy: 'overwrite' });
+  await h.core.handlers.saveJobs({ folder: folder!, ids: ['1202'] });
+  assert.deepEqual(await readFile(join(folder!, '1202-1.png')), readImage('headshot-a.png'));
+
+  await setSettings(h, { conflictPolicy: 'rename' });
+  await h.core.handlers.saveJobs({ folder: folder!, ids: ['1203'] });
+  assert.equal(await readFile(join(folder!, '1203-1.png'), 'utf8'), theirs);
+  assert.deepEqual(await readFile(join(folder!, '1203-1 (2).png')), readImage('headshot-a.png'));
+
+  assert.deepEqual(await filesUnder(folder!), ['1201-1.png', '1202-1.png', '1203-1 (2).png', '1203-1.png', '1204-1.jpg']);
+  assert.deepEqual((await h.job('1204'))?.savedPaths, [join(folder!, '1204-1.jpg')], 'the same bytes already there count as saved');
+});
+
+test('what the manifest says is saved is not downloaded again, across runs; a deleted file is fetched again', async () => {
+  const scenarios = { '1301': success({ serve: 'headshot-a.png' }, { serve: 'headshot-b.jpg' }), '1302': success({ serve: 'headshot-c.webp' }) };
+  const h = await start({ scenarios });
+  await readyJobs(h, ['1301', '1302']);
+  await chooseAndSave(h);
+  const downloads = h.server.imageRequests.length;
+  assert.equal(downloads, 3);
+
+  // Another run: the list cleared, the same jobs added again, saved into the same folder.
+  await h.restartCore();
+  await h.core.handlers.removeJobs({ ids: 'all' });
+  await rm(join(h.saveDir, '1301-2.jpg'));
+  await readyJobs(h, ['1301', '1302']);
+  const again = await h.core.handlers.saveJobs({ folder: h.saveDir, ids: 'all-ready' });
+  assert.deepEqual({ ...again }, { folder: h.saveDir, savedJobs: 2, savedFiles: 1, skippedFiles: 2, failedJobs: 0 });
+  assert.deepEqual(h.server.imageRequests.slice(downloads), ['/images/1301/1/image.jpg'], 'only the missing image was downloaded');
+  assert.deepEqual(await filesUnder(h.saveDir), ['1301-1.png', '1301-2.jpg', '1302-1.webp']);
+  assert.equal((await readManifest(h.saveDir)).length, 3);
+});
+
+test('a cut download, an expired link, an HTML page or an oversized image fail that job with the reason; the others are saved', async () => {
+  const h = await start({
+    scenarios: {
+      '1401': success({ serve: 'headshot-a.png', cutAfterBytes: 2000 }),
+      '1402': success({ expired: true }),
+      '1403': success({ html: true }),
+      '1404': success({ serve: 'headshot-b.jpg' }),
+    },
+  });
+  await readyJobs(h, ['1401', '1402', '1403', '1404']);
   const summary = await chooseAndSave(h);
-  assert.deepEqual({ ...summary }, { folder: h.saveDir, savedJobs: 1, savedFiles: 1, failedJobs: 3 });
-  assert.deepEqual(await readdir(h.saveDir), ['1204-1.jpg'], 'no partial file and no .part file is left');
+  assert.deepEqual({ ...summary }, { folder: h.saveDir, savedJobs: 1, savedFiles: 1, skippedFiles: 0, failedJobs: 3 });
+  assert.deepEqual(await readdir(h.saveDir).then((names) => names.filter((name) => !manifestFiles.includes(name))), ['1404-1.jpg'], 'no partial file and no temporary file is left');
 
-  const cut = await h.job('1201');
+  const cut = await h.job('1401');
   assert.equal(cut?.state, 'ready', 'a job that could not be saved stays ready to save again');
-  assert.match(cut?.message ?? '', /Not saved: Image 1 of job 1201 (arrived incomplete|could not be downloaded)/);
-  assert.match((await h.job('1202'))?.message ?? '', /HTTP 404.*probably expired/);
-  assert.match((await h.job('1203'))?.message ?? '', /not a PNG, JPEG or WebP image/);
+  assert.match(cut?.message ?? '', /Not saved: Image 1 of job 1401 (arrived incomplete|could not be downloaded)/);
+  assert.match((await h.job('1402'))?.message ?? '', /HTTP 404.*probably expired/);
+  assert.match((await h.job('1403'))?.message ?? '', /not a PNG, JPEG or WebP image/);
+  assert.equal((await h.server.imageRequests.filter((path) => path.startsWith('/images/1401/')).length), 3, 'a cut download is tried three times');
+  assert.equal((await h.server.imageRequests.filter((path) => path.startsWith('/images/1402/')).length), 1, 'an expired link is not tried again');
 });
 
-test('saving again after a failure finishes what was missing', async () => {
-  const h = await start({ scenarios: { '1301': success({ expired: true }) } });
-  await h.addText('1301');
-  await h.waitForJob('1301', 'ready');
-  assert.equal((await chooseAndSave(h)).failedJobs, 1);
-  h.server.setScenario('1301', success({ serve: 'headshot-a.png' }));
+test('an image server that is briefly overloaded (503) is tried again', async () => {
+  const h = await start({ scenarios: { '1451': success({ serve: 'headshot-a.png', failFirst: 2 }) } });
+  await readyJobs(h, ['1451']);
   assert.equal((await chooseAndSave(h)).savedFiles, 1);
-  assert.equal((await h.job('1301'))?.state, 'saved');
-  assert.deepEqual(await readdir(h.saveDir), ['1301-1.png']);
+  assert.deepEqual(await readFile(join(h.saveDir, '1451-1.png')), readImage('headshot-a.png'));
 });
 
-test('a folder that was never chosen with the dialog is refused', async () => {
-  const h = await start({ scenarios: { '1401': success({ serve: 'headshot-a.png' }) } });
-  await h.addText('1401');
-  await h.waitForJob('1401', 'ready');
-  await assert.rejects(h.core.handlers.saveReadyJobs({ folder: h.userDataDir }), { code: 'folder-not-allowed' });
-  await assert.rejects(h.core.handlers.saveReadyJobs({ folder: `${h.saveDir}/../` }), { code: 'folder-not-allowed' });
-  await assert.rejects(h.core.handlers.saveReadyJobs({ folder: 42 }), { code: 'invalid-request' });
-  const written = (await readdir(h.userDataDir)).filter((name) => !name.startsWith('jobs.json'));
-  assert.deepEqual(written, [], 'no image was written outside the chosen folder');
+test('saving again after a failure picks up exactly what is missing', async () => {
+  const h = await start({ scenarios: { '1501': success({ serve: 'headshot-a.png' }, { expired: true }) } });
+  await readyJobs(h, ['1501']);
+  assert.equal((await chooseAndSave(h)).failedJobs, 1);
+  const partly = await h.job('1501');
+  assert.equal(partly?.state, 'ready');
+  assert.deepEqual(partly?.savedPaths, [join(h.saveDir, '1501-1.png')], 'what was saved is shown');
+
+  h.server.setScenario('1501', success({ serve: 'headshot-a.png' }, { serve: 'headshot-b.jpg' }));
+  const before = h.server.imageRequests.length;
+  const again = await chooseAndSave(h);
+  assert.deepEqual({ saved: again.savedFiles, skipped: again.skippedFiles }, { saved: 1, skipped: 1 });
+  assert.deepEqual(h.server.imageRequests.slice(before), ['/images/1501/1/image.png'], 'the job keeps the links it was given');
+  assert.equal((await h.job('1501'))?.state, 'saved');
+  assert.deepEqual(await filesUnder(h.saveDir), ['1501-1.png', '1501-2.jpg']);
 });
 
-test('a folder deleted or replaced before saving fails the jobs with a plain reason', async () => {
-  const h = await start({ scenarios: { '1501': success({ serve: 'headshot-a.png' }) } });
-  await h.addText('1501');
-  await h.waitForJob('1501', 'ready');
+test('only folders chosen with the dialog are written to, and they are remembered across restarts', async () => {
+  const h = await start({ scenarios: { '1601': success({ serve: 'headshot-a.png' }) } });
+  await readyJobs(h, ['1601']);
+  await assert.rejects(h.core.handlers.saveJobs({ folder: h.userDataDir, ids: 'all-ready' }), { code: 'folder-not-allowed' });
+  await assert.rejects(h.core.handlers.saveJobs({ folder: h.saveDir, ids: 'all-ready' }), { code: 'folder-not-allowed' });
+  await assert.rejects(h.core.handlers.saveJobs({ folder: 42, ids: 'all-ready' } as never), { code: 'invalid-request' });
+  assert.deepEqual(await filesUnder(h.saveDir), []);
+
+  await h.core.handlers.chooseSaveFolder(undefined);
+  await h.restartCore();
+  assert.deepEqual(await h.core.handlers.listSaveFolders(undefined), { recent: [h.saveDir] });
+  await assert.rejects(h.core.handlers.saveJobs({ folder: `${h.saveDir}/../`, ids: 'all-ready' }), { code: 'folder-not-allowed' });
+  assert.equal((await h.core.handlers.saveJobs({ folder: `${h.saveDir}/`, ids: 'all-ready' })).savedFiles, 1);
+  assert.deepEqual(await filesUnder(h.saveDir), ['1601-1.png']);
+});
+
+test('a folder deleted, or replaced by a file, fails the jobs with a plain reason and is not made again', async () => {
+  const h = await start({ scenarios: { '1701': success({ serve: 'headshot-a.png' }) } });
+  await readyJobs(h, ['1701']);
   const { folder } = await h.core.handlers.chooseSaveFolder(undefined);
   await rm(folder!, { recursive: true });
-  assert.equal((await h.core.handlers.saveReadyJobs({ folder: folder! })).failedJobs, 1);
-  assert.match((await h.job('1501'))?.message ?? '', /no longer exists/);
+  assert.equal((await h.core.handlers.saveJobs({ folder: folder!, ids: 'all-ready' })).failedJobs, 1);
+  assert.match((await h.job('1701'))?.message ?? '', /no longer exists/);
+  await assert.rejects(stat(folder!), { code: 'ENOENT' });
   await writeFile(folder!, 'a file where the folder was');
-  assert.equal((await h.core.handlers.saveReadyJobs({ folder: folder! })).failedJobs, 1);
-  assert.match((await h.job('1501'))?.message ?? '', /no longer exists/);
+  assert.equal((await h.core.handlers.saveJobs({ folder: folder!, ids: 'all-ready' })).failedJobs, 1);
+  assert.match((await h.job('1701'))?.message ?? '', /no longer exists/);
+  await rm(folder!);
+  await mkdir(folder!);
 });
 
-test('with nothing ready, saving says so', async () => {
-  const h = await start({});
+test('a folder deleted during the batch fails what was left, with the reason, and the batch ends', async () => {
+  const slow = { serve: 'headshot-a.png' as const, trickle: { chunkBytes: 1000, intervalMs: 30 } };
+  const h = await start({ scenarios: { '1751': success(slow), '1752': success(slow), '1753': success(slow) } });
+  await readyJobs(h, ['1751', '1752', '1753']);
+  await setSettings(h, { saveLayout: 'per-job' });
   const { folder } = await h.core.handlers.chooseSaveFolder(undefined);
-  await assert.rejects(h.core.handlers.saveReadyJobs({ folder }), { code: 'nothing-to-save' });
+  const saving = h.core.handlers.saveJobs({ folder: folder!, ids: 'all-ready' });
+  await waitUntil(() => readdir(folder!), (names) => names.length >= 3, 5_000, 'the job folders to be made');
+  await rm(folder!, { recursive: true, force: true });
+  const summary = await saving;
+  assert.equal(summary.failedJobs, 3);
+  for (const id of ['1751', '1752', '1753']) assert.match((await h.job(id))?.message ?? '', /no longer exists|could not be downloaded|Could not write/);
+  await assert.rejects(stat(folder!), { code: 'ENOENT' }, 'the deleted folder is not made again');
+  await mkdir(folder!);
 });
 
-test('a process killed mid-download leaves no image under its final name', async () => {
+test('a full disk fails the job that did not fit and keeps what was saved; with space freed, saving again finishes', { skip: smallDiskUnavailable ?? false }, async () => {
   const h = await start({
-    scenarios: { '1601': success({ serve: 'headshot-a.png' }, { serve: 'headshot-a.png', trickle: { chunkBytes: 500, intervalMs: 20 } }) },
+    scenarios: { '1801': success({ serve: 'headshot-b.jpg' }), '1802': success({ serve: 'headshot-a.png' }, { serve: 'headshot-a.png' }) },
+    core: { storeWriteDelayMs: 10 },
   });
-  const urls = [h.server.imageUrl('1601', 0), h.server.imageUrl('1601', 1)];
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/save-in-child.ts', '1601', h.saveDir, ...urls], { stdio: 'pipe' });
-  const exited = new Promise((resolve) => child.on('exit', resolve));
-  // Kill it once the second image is half written.
-  await waitUntil(
-    async () => (await readdir(h.saveDir)).filter((name) => name.endsWith('.part')),
-    (parts) => parts.length === 1,
-    10_000,
-    'the second image to be under way',
-  );
-  await new Promise((resolve) => setTimeout(resolve, 100));
-  child.kill('SIGKILL');
-  await exited;
+  await h.core.handlers.updateSettings({ downloadConcurrency: 1 });
+  const unmount = mountSmallDisk(h.saveDir, 64 * 1024);
+  try {
+    // Leave room for the small image and the record, not for the large ones.
+    await writeFile(join(h.saveDir, 'filler.bin'), Buffer.alloc(64 * 1024 - 16 * 1024)).catch(() => undefined);
+    await readyJobs(h, ['1801', '1802']);
+    const summary = await chooseAndSave(h, ['1801', '1802']);
+    assert.equal(summary.savedJobs, 1);
+    assert.equal(summary.failedJobs, 1);
+    assert.match((await h.job('1802'))?.message ?? '', /disk holding .* is full/);
+    assert.deepEqual(await readFile(join(h.saveDir, '1801-1.jpg')), readImage('headshot-b.jpg'));
+    assert.deepEqual((await filesUnder(h.saveDir)).filter((name) => name !== 'filler.bin' && !name.startsWith('1801')).filter((name) => !name.startsWith('1802-1')), []);
 
-  const files = await readdir(h.saveDir);
-  assert.ok(files.includes('1601-1.png'), 'the image finished before the kill is kept');
-  assert.deepEqual(await readFile(join(h.saveDir, '1601-1.png')), readImage('headshot-a.png'));
-  assert.ok(!files.includes('1601-2.png'), `no half image under a final name: ${files.join(', ')}`);
-  const others = files.filter((name) => name !== '1601-1.png');
-  assert.equal(others.length, 1, 'the one thing beside it is the unfinished download');
-  assert.match(others[0]!, /^\.1601-2\.[0-9a-f]{8}\.part$/);
+    await rm(join(h.saveDir, 'filler.bin'));
+    const again = await chooseAndSave(h, 'all-ready');
+    assert.equal(again.failedJobs, 0);
+    assert.deepEqual(await filesUnder(h.saveDir), ['1801-1.jpg', '1802-1.png', '1802-2.png']);
+    assert.deepEqual((await readManifest(h.saveDir)).map((entry) => entry.path).sort(), ['1801-1.jpg', '1802-1.png', '1802-2.png']);
+  } finally {
+    unmount();
+  }
+});
+
+test('a folder that became read-only fails the jobs with the reason and keeps what was saved before', { skip: readOnlyUnavailable ?? false }, async () => {
+  const h = await start({ scenarios: { '1851': success({ serve: 'headshot-a.png' }), '1852': success({ serve: 'headshot-b.jpg' }) } });
+  const unmount = readOnlyByMount ? mountSmallDisk(h.saveDir, 1024 * 1024) : () => undefined;
+  try {
+    await readyJobs(h, ['1851']);
+    await chooseAndSave(h);
+    await makeReadOnly(h.saveDir, readOnlyByMount);
+    await readyJobs(h, ['1852']);
+    const summary = await chooseAndSave(h);
+    assert.equal(summary.failedJobs, 1);
+    assert.match((await h.job('1852'))?.message ?? '', /Cannot write to .*permission denied/);
+    assert.deepEqual(await readFile(join(h.saveDir, '1851-1.png')), readImage('headshot-a.png'));
+    assert.equal((await readManifest(h.saveDir)).length, 1);
+  } finally {
+    if (!readOnlyByMount) await import('node:fs/promises').then(({ chmod }) => chmod(h.saveDir, 0o755));
+    unmount();
+  }
+});
+
+test('killed in the middle of a batch, a second run completes it without duplicates or leftovers', async () => {
+  const trickle = { chunkBytes: 800, intervalMs: 15 };
+  const ids = ['1901', '1902', '1903', '1904', '1905', '1906'];
+  const scenarios = Object.fromEntries(
+    ids.map((id) => [id, success({ serve: 'headshot-a.png', trickle }, { serve: 'headshot-b.jpg' }, { serve: 'headshot-c.webp', trickle: { chunkBytes: 50, intervalMs: 15 } })]),
+  );
+  const h = await start({ scenarios });
+  const childUserData = await makeTempDir();
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'test/support/save-in-child.ts', childUserData, h.server.endpointTemplate, h.secretStore.service, h.saveDir, ...ids],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  try {
+    // Killed with some images saved and others half downloaded.
+    await waitUntil(
+      () => filesUnder(h.saveDir),
+      (files) => files.filter((name) => !name.endsWith('-part')).length >= 3 && files.some((name) => name.endsWith('.headshot-fetcher-part')),
+      20_000,
+      'some images to be saved and others under way',
+    );
+    child.kill('SIGKILL');
+    await exited;
+  } finally {
+    child.kill('SIGKILL');
+    await rm(childUserData, { recursive: true, force: true });
+  }
+  const afterKill = await readdir(h.saveDir);
+  assert.ok(afterKill.some((name) => name.endsWith('.headshot-fetcher-part')), `the kill left a download under way: ${afterKill.join(', ')}`);
+  const recorded = await readManifest(h.saveDir);
+  for (const entry of recorded) assert.ok(afterKill.includes(entry.path), `${entry.path} is recorded and present`);
+
+  await readyJobs(h, ids);
+  const summary = await chooseAndSave(h);
+  assert.equal(summary.failedJobs, 0);
+  assert.ok(summary.skippedFiles >= recorded.length, 'what the first run saved was not saved again');
+  const expected = ids.flatMap((id) => [`${id}-1.png`, `${id}-2.jpg`, `${id}-3.webp`]).sort();
+  assert.deepEqual(await filesUnder(h.saveDir), expected, 'every image once, no duplicates, no temporary files');
+  assert.deepEqual((await readManifest(h.saveDir)).map((entry) => entry.path).sort(), expected);
+  for (const id of ids) assert.deepEqual(await readFile(join(h.saveDir, `${id}-1.png`)), readImage('headshot-a.png'));
 });
 
 test('redirects are followed to https or this machine, never to plain http elsewhere', async () => {
-  const h = await start({ scenarios: { '1702': success({ serve: 'headshot-b.jpg' }) } });
-  h.server.setScenario('1701', success({ redirectTo: h.server.imageUrl('1702', 0) }));
-  h.server.setScenario('1703', success({ redirectTo: 'http://images.example.com/1703.png' }));
-  await h.addText('1701 1703');
-  await h.waitForJob('1701', 'ready');
-  await h.waitForJob('1703', 'ready');
+  const h = await start({ scenarios: { '2002': success({ serve: 'headshot-b.jpg' }) } });
+  h.server.setScenario('2001', success({ redirectTo: h.server.imageUrl('2002', 0) }));
+  h.server.setScenario('2003', success({ redirectTo: 'http://images.example.com/2003.png' }));
+  await readyJobs(h, ['2001', '2003']);
   const summary = await chooseAndSave(h);
   assert.equal(summary.savedJobs, 1);
-  assert.deepEqual(await readdir(h.saveDir), ['1701-1.jpg']);
-  assert.match((await h.job('1703'))?.message ?? '', /not https \(http:\/\/images\.example\.com\); it was not downloaded/);
+  assert.deepEqual(await filesUnder(h.saveDir), ['2001-1.jpg']);
+  assert.match((await h.job('2003'))?.message ?? '', /not https \(http:\/\/images\.example\.com\); it was not downloaded/);
 });
 
-test('an existing file is never replaced: the same bytes count as saved, other bytes get a new name', async () => {
-  const h = await start({ scenarios: { '1801': success({ serve: 'headshot-a.png' }), '1802': success({ serve: 'headshot-b.jpg' }) } });
+test('save selected saves only the named ready jobs; with nothing ready it says so', async () => {
+  const h = await start({ scenarios: { '2101': success({ serve: 'headshot-a.png' }), '2102': success({ serve: 'headshot-b.jpg' }) } });
   const { folder } = await h.core.handlers.chooseSaveFolder(undefined);
-  await writeFile(join(folder!, '1801-1.png'), 'a different picture the user keeps');
-  await writeFile(join(folder!, '1802-1.jpg'), readImage('headshot-b.jpg'));
-  await h.addText('1801 1802');
-  await h.waitForJob('1801', 'ready');
-  await h.waitForJob('1802', 'ready');
-  assert.equal((await h.core.handlers.saveReadyJobs({ folder: folder! })).savedFiles, 2);
+  await assert.rejects(h.core.handlers.saveJobs({ folder: folder!, ids: 'all-ready' }), { code: 'nothing-to-save' });
+  await readyJobs(h, ['2101', '2102']);
+  await h.core.handlers.saveJobs({ folder: folder!, ids: ['2102', '9999'] });
+  assert.deepEqual(await filesUnder(folder!), ['2102-1.jpg']);
+  assert.equal((await h.job('2101'))?.state, 'ready');
+  await assert.rejects(h.core.handlers.saveJobs({ folder: folder!, ids: ['2102'] }), { code: 'nothing-to-save', message: /None of the selected jobs/ });
+});
 
-  assert.equal(await readFile(join(folder!, '1801-1.png'), 'utf8'), 'a different picture the user keeps');
-  assert.deepEqual(await readFile(join(folder!, '1801-1 (2).png')), readImage('headshot-a.png'));
-  assert.deepEqual((await readdir(folder!)).sort(), ['1801-1 (2).png', '1801-1.png', '1802-1.jpg']);
-  assert.deepEqual((await h.job('1802'))?.savedPaths, [join(folder!, '1802-1.jpg')]);
+test('progress reaches the window during the batch, and a long batch ends with a system notification', async () => {
+  const h = await start({
+    scenarios: { '2201': success({ serve: 'headshot-a.png' }, { serve: 'headshot-b.jpg' }), '2202': success({ expired: true }) },
+    core: { longBatchMs: 0 },
+  });
+  await readyJobs(h, ['2201', '2202']);
+  await chooseAndSave(h);
+  const progress = h.events.filter((event) => event.event === 'saveProgress').map((event) => event.payload as SaveProgress);
+  assert.ok(progress.length >= 2);
+  assert.equal(progress[0]!.active, true);
+  assert.deepEqual(
+    { ...progress.at(-1)!, startedAt: null, finishedAt: null },
+    {
+      active: false,
+      folder: h.saveDir,
+      jobsTotal: 2,
+      jobsSaved: 1,
+      jobsFailed: 1,
+      filesTotal: 3,
+      filesDone: 2,
+      filesSkipped: 0,
+      bytesWritten: readImage('headshot-a.png').length + readImage('headshot-b.jpg').length,
+      startedAt: null,
+      finishedAt: null,
+    },
+  );
+  assert.deepEqual(await h.core.handlers.getSaveProgress(undefined), progress.at(-1));
+  assert.deepEqual(h.desktopNotifications, [{ title: 'Saving finished with problems', body: `2 of 3 images are in ${h.saveDir}. 1 could not be saved.` }]);
+});
+
+test('"show in folder" reveals a saved job\'s file or a chosen folder, nothing else', async () => {
+  const h = await start({ scenarios: { '2301': success({ serve: 'headshot-a.png' }), '2302': success({ serve: 'headshot-b.jpg' }) } });
+  await readyJobs(h, ['2301', '2302']);
+  await chooseAndSave(h, ['2301']);
+  await h.core.handlers.showInFolder({ jobId: '2301' });
+  await h.core.handlers.showInFolder({ folder: h.saveDir });
+  await assert.rejects(h.core.handlers.showInFolder({ jobId: '2302' }), { code: 'not-found' });
+  await assert.rejects(h.core.handlers.showInFolder({ folder: '/etc' }), { code: 'folder-not-allowed' });
+  assert.deepEqual(h.revealed, [{ file: join(h.saveDir, '2301-1.png') }, { folder: h.saveDir }]);
+});
+
+test('"save as they arrive" needs a folder, saves what is ready, then each job the moment it is ready', async () => {
+  const h = await start({
+    scenarios: { '2401': success({ serve: 'headshot-a.png' }), '2402': [{ answer: 'processing', eta: 0.05 }, ...success({ serve: 'headshot-b.jpg' })] },
+  });
+  await readyJobs(h, ['2401']);
+  await assert.rejects(setSettings(h, { saveAsTheyArrive: true }), { code: 'folder-not-allowed' });
+  await h.core.handlers.chooseSaveFolder(undefined);
+  await setSettings(h, { saveAsTheyArrive: true });
+  await h.waitForJob('2401', 'saved');
+  await h.addText('2402');
+  await h.waitForJob('2402', 'saved');
+  assert.deepEqual(await filesUnder(h.saveDir), ['2401-1.png', '2402-1.jpg']);
+
+  // A save that failed is not tried over and over on its own.
+  h.server.setScenario('2403', success({ expired: true }));
+  await h.addText('2403');
+  await waitUntil(() => h.job('2403'), (job) => job?.message?.startsWith('Not saved') === true, 5_000, 'the save of 2403 to fail');
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  assert.equal(h.server.imageRequests.filter((path) => path.startsWith('/images/2403/')).length, 1);
+});
+
+test('leftovers of a killed save are removed when that folder is saved into again; other files stay', async () => {
+  const h = await start({ scenarios: { '2501': success({ serve: 'headshot-a.png' }) } });
+  await writeFile(join(h.saveDir, '.0123456789ab.headshot-fetcher-part'), 'half an image');
+  await writeFile(join(h.saveDir, '.hidden-file-of-the-user'), 'theirs');
+  await readyJobs(h, ['2501']);
+  await chooseAndSave(h);
+  assert.deepEqual((await readdir(h.saveDir)).sort(), ['.hidden-file-of-the-user', '2501-1.png', manifestCsvName, manifestJsonName].sort());
+});
+
+test('an unreadable manifest is kept aside with a notice, and files already there are still not duplicated', async () => {
+  const h = await start({ scenarios: { '2601': success({ serve: 'headshot-a.png' }) } });
+  await writeFile(join(h.saveDir, manifestJsonName), '{"format": "headshot-fetcher-manifest", "vers');
+  await writeFile(join(h.saveDir, '2601-1.png'), readImage('headshot-a.png'));
+  await readyJobs(h, ['2601']);
+  const summary = await chooseAndSave(h);
+  assert.deepEqual({ saved: summary.savedFiles, skipped: summary.skippedFiles }, { saved: 0, skipped: 1 });
+  const names = await readdir(h.saveDir);
+  assert.ok(names.some((name) => /^headshot-fetcher-manifest\.unreadable-\d+\.json$/.test(name)), names.join(', '));
+  assert.deepEqual(await filesUnder(h.saveDir).then((files) => files.filter((name) => !name.includes('unreadable'))), ['2601-1.png']);
+  assert.equal((await readManifest(h.saveDir)).length, 1);
+  assert.ok(h.logs.some((line) => line.includes('save record') && line.includes('could not be read')));
+});
+
+test('the image cache reports its size and clears', async () => {
+  const h = await start({});
+  const cacheDir = join(h.userDataDir, 'image-cache');
+  await mkdir(cacheDir, { recursive: true });
+  await writeFile(join(cacheDir, '2701-1-0123456789abcdef.png'), readImage('headshot-a.png'));
+  assert.deepEqual(await h.core.handlers.getImageCacheUsage(undefined), { bytes: readImage('headshot-a.png').length, files: 1, maxBytes: 512 * 1024 * 1024 });
+  assert.deepEqual(await h.core.handlers.clearImageCache(undefined), { bytes: 0, files: 0, maxBytes: 512 * 1024 * 1024 });
+  assert.deepEqual(await readdir(cacheDir), []);
 });

@@ -40,6 +40,9 @@ export interface CoreHarness {
   saveDir: string;
   events: Array<{ event: EventName; payload: unknown }>;
   logs: string[];
+  /** What "Show in folder" asked the file manager to show. */
+  revealed: Array<{ file: string } | { folder: string }>;
+  desktopNotifications: Array<{ title: string; body: string }>;
   /** Adds the IDs in a text, as a paste would. */
   addText(text: string): Promise<IntakeSummary>;
   jobs(): Promise<JobView[]>;
@@ -75,6 +78,8 @@ export async function startCoreHarness(options: CoreHarnessOptions = {}): Promis
   const saveDir = await makeTempDir('headshot-fetcher-save-');
   const events: CoreHarness['events'] = [];
   const logs: string[] = [];
+  const revealed: CoreHarness['revealed'] = [];
+  const desktopNotifications: CoreHarness['desktopNotifications'] = [];
 
   const start = () =>
     createAppCore({
@@ -83,6 +88,9 @@ export async function startCoreHarness(options: CoreHarnessOptions = {}): Promis
       userDataDir,
       defaultEndpointTemplate: server.endpointTemplate,
       chooseFolder: async () => saveDir,
+      revealInFileManager: (target) => revealed.push(target),
+      notifyDesktop: (title, body) => desktopNotifications.push({ title, body }),
+      downloadRetryDelayMs: 10,
       confirmEndpointHost: async () => true,
       emit: <E extends EventName>(event: E, payload: Events[E]) => events.push({ event, payload }),
       timing: fastTiming,
@@ -111,6 +119,8 @@ export async function startCoreHarness(options: CoreHarnessOptions = {}): Promis
     saveDir,
     events,
     logs,
+    revealed,
+    desktopNotifications,
     addText: (text) => core.handlers.addJobs({ sources: [{ name: null, text }] }),
     jobs,
     job,

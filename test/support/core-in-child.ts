@@ -11,6 +11,7 @@ const core = await createAppCore({
   userDataDir: userDataDir!,
   defaultEndpointTemplate: endpointTemplate,
   chooseFolder: async () => null,
+  revealInFileManager: () => undefined,
   confirmEndpointHost: async () => true,
   emit: () => undefined,
   timing: fastTiming,

@@ -37,6 +37,9 @@ export interface FakeElectronRecord {
   permissionCheckHandler: Listener | null;
   openDialogAnswer: { canceled: boolean; filePaths: string[] };
   errorBoxes: string[];
+  /** shell.showItemInFolder and shell.openPath calls. */
+  shown: Array<{ file: string } | { folder: string }>;
+  notifications: Array<{ title: string; body: string }>;
   /** Runs the app's start-up, as Electron does once it is ready. */
   ready: () => void;
   readyCalled: boolean;
@@ -55,6 +58,8 @@ export const record: FakeElectronRecord = {
   permissionCheckHandler: null,
   openDialogAnswer: { canceled: true, filePaths: [] },
   errorBoxes: [],
+  shown: [],
+  notifications: [],
   ready: () => {
     record.readyCalled = true;
     markReady();
@@ -86,6 +91,8 @@ export class FakeBrowserWindow extends EventEmitter {
   readonly webContents = createWebContents();
   loadedUrl: string | null = null;
   shown = false;
+  /** Every setProgressBar value, as the taskbar would have shown it. */
+  progressBar: number[] = [];
   constructor(readonly options: { webPreferences?: Record<string, unknown> }) {
     super();
     record.windows.push(this);
@@ -100,6 +107,9 @@ export class FakeBrowserWindow extends EventEmitter {
   show() {
     this.shown = true;
   }
+  setProgressBar(progress: number) {
+    this.progressBar.push(progress);
+  }
   isMinimized = () => false;
   restore = () => undefined;
   focus = () => undefined;
@@ -110,6 +120,22 @@ export const dialog = {
   showOpenDialog: async () => record.openDialogAnswer,
   showErrorBox: (title: string, content: string) => void record.errorBoxes.push(`${title}: ${content}`),
 };
+
+export const shell = {
+  showItemInFolder: (file: string) => void record.shown.push({ file }),
+  openPath: async (folder: string) => {
+    record.shown.push({ folder });
+    return '';
+  },
+};
+
+export class Notification {
+  static isSupported = () => true;
+  constructor(private readonly options: { title: string; body: string }) {}
+  show() {
+    record.notifications.push(this.options);
+  }
+}
 
 export const ipcMain = {
   handle: (channel: string, handler: (event: unknown, request: unknown) => unknown) => {
@@ -159,4 +185,4 @@ export const net = {
   request: netRequest,
 };
 
-export default { app, BrowserWindow: FakeBrowserWindow, dialog, ipcMain, protocol, session, net };
+export default { app, BrowserWindow: FakeBrowserWindow, dialog, ipcMain, Notification, protocol, session, net, shell };

@@ -1,8 +1,27 @@
-// Saves one job's images in a process of its own, so a test can kill it mid-download.
-//   node --import tsx test/support/save-in-child.ts <job id> <folder> <image url>...
-import { createImageSaver } from '../../main/core/image-saver';
+// Runs the core in a process of its own and saves every job into a folder, so a test can kill it
+// mid-batch like a crash or a power cut would.
+//   node --import tsx test/support/save-in-child.ts <user-data dir> <endpoint template> <keychain service> <folder> <IDs…>
+import { createAppCore } from '../../main/core/app-core';
+import { createKeytarSecretStore } from '../../main/core/keychain';
+import { fastTiming, waitUntil } from './core-harness';
 
-const [jobId, folder, ...urls] = process.argv.slice(2);
-const saver = createImageSaver({ fetch: (url, init) => fetch(url, init), requestTimeoutMs: 60_000 });
-await saver.saveJobImages(jobId!, urls, folder!);
-console.log('saved');
+const [userDataDir, endpointTemplate, keychainService, folder, ...ids] = process.argv.slice(2);
+const core = await createAppCore({
+  fetch: (url, init) => fetch(url, init),
+  secretStore: createKeytarSecretStore(keychainService!),
+  userDataDir: userDataDir!,
+  defaultEndpointTemplate: endpointTemplate,
+  chooseFolder: async () => folder!,
+  revealInFileManager: () => undefined,
+  confirmEndpointHost: async () => true,
+  emit: () => undefined,
+  timing: fastTiming,
+  storeWriteDelayMs: 10,
+  log: (message) => console.error(message),
+});
+await core.handlers.addJobs({ sources: [{ name: null, text: ids.join('\n') }] });
+await waitUntil(() => core.handlers.listJobs(undefined), (jobs) => jobs.every((job) => job.state === 'ready'), 20_000, 'every job to be ready');
+await core.handlers.chooseSaveFolder(undefined);
+console.log('saving');
+console.log(JSON.stringify(await core.handlers.saveJobs({ folder: folder!, ids: 'all-ready' })));
+await core.dispose();

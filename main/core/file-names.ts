@@ -1,0 +1,107 @@
+// File names from the person's template, safe on Windows, macOS and Linux. Plain TypeScript with no
+// Node imports: the window uses the same rules for its live example.
+import type { SaveLayout } from '../../preload/api-contract';
+
+export const defaultFileNameTemplate = '{id}-{n}.{ext}';
+export const fileNameTokens = ['id', 'n', 'count', 'date', 'time', 'ext'] as const;
+export type FileNameToken = (typeof fileNameTokens)[number];
+
+export const fileNameTokenHelp: Record<FileNameToken, string> = {
+  id: 'the job ID',
+  n: 'the image number, from 1',
+  count: 'how many images the job has',
+  date: 'the day of saving, 2026-11-24',
+  time: 'the time of saving, 14-05-09',
+  ext: 'png, jpg or webp, from the image itself',
+};
+
+export interface FileNameValues {
+  id: string;
+  /** The image number, from 1. */
+  n: number;
+  count: number;
+  /** When the batch was saved: gives {date}, {time} and the per-day folder. */
+  savedAt: Date;
+  ext: string;
+}
+
+const maxTemplateLength = 200;
+/** Most file systems allow 255 bytes per name; the margin leaves room for " (2)". */
+const maxSegmentBytes = 240;
+const tokenPattern = /\{([^{}]*)\}/g;
+// Characters Windows refuses in names (and ":" which macOS Finder shows as "/"), and control characters.
+// eslint-disable-next-line no-control-regex
+const forbiddenCharacters = /[<>:"|?*\u0000-\u001f\u007f]/g;
+const reservedWindowsName = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])$/i;
+
+const pad = (value: number) => String(value).padStart(2, '0');
+export const formatDate = (at: Date) => `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}`;
+const formatTime = (at: Date) => `${pad(at.getHours())}-${pad(at.getMinutes())}-${pad(at.getSeconds())}`;
+
+/** Why a template cannot be used, or null when it can. */
+export function checkFileNameTemplate(template: string, layout: SaveLayout): string | null {
+  if (template.trim() === '') return 'The file name cannot be empty.';
+  if (template.length > maxTemplateLength) return `The file name template is longer than ${maxTemplateLength} characters.`;
+  if (/[{}]/.test(template.replace(tokenPattern, ''))) return 'A "{" or "}" is not closed: tokens look like {id}.';
+  const used = new Set<string>();
+  for (const [, token] of template.matchAll(tokenPattern)) {
+    if (!(fileNameTokens as readonly string[]).includes(token!)) {
+      return `Unknown token {${token}}: use ${fileNameTokens.map((name) => `{${name}}`).join(', ')}.`;
+    }
+    used.add(token!);
+  }
+  // Every image needs a name of its own, or images would replace or skip each other.
+  if (!used.has('n')) return 'The file name needs {n}: a job can have several images.';
+  if (!used.has('id') && layout !== 'per-job') return 'The file name needs {id}, unless each job has its own subfolder.';
+  return null;
+}
+
+function utf8Length(text: string): number {
+  return new TextEncoder().encode(text).length;
+}
+
+/** Cuts a name to the byte limit without splitting a character, keeping its extension. */
+function truncateName(name: string, extension: string): string {
+  let base = name.slice(0, name.length - extension.length);
+  while (base.length > 1 && utf8Length(base + extension) > maxSegmentBytes) base = [...base].slice(0, -1).join('');
+  return base.trimEnd() + extension;
+}
+
+/** One folder or file name made safe: no forbidden characters, reserved names, hidden dots or trailing dots. */
+export function safeNameSegment(raw: string, extension = ''): string {
+  let name = raw.replace(forbiddenCharacters, '_').trim();
+  // A leading dot hides a file on macOS and Linux; trailing dots and spaces vanish on Windows.
+  name = name.replace(/^\.+/, (dots) => '_'.repeat(dots.length)).replace(/[. ]+$/, '');
+  if (name === '' || name === extension) name = `_${name}`;
+  if (reservedWindowsName.test(name.split('.')[0]!.trim())) name = `_${name}`;
+  return truncateName(name, extension && name.endsWith(extension) ? extension : '');
+}
+
+/**
+ * The path of one image inside the chosen folder, as segments. "/" or "\" in the template make
+ * subfolders; ".." and empty segments are dropped, so no template can climb out of the folder.
+ */
+export function savePathSegments(layout: SaveLayout, template: string, values: FileNameValues): string[] {
+  const tokenValues: Record<FileNameToken, string> = {
+    id: values.id,
+    n: String(values.n),
+    count: String(values.count),
+    date: formatDate(values.savedAt),
+    time: formatTime(values.savedAt),
+    ext: values.ext,
+  };
+  // The extension always ends the name, so files open in the right program whatever the template says.
+  const trimmed = template.replace(/[. ]+$/, '');
+  const withExtension = trimmed.endsWith('.{ext}') ? trimmed : `${trimmed}.{ext}`;
+  const segments = withExtension.split(/[/\\]+/).filter((segment) => segment.trim() !== '' && !/^\s*\.{1,2}\s*$/.test(segment));
+  const filled = segments.map((segment) => segment.replace(tokenPattern, (_, token: string) => tokenValues[token as FileNameToken] ?? ''));
+  const fileName = filled.pop() ?? '';
+  const folders = filled.map((segment) => safeNameSegment(segment));
+  const layoutFolder = layout === 'per-job' ? [safeNameSegment(values.id)] : layout === 'per-day' ? [tokenValues.date] : [];
+  return [...layoutFolder, ...folders, safeNameSegment(fileName, `.${values.ext}`)];
+}
+
+/** The example the settings show under the template. */
+export function exampleSavePath(layout: SaveLayout, template: string, savedAt = new Date()): string {
+  return savePathSegments(layout, template, { id: '12202888', n: 1, count: 4, savedAt, ext: 'png' }).join('/');
+}

@@ -1,0 +1,212 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { open, unlink, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describeCause, errorCode } from './error-cause';
+import { imageTypeOf, signatureLength, type ImageExtension } from './image-type';
+import type { FetchFunction } from './modelslab-client';
+import { isSecureOrLocalUrl } from './url-policy';
+
+/** A save that failed for a reason the person can read and act on. */
+export class SaveError extends Error {
+  override name = 'SaveError';
+  constructor(
+    message: string,
+    /** Whether trying again soon may work (a dropped connection), unlike an expired link or a full disk. */
+    readonly transient = false,
+  ) {
+    super(message);
+  }
+}
+
+/** A checked image in a temporary file: complete, typed by its bytes, flushed to disk. */
+export interface TemporaryImage {
+  path: string;
+  bytes: number;
+  sha256: string;
+  extension: ImageExtension;
+}
+
+export interface ImageDownloadOptions {
+  fetch: FetchFunction;
+  requestTimeoutMs: number;
+  /** Guards against a runaway download. */
+  maxImageBytes?: number;
+}
+
+const maxRedirects = 5;
+export const defaultMaxImageBytes = 200 * 1024 * 1024;
+const dataUrlPrefix = /^data:image\/[a-z0-9.+-]+;base64,/i;
+/** Temporary files end so; anything else in a folder is never deleted. */
+export const temporarySuffix = '.headshot-fetcher-part';
+
+export const temporaryPathIn = (folder: string) => join(folder, `.${randomBytes(6).toString('hex')}${temporarySuffix}`);
+
+export function describeFileError(error: unknown, folder: string): string {
+  switch (errorCode(error)) {
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return `The disk holding ${folder} is full. Free some space and save again.`;
+    case 'EACCES':
+    case 'EPERM':
+    case 'EROFS':
+      return `Cannot write to ${folder}: permission denied. Choose another folder or change its permissions.`;
+    case 'ENOENT':
+    case 'ENOTDIR':
+      return `The folder ${folder} no longer exists. Choose a folder again.`;
+    default:
+      return `Could not write to ${folder} (${describeCause(error)}).`;
+  }
+}
+
+class FileWriteError extends Error {}
+
+/** A nearly full disk can take part of a write without an error: write the rest, or fail. */
+async function writeWhole(file: FileHandle, chunk: Uint8Array): Promise<void> {
+  let offset = 0;
+  while (offset < chunk.byteLength) {
+    const { bytesWritten } = await file.write(chunk, offset, chunk.byteLength - offset);
+    if (bytesWritten === 0) throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+    offset += bytesWritten;
+  }
+}
+
+/**
+ * Downloads images to temporary files. Nothing it writes has a final name: the caller renames a
+ * returned file into place, so a cut, a wrong type or a crash never leaves a wrong file behind.
+ */
+export function createImageDownloader({ fetch, requestTimeoutMs, maxImageBytes = defaultMaxImageBytes }: ImageDownloadOptions) {
+  /** Temporary files being written now, which a sweep for crash leftovers must not touch. */
+  const writing = new Set<string>();
+
+  /** Follows redirects by hand so that none of them can lead to plain http. */
+  async function request(url: string, imageLabel: string, signal: AbortSignal): Promise<Response> {
+    let current = new URL(url);
+    for (let hop = 0; hop <= maxRedirects; hop += 1) {
+      if (!isSecureOrLocalUrl(current)) {
+        throw new SaveError(`${imageLabel} has a link that is not https (${current.protocol}//${current.host}); it was not downloaded.`);
+      }
+      const response = await fetch(current.href, { redirect: 'manual', signal });
+      const location = response.headers.get('location');
+      if (response.status >= 300 && response.status < 400 && location) {
+        await response.body?.cancel();
+        current = new URL(location, current);
+        continue;
+      }
+      if (!response.ok) {
+        await response.body?.cancel();
+        const expired = response.status === 403 || response.status === 404 || response.status === 410;
+        throw new SaveError(
+          expired
+            ? `${imageLabel} is no longer on the server (HTTP ${response.status}). ModelsLab deletes images after 24 hours, so the link has probably expired.`
+            : `${imageLabel} could not be downloaded (HTTP ${response.status}).`,
+          response.status >= 500 || response.status === 429,
+        );
+      }
+      return response;
+    }
+    throw new SaveError(`${imageLabel} redirected more than ${maxRedirects} times.`);
+  }
+
+  async function* bytesOf(response: Response, imageLabel: string): AsyncGenerator<Uint8Array> {
+    if (!response.body) return;
+    let total = 0;
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      total += chunk.byteLength;
+      if (total > maxImageBytes) throw new SaveError(`${imageLabel} is larger than ${Math.round(maxImageBytes / 1048576)} MB; stopped.`);
+      yield chunk;
+    }
+  }
+
+  /** `.base64` outputs hold the image as base64 text, sometimes behind a data: URL prefix. */
+  async function* decodedBase64(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+    const parts: Buffer[] = [];
+    for await (const chunk of chunks) parts.push(Buffer.from(chunk));
+    const text = Buffer.concat(parts).toString('latin1').trim().replace(dataUrlPrefix, '');
+    yield Buffer.from(text, 'base64');
+  }
+
+  /** Writes chunks to a new temporary file, hashing and typing them on the way; removes it on any failure. */
+  async function writeTemporary(
+    chunks: AsyncIterable<Uint8Array>,
+    folder: string,
+    imageLabel: string,
+    expectedLength: number | null,
+    onBytes: (count: number) => void,
+  ): Promise<TemporaryImage> {
+    const path = temporaryPathIn(folder);
+    let file: FileHandle | null = null;
+    writing.add(path);
+    try {
+      file = await open(path, 'wx').catch((error: unknown) => {
+        throw new FileWriteError(describeFileError(error, folder));
+      });
+      const hash = createHash('sha256');
+      const head = new Uint8Array(signatureLength);
+      let written = 0;
+      for await (const chunk of chunks) {
+        if (written < signatureLength) head.set(chunk.subarray(0, signatureLength - written), written);
+        await writeWhole(file, chunk).catch((error: unknown) => {
+          throw new FileWriteError(describeFileError(error, folder));
+        });
+        hash.update(chunk);
+        written += chunk.byteLength;
+        onBytes(chunk.byteLength);
+      }
+      if (expectedLength !== null && written !== expectedLength) {
+        throw new SaveError(`${imageLabel} arrived incomplete (${written} of ${expectedLength} bytes).`, true);
+      }
+      const extension = imageTypeOf(head);
+      if (extension === null) throw new SaveError(`${imageLabel} is not a PNG, JPEG or WebP image; it was not saved.`);
+      await file.sync().catch((error: unknown) => {
+        throw new FileWriteError(describeFileError(error, folder));
+      });
+      await file.close();
+      file = null;
+      return { path, bytes: written, sha256: hash.digest('hex'), extension };
+    } catch (error) {
+      await file?.close().catch(() => undefined);
+      await unlink(path).catch(() => undefined);
+      writing.delete(path);
+      if (error instanceof SaveError) throw error;
+      if (error instanceof FileWriteError) throw new SaveError(error.message);
+      if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
+        throw new SaveError(`${imageLabel} took too long to download.`, true);
+      }
+      throw new SaveError(`${imageLabel} could not be downloaded (${describeCause(error)}).`, true);
+    }
+  }
+
+  return {
+    /** Whether a temporary file is this process's and still in use (written, or not yet placed). */
+    isWriting: (path: string) => writing.has(path),
+    /** Called once a returned temporary file has been renamed or removed. */
+    release: (image: TemporaryImage) => void writing.delete(image.path),
+
+    /** Downloads one image into a temporary file in `folder`. */
+    async download(url: string, folder: string, imageLabel: string, onBytes: (count: number) => void = () => undefined): Promise<TemporaryImage> {
+      const signal = AbortSignal.timeout(requestTimeoutMs);
+      let response: Response;
+      try {
+        response = await request(url, imageLabel, signal);
+      } catch (error) {
+        if (error instanceof SaveError) throw error;
+        const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+        throw new SaveError(timedOut ? `${imageLabel} took too long to download.` : `${imageLabel} could not be downloaded (${describeCause(error)}).`, true);
+      }
+      const isBase64 = new URL(url).pathname.toLowerCase().endsWith('.base64');
+      // A compressed answer's Content-Length counts the compressed bytes, not the image's.
+      const lengthIsImageSize = !isBase64 && !response.headers.has('content-encoding');
+      const declared = lengthIsImageSize ? Number(response.headers.get('content-length') ?? NaN) : NaN;
+      const chunks = isBase64 ? decodedBase64(bytesOf(response, imageLabel)) : bytesOf(response, imageLabel);
+      return writeTemporary(chunks, folder, imageLabel, Number.isFinite(declared) ? declared : null, onBytes);
+    },
+
+    /** Copies a file (an image kept in the cache) into a temporary file in `folder`, checking it again. */
+    async copy(sourcePath: string, folder: string, imageLabel: string, onBytes: (count: number) => void = () => undefined): Promise<TemporaryImage> {
+      return writeTemporary(createReadStream(sourcePath), folder, imageLabel, null, onBytes);
+    },
+  };
+}
+
+export type ImageDownloader = ReturnType<typeof createImageDownloader>;

@@ -1,0 +1,215 @@
+import { mkdir, readdir, stat, unlink } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import type { ConflictPolicy, SaveLayout } from '../../preload/api-contract';
+import { errorCode } from './error-cause';
+import { placeFile } from './file-placement';
+import { savePathSegments } from './file-names';
+import type { ImageCache } from './image-cache';
+import { describeFileError, SaveError, temporarySuffix, type ImageDownloader, type TemporaryImage } from './image-download';
+import { openSaveManifest, type SaveManifest } from './save-manifest';
+
+/** Where and how a batch saves. */
+export interface SaveTarget {
+  /** A folder the person chose; it must exist. */
+  folder: string;
+  saveLayout: SaveLayout;
+  fileNameTemplate: string;
+  conflictPolicy: ConflictPolicy;
+  /** When the batch started: {date}, {time} and the per-day folder come from it. */
+  savedAt: Date;
+}
+
+export interface JobToSave {
+  id: string;
+  outputUrls: readonly string[];
+}
+
+/** What happened to one image. */
+export type ImageOutcome = 'saved' | 'already-saved' | 'name-taken' | 'failed';
+
+export interface JobSaveResult {
+  /** Absolute paths of the job's images that are in the folder now, in image order. */
+  paths: string[];
+  savedFiles: number;
+  /** Already saved before, or left alone because another file has the name. */
+  skippedFiles: number;
+  /** Why images could not be saved; empty when the job is complete. */
+  failures: string[];
+}
+
+export interface SaveProgressListener {
+  onBytes(count: number): void;
+  onImage(outcome: ImageOutcome): void;
+}
+
+export interface JobSaverOptions {
+  downloader: ImageDownloader;
+  cache?: ImageCache;
+  onNotice: (message: string) => void;
+  /** Tries after a dropped connection, a timeout or a 5xx before an image fails. */
+  downloadRetries?: number;
+  retryDelayMs?: number;
+}
+
+interface FolderSession {
+  manifest: Promise<SaveManifest>;
+  /** Folders already checked for leftovers of a crash in this session. */
+  swept: Set<string>;
+  users: number;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Saves jobs' images into chosen folders: each through a checked temporary file, named by the
+ * template and layout, placed under the conflict policy, and recorded in the folder's manifest,
+ * which also tells what is already saved so nothing is downloaded twice.
+ */
+export function createJobSaver({ downloader, cache, onNotice, downloadRetries = 2, retryDelayMs = 1_000 }: JobSaverOptions) {
+  const sessions = new Map<string, FolderSession>();
+
+  /** One manifest per folder while saves into it run, so concurrent jobs share one record. */
+  function enterFolder(folder: string): FolderSession {
+    let session = sessions.get(folder);
+    if (!session) {
+      session = { manifest: openSaveManifest(folder, onNotice), swept: new Set(), users: 0 };
+      sessions.set(folder, session);
+    }
+    session.users += 1;
+    return session;
+  }
+
+  function leaveFolder(folder: string, session: FolderSession) {
+    session.users -= 1;
+    if (session.users === 0 && sessions.get(folder) === session) sessions.delete(folder);
+  }
+
+  /** Removes temporary files a killed save left; never one this process is writing. */
+  async function sweepLeftovers(directory: string, session: FolderSession) {
+    if (session.swept.has(directory)) return;
+    session.swept.add(directory);
+    for (const name of await readdir(directory).catch(() => [])) {
+      const path = join(directory, name);
+      if (name.endsWith(temporarySuffix) && !downloader.isWriting(path)) await unlink(path).catch(() => undefined);
+    }
+  }
+
+  /** Makes the subfolders under the chosen folder, never the chosen folder itself: a deleted one stays an error. */
+  async function prepareDirectory(folder: string, subfolders: string[], session: FolderSession): Promise<string> {
+    const info = await stat(folder).catch((error: unknown) => {
+      throw new SaveError(describeFileError(error, folder));
+    });
+    if (!info.isDirectory()) throw new SaveError(describeFileError(Object.assign(new Error(), { code: 'ENOTDIR' }), folder));
+    let directory = folder;
+    await sweepLeftovers(directory, session);
+    for (const subfolder of subfolders) {
+      directory = join(directory, subfolder);
+      await mkdir(directory).catch((error: unknown) => {
+        if (errorCode(error) !== 'EEXIST') throw new SaveError(describeFileError(error, directory));
+      });
+      await sweepLeftovers(directory, session);
+    }
+    return directory;
+  }
+
+  async function isStillSaved(folder: string, entry: { path: string; bytes: number }): Promise<boolean> {
+    const info = await stat(join(folder, ...entry.path.split('/'))).catch(() => null);
+    return info?.isFile() === true && info.size === entry.bytes;
+  }
+
+  /** The image in a temporary file: copied from the preview cache when it is there, else downloaded with retries. */
+  async function fetchImage(job: JobToSave, image: number, directory: string, label: string, progress: SaveProgressListener): Promise<TemporaryImage> {
+    const url = job.outputUrls[image - 1]!;
+    const cachedPath = await cache?.lookup(job.id, image, url);
+    if (cachedPath) {
+      const copied = await downloader.copy(cachedPath, directory, label, progress.onBytes).catch(() => null);
+      if (copied) return copied;
+    }
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await downloader.download(url, directory, label, progress.onBytes);
+      } catch (error) {
+        if (!(error instanceof SaveError && error.transient) || attempt >= downloadRetries) throw error;
+        await sleep(retryDelayMs * 2 ** attempt);
+      }
+    }
+  }
+
+  async function saveImage(job: JobToSave, image: number, target: SaveTarget, session: FolderSession, progress: SaveProgressListener) {
+    const manifest = await session.manifest;
+    const url = job.outputUrls[image - 1]!;
+    const label = `Image ${image} of job ${job.id}`;
+    const recorded = manifest.entry(job.id, image);
+    if (recorded && (await isStillSaved(target.folder, recorded))) {
+      return { outcome: 'already-saved' as const, path: join(target.folder, ...recorded.path.split('/')) };
+    }
+
+    const segmentsFor = (ext: string) =>
+      savePathSegments(target.saveLayout, target.fileNameTemplate, { id: job.id, n: image, count: job.outputUrls.length, savedAt: target.savedAt, ext });
+    if (target.conflictPolicy === 'skip') {
+      // The name the link suggests: when it is taken there is nothing to download.
+      const guessed = /\.(png|jpe?g|webp)$/i.exec(new URL(url).pathname)?.[1]?.toLowerCase().replace('jpeg', 'jpg');
+      if (guessed) {
+        const guessedPath = join(target.folder, ...segmentsFor(guessed));
+        if (await stat(guessedPath).then(() => true, () => false)) return { outcome: 'name-taken' as const, path: guessedPath };
+      }
+    }
+
+    // The folders come from the template with the real type, known only after the download;
+    // the type changes only the file name, never a folder.
+    const folders = segmentsFor('png').slice(0, -1);
+    const directory = await prepareDirectory(target.folder, folders, session);
+    const temporary = await fetchImage(job, image, directory, label, progress);
+    let placed;
+    try {
+      placed = await placeFile(temporary.path, directory, segmentsFor(temporary.extension).at(-1)!, target.conflictPolicy);
+    } catch (error) {
+      await unlink(temporary.path).catch(() => undefined);
+      throw new SaveError(describeFileError(error, directory));
+    } finally {
+      downloader.release(temporary);
+    }
+    if (placed.outcome === 'name-taken') return { outcome: 'name-taken' as const, path: placed.path };
+    await manifest
+      .record({
+        jobId: job.id,
+        image,
+        sourceUrl: url,
+        path: relative(target.folder, placed.path).split(sep).join('/'),
+        bytes: temporary.bytes,
+        sha256: temporary.sha256,
+        savedAt: new Date().toISOString(),
+      })
+      .catch((error: unknown) => {
+        throw new SaveError(`${label} was saved, but the save record could not be updated: ${describeFileError(error, target.folder)}`);
+      });
+    return { outcome: placed.outcome === 'same-file' ? ('already-saved' as const) : ('saved' as const), path: placed.path };
+  }
+
+  return {
+    /** Saves every image of a job that is not saved yet; one image failing does not stop the others. */
+    async saveJob(job: JobToSave, target: SaveTarget, progress: SaveProgressListener): Promise<JobSaveResult> {
+      const session = enterFolder(target.folder);
+      const result: JobSaveResult = { paths: [], savedFiles: 0, skippedFiles: 0, failures: [] };
+      try {
+        for (let image = 1; image <= job.outputUrls.length; image += 1) {
+          try {
+            const { outcome, path } = await saveImage(job, image, target, session, progress);
+            result.paths.push(path);
+            if (outcome === 'saved') result.savedFiles += 1;
+            else result.skippedFiles += 1;
+            progress.onImage(outcome);
+          } catch (error) {
+            result.failures.push(error instanceof SaveError ? error.message : `${`Image ${image} of job ${job.id}`}: ${String(error)}`);
+            progress.onImage('failed');
+          }
+        }
+      } finally {
+        leaveFolder(target.folder, session);
+      }
+      return result;
+    },
+  };
+}
+
+export type JobSaver = ReturnType<typeof createJobSaver>;

@@ -1,0 +1,36 @@
+import { resolve } from 'node:path';
+import type { SaveFolders } from '../../preload/api-contract';
+import { versionedFile } from './versioned-file';
+
+const maxRecentFolders = 8;
+
+function parseStored(content: unknown): SaveFolders {
+  const recent = (content as { recent?: unknown } | null)?.recent;
+  if (!Array.isArray(recent) || !recent.every((folder) => typeof folder === 'string')) throw new Error('its folder list is not a list of paths');
+  return { recent: recent.slice(0, maxRecentFolders) };
+}
+
+/**
+ * The folders the person chose with the native dialog, most recent first. They are the only
+ * folders main writes into: a path the window names is checked against this list, never trusted.
+ */
+export async function openSaveFolders(filePath: string, onNotice: (message: string) => void) {
+  const file = versionedFile({ filePath, version: 1, what: 'list of recent folders', parse: parseStored, onNotice });
+  let recent = (await file.read())?.recent ?? [];
+
+  return {
+    list: (): SaveFolders => ({ recent: [...recent] }),
+    /** The folder "save as they arrive" saves into. */
+    current: (): string | null => recent[0] ?? null,
+    isChosen: (folder: string) => recent.includes(resolve(folder)),
+    /** Puts a folder first; only for one the dialog returned or one already on the list. */
+    async use(folder: string): Promise<void> {
+      const chosen = resolve(folder);
+      if (recent[0] === chosen) return;
+      recent = [chosen, ...recent.filter((other) => other !== chosen)].slice(0, maxRecentFolders);
+      await file.write({ recent });
+    },
+  };
+}
+
+export type SaveFolderList = Awaited<ReturnType<typeof openSaveFolders>>;
