@@ -60,21 +60,24 @@ function utf8Length(text: string): number {
   return new TextEncoder().encode(text).length;
 }
 
-/** Cuts a name to the byte limit without splitting a character, keeping its extension. */
-function truncateName(name: string, extension: string): string {
-  let base = name.slice(0, name.length - extension.length);
-  while (base.length > 1 && utf8Length(base + extension) > maxSegmentBytes) base = [...base].slice(0, -1).join('');
-  return base.trimEnd() + extension;
+/** Cuts a name to the byte limit without splitting a character. */
+function truncateToBytes(name: string, maxBytes: number): string {
+  let characters = [...name];
+  while (characters.length > 1 && utf8Length(characters.join('')) > maxBytes) characters = characters.slice(0, -1);
+  return characters.join('').trimEnd();
 }
 
-/** One folder or file name made safe: no forbidden characters, reserved names, hidden dots or trailing dots. */
+/**
+ * One folder or file name made safe: no forbidden characters, reserved names, hidden dots or
+ * trailing dots. `extension` (".png") is added after the name is cleaned, so it always survives.
+ */
 export function safeNameSegment(raw: string, extension = ''): string {
   let name = raw.replace(forbiddenCharacters, '_').trim();
   // A leading dot hides a file on macOS and Linux; trailing dots and spaces vanish on Windows.
   name = name.replace(/^\.+/, (dots) => '_'.repeat(dots.length)).replace(/[. ]+$/, '');
-  if (name === '' || name === extension) name = `_${name}`;
+  if (name === '') name = '_';
   if (reservedWindowsName.test(name.split('.')[0]!.trim())) name = `_${name}`;
-  return truncateName(name, extension && name.endsWith(extension) ? extension : '');
+  return truncateToBytes(name, maxSegmentBytes - utf8Length(extension)).replace(/[. ]+$/, '') + extension;
 }
 
 /**
@@ -91,14 +94,13 @@ export function savePathSegments(layout: SaveLayout, template: string, values: F
     ext: values.ext,
   };
   // The extension always ends the name, so files open in the right program whatever the template says.
-  const trimmed = template.replace(/[. ]+$/, '');
-  const withExtension = trimmed.endsWith('.{ext}') ? trimmed : `${trimmed}.{ext}`;
-  const segments = withExtension.split(/[/\\]+/).filter((segment) => segment.trim() !== '' && !/^\s*\.{1,2}\s*$/.test(segment));
+  const withoutExtension = template.replace(/[. ]+$/, '').replace(/\.\{ext\}$/, '');
+  const segments = withoutExtension.split(/[/\\]+/).filter((segment) => segment.trim() !== '' && !/^\s*\.{1,2}\s*$/.test(segment));
   const filled = segments.map((segment) => segment.replace(tokenPattern, (_, token: string) => tokenValues[token as FileNameToken] ?? ''));
-  const fileName = filled.pop() ?? '';
+  const baseName = filled.pop() ?? '';
   const folders = filled.map((segment) => safeNameSegment(segment));
   const layoutFolder = layout === 'per-job' ? [safeNameSegment(values.id)] : layout === 'per-day' ? [tokenValues.date] : [];
-  return [...layoutFolder, ...folders, safeNameSegment(fileName, `.${values.ext}`)];
+  return [...layoutFolder, ...folders, safeNameSegment(baseName, `.${values.ext}`)];
 }
 
 /** The example the settings show under the template. */

@@ -73,6 +73,27 @@ test('jobs caught mid-fetch are queued again and jobs caught mid-save are ready 
   await h.waitForJob('211', 'ready');
 });
 
+test('time the app was closed does not count against the processing time limit', async () => {
+  const h = await start({ scenarios: { '215': [{ answer: 'processing', eta: 0.05 }] } });
+  await h.core.handlers.updateSettings({ pollDeadlineSeconds: 60 });
+  const twoHoursAgo = Date.now() - 2 * 3_600_000;
+  const processing: StoredJob = {
+    id: '215',
+    state: 'processing',
+    etaSeconds: 30,
+    message: null,
+    retryable: false,
+    outputUrls: [],
+    outputsFirstSeenAt: null,
+    savedPaths: [],
+    firstFetchedAt: twoHoursAgo,
+  };
+  await writeFile(join(h.userDataDir, 'jobs.json'), JSON.stringify({ version: 1, content: [processing] }));
+  await h.restartCore();
+  await waitUntil(async () => h.server.fetchCount('215'), (count) => count >= 2, 5_000, 'job 215 to be polled');
+  assert.equal((await h.job('215'))?.state, 'processing', 'it goes on being polled instead of failing at once');
+});
+
 test('an unreadable or newer job list is set aside with a message, never silently emptied', async () => {
   const h = await start();
   const listPath = join(h.userDataDir, 'jobs.json');
