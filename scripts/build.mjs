@@ -1,6 +1,6 @@
-// Builds the three parts: the renderer with Vite, main and the sandboxed preload with esbuild.
+// Builds the parts: the renderer with Vite; main, the sandboxed preload and the command line with esbuild.
 import { build as buildWithEsbuild } from 'esbuild';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import { build as buildWithVite } from 'vite';
 
 const nodeBundle = {
@@ -22,8 +22,11 @@ await Promise.all([
   buildWithEsbuild({ ...nodeBundle, entryPoints: ['main/main.ts'], outfile: 'dist/main/main.js' }),
   // A sandboxed preload may only require 'electron', so everything else is bundled in.
   buildWithEsbuild({ ...nodeBundle, entryPoints: ['preload/preload.ts'], outfile: 'dist/preload/preload.js' }),
+  // The command line: the same core under plain Node.
+  buildWithEsbuild({ ...nodeBundle, entryPoints: ['main/cli/headshot-fetcher.ts'], outfile: 'dist/cli/headshot-fetcher.js', banner: { js: '#!/usr/bin/env node' } }),
 ]);
+await chmod('dist/cli/headshot-fetcher.js', 0o755);
 // The project is ESM; the Electron bundles are CommonJS, which this marker tells Node and Electron.
 await mkdir('dist', { recursive: true });
 await writeFile('dist/package.json', JSON.stringify({ type: 'commonjs' }) + '\n');
-console.log('Built dist/renderer, dist/main and dist/preload.');
+console.log('Built dist/renderer, dist/main, dist/preload and dist/cli.');

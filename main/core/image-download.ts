@@ -32,6 +32,8 @@ export interface ImageDownloadOptions {
   requestTimeoutMs: number;
   /** Guards against a runaway download. */
   maxImageBytes?: number;
+  /** Stops every download at once, as an interrupted command line does. */
+  stopSignal?: AbortSignal;
 }
 
 const maxRedirects = 5;
@@ -75,7 +77,7 @@ async function writeWhole(file: FileHandle, chunk: Uint8Array): Promise<void> {
  * Downloads images to temporary files. Nothing it writes has a final name: the caller renames a
  * returned file into place, so a cut, a wrong type or a crash never leaves a wrong file behind.
  */
-export function createImageDownloader({ fetch, requestTimeoutMs, maxImageBytes = defaultMaxImageBytes }: ImageDownloadOptions) {
+export function createImageDownloader({ fetch, requestTimeoutMs, maxImageBytes = defaultMaxImageBytes, stopSignal }: ImageDownloadOptions) {
   /** Temporary files being written now, which a sweep for crash leftovers must not touch. */
   const writing = new Set<string>();
 
@@ -185,7 +187,8 @@ export function createImageDownloader({ fetch, requestTimeoutMs, maxImageBytes =
 
     /** Downloads one image into a temporary file in `folder`. */
     async download(url: string, folder: string, imageLabel: string, onBytes: (count: number) => void = () => undefined): Promise<TemporaryImage> {
-      const signal = AbortSignal.timeout(requestTimeoutMs);
+      const timeout = AbortSignal.timeout(requestTimeoutMs);
+      const signal = stopSignal ? AbortSignal.any([stopSignal, timeout]) : timeout;
       let response: Response;
       try {
         response = await request(url, imageLabel, signal);

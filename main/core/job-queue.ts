@@ -473,6 +473,12 @@ export function createJobQueue(options: JobQueueOptions) {
         .map(({ id, outputUrls }) => ({ id, outputUrls }));
     },
 
+    /** One ready job with its image links, or null when it is not ready. */
+    readyJob(id: string): { id: string; outputUrls: string[] } | null {
+      const job = jobs.get(id);
+      return job?.state === 'ready' ? { id: job.id, outputUrls: job.outputUrls } : null;
+    },
+
     markSaving(id: string) {
       const job = jobs.get(id);
       if (!job || job.state !== 'ready') return false;
