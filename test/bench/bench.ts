@@ -8,6 +8,7 @@ import { createAppCore } from '../../main/core/app-core';
 import { extractJobIds } from '../../main/core/id-intake';
 import type { SecretStore } from '../../main/core/keychain';
 import { chromiumExecutable } from '../support/chromium';
+import { benchCommandLine } from './cli-bench';
 
 const results: Array<[string, string]> = [];
 const record = (what: string, value: string) => {
@@ -57,6 +58,8 @@ record('core, heap holding 100,000 jobs', `${(process.memoryUsage().heapUsed / 1
 const [, writeMs] = await timed(() => core.dispose());
 record('core, write a 100,000-job list', `${writeMs.toFixed(0)} ms`);
 await rm(userDataDir, { recursive: true, force: true });
+
+await benchCommandLine(record);
 
 // The window: time from the update event to a painted list, in Chromium, with the built renderer.
 const browser = await chromium.launch({ executablePath: chromiumExecutable(), args: ['--disable-gpu', '--disable-background-networking'] });
