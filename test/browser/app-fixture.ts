@@ -1,7 +1,8 @@
 // Playwright fixtures for the browser suite: the built renderer in Chromium, its window.headshots
 // backed by the real core (the same handler table ipcMain is bound to), the fake ModelsLab, the
-// real keychain and temp folders. Only the Electron glue (ipc, dialog) is replaced: the dialog
-// answers with the test's save folder.
+// real keychain and temp folders. Only the Electron glue (ipc, dialog, shell, notifications) is
+// replaced: the dialog answers with the test's save folder, and "show in folder" and desktop
+// notifications are recorded for the test to check.
 import { test as base, type Page } from '@playwright/test';
 import { build } from 'esbuild';
 import { readFile, rm, writeFile } from 'node:fs/promises';
@@ -57,7 +58,12 @@ export interface AppUnderTest {
   cspViolations: string[];
   /** Requests the page made anywhere but its own origin: there must be none. */
   outsideRequests: string[];
+  /** What "Show in folder" asked the file manager to show, in order. */
+  revealed: Array<{ file: string } | { folder: string }>;
+  desktopNotifications: Array<{ title: string; body: string }>;
   setScenarios(scenarios: Record<string, Step[]>): void;
+  /** What the folder dialog answers from now on (saveDir at first); null is a cancelled dialog. */
+  setFolderDialogAnswer(folder: string | null): void;
   open(): Promise<void>;
 }
 
@@ -93,13 +99,18 @@ export const test = base.extend<
           .then(() => undefined, () => undefined),
       );
     };
+    let dialogAnswer: string | null = saveDir;
+    const revealed: AppUnderTest['revealed'] = [];
+    const desktopNotifications: AppUnderTest['desktopNotifications'] = [];
     const core = await createAppCore({
       fetch: (url, init) => fetch(url, init),
       secretStore,
       userDataDir,
       defaultEndpointTemplate: modelsLab.endpointTemplate,
-      chooseFolder: async () => saveDir,
+      chooseFolder: async () => dialogAnswer,
       confirmEndpointHost: async () => true,
+      revealInFileManager: (target: { file: string } | { folder: string }) => void revealed.push(target),
+      notifyDesktop: (title: string, body: string) => void desktopNotifications.push({ title, body }),
       emit,
       timing: { pollFloorMs: 100, pollCapMs: 1_000, retryBaseMs: 50, retryCapMs: 200, maxRetries: 2, rateLimitDefaultMs: 500 },
       requestTimeoutMs: 2_000,
@@ -128,7 +139,10 @@ export const test = base.extend<
       saveDir,
       cspViolations,
       outsideRequests,
+      revealed,
+      desktopNotifications,
       setScenarios: (scenarios) => Object.entries(scenarios).forEach(([id, steps]) => modelsLab.setScenario(id, steps)),
+      setFolderDialogAnswer: (folder) => (dialogAnswer = folder),
       open: async () => {
         await page.goto(`${rendererOrigin}/index.html`);
       },

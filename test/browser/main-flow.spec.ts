@@ -43,17 +43,24 @@ test('first run: enter the key, drop IDs, watch them resolve, save, find the fil
   await expect(row(page, '2003')).toHaveAttribute('data-state', 'failed');
   await expect(row(page, '2003')).toContainText('Failed, Try Again');
   await expect(row(page, '2001')).toHaveAttribute('data-state', 'ready', { timeout: 5_000 });
-  await expect(row(page, '2001').locator('td').nth(2)).toHaveText('2');
+  await expect(row(page, '2001').locator('td.number')).toHaveText('2');
 
   // Choose the folder (the dialog is stubbed) and save everything ready.
   await chooseFolderAndSave(page, app.saveDir, 2);
-  await expect(page.getByTestId('save-outcome')).toContainText('Saved 3 images from 2 jobs.');
+  await expect(page.getByTestId('save-outcome')).toHaveText('Saved 3 files from 2 jobs.');
   await expect(row(page, '2001')).toHaveAttribute('data-state', 'saved');
-  await expect(row(page, '2001')).toContainText(`Saved in ${app.saveDir}: 2001-1.png, 2001-2.jpg`);
+  await expect(row(page, '2001')).toContainText('2001-1.png, 2001-2.jpg');
+  await expect(row(page, '2001').getByTestId('saved-location')).toHaveAttribute('title', app.saveDir);
 
-  expect((await readdir(app.saveDir)).sort()).toEqual(['2001-1.png', '2001-2.jpg', '2002-1.webp']);
+  expect((await readdir(app.saveDir)).sort()).toEqual([
+    '2001-1.png',
+    '2001-2.jpg',
+    '2002-1.webp',
+    'headshot-fetcher-manifest.csv',
+    'headshot-fetcher-manifest.json',
+  ]);
   expect(await readFile(join(app.saveDir, '2001-2.jpg'))).toEqual(readImage('headshot-b.jpg'));
-  await expect(page.getByRole('button', { name: 'Save 0 ready' })).toBeDisabled();
+  await expect(page.getByRole('button', { name: 'Save all ready (0)' })).toBeDisabled();
 });
 
 test.describe('with a key already stored', () => {

@@ -67,8 +67,9 @@ test('the real app: enter the key, drop IDs, watch them resolve, save, find the 
   await expect(jobRow(page, '6001')).toHaveAttribute('data-state', 'ready', { timeout: 15_000 });
 
   await chooseFolderAndSave(page, saveDir, 1);
-  await expect(page.getByTestId('save-outcome')).toContainText('Saved 2 images from 1 job.');
-  expect((await readdir(saveDir)).sort()).toEqual(['6001-1.png', '6001-2.jpg']);
+  await expect(page.getByTestId('save-outcome')).toHaveText('Saved 2 files from 1 job.');
+  const images = (await readdir(saveDir)).filter((name) => !name.startsWith('headshot-fetcher-manifest'));
+  expect(images.sort()).toEqual(['6001-1.png', '6001-2.jpg']);
 });
 
 test('the window has no Node, only the contract API, and cannot navigate away', async () => {

@@ -65,7 +65,16 @@ test('settings are checked, saved one change after another, and read again after
   const h = await start();
   const defaults = await h.core.handlers.getSettings(undefined);
   assert.equal(defaults.endpointTemplate, h.server.endpointTemplate);
-  assert.deepEqual(defaults, { endpointTemplate: h.server.endpointTemplate, concurrency: 4, downloadConcurrency: 4, pollDeadlineSeconds: 1800 });
+  assert.deepEqual(defaults, {
+    endpointTemplate: h.server.endpointTemplate,
+    concurrency: 4,
+    downloadConcurrency: 4,
+    pollDeadlineSeconds: 1800,
+    saveLayout: 'flat',
+    fileNameTemplate: '{id}-{n}.{ext}',
+    conflictPolicy: 'rename',
+    saveAsTheyArrive: false,
+  });
 
   for (const patch of [
     { endpointTemplate: 'https://example.com/fetch/' },
@@ -88,7 +97,7 @@ test('settings are checked, saved one change after another, and read again after
     h.core.handlers.updateSettings({ endpointTemplate: 'https://modelslab.com/api/v6/images/fetch/{id}' }),
     h.core.handlers.updateSettings({ concurrency: 8 }),
   ]);
-  assert.deepEqual(changed, { endpointTemplate: 'https://modelslab.com/api/v6/images/fetch/{id}', concurrency: 8, downloadConcurrency: 4, pollDeadlineSeconds: 1800 });
+  assert.deepEqual(changed, { ...defaults, endpointTemplate: 'https://modelslab.com/api/v6/images/fetch/{id}', concurrency: 8 });
   assert.deepEqual(await readdir(h.userDataDir), ['settings.json'], 'no temporary file is left behind');
   await h.restartCore();
   assert.deepEqual(await h.core.handlers.getSettings(undefined), changed);

@@ -3,7 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import { expect, test, validTestKey } from '../browser/app-fixture';
 import type { ImageName } from '../fixtures/fake-modelslab';
-import { chooseFolderAndSave, dropText, enterFirstKey, jobRow } from '../support/window-steps';
+import { dropText, enterFirstKey, jobRow } from '../support/window-steps';
 
 const shot = (name: string) => fileURLToPath(new URL(`../../docs/screenshots/${name}.png`, import.meta.url));
 
@@ -27,8 +27,10 @@ test('first run and a mixed batch', async ({ app }) => {
   await enterFirstKey(page, validTestKey);
   await dropText(page, '12202888\n12202889\n12202890\n12202891\n12202892\n12202893\n12202894\nhello');
   await expect(jobRow(page, '12202894')).toHaveAttribute('data-state', 'ready');
-  await chooseFolderAndSave(page, app.saveDir, 4);
+  await page.getByRole('button', { name: 'Choose folder…' }).click();
+  await page.getByRole('button', { name: 'Save all ready (4)' }).click();
   await expect(jobRow(page, '12202888')).toHaveAttribute('data-state', 'saved');
+  await expect(page.getByTestId('save-outcome')).toContainText('Saved');
   await dropText(page, '12202895 12202896');
   await expect(jobRow(page, '12202895')).toHaveAttribute('data-state', 'failed');
   await page.screenshot({ path: shot('main-window') });

@@ -17,6 +17,6 @@ export async function dropText(page: Page, text: string): Promise<void> {
 
 export async function chooseFolderAndSave(page: Page, folder: string, readyCount: number): Promise<void> {
   await page.getByRole('button', { name: 'Choose folder…' }).click();
-  await expect(page.getByTestId('save-folder')).toHaveText(folder);
-  await page.getByRole('button', { name: `Save ${readyCount} ready` }).click();
+  await expect(page.getByTestId('save-folder')).toHaveValue(folder);
+  await page.getByRole('button', { name: `Save all ready (${readyCount})` }).click();
 }

@@ -46,8 +46,9 @@ test('the detail column says what matters for each state', () => {
   assert.equal(jobDetail(view('1', 'processing', { etaSeconds: 5 })), 'about 5 s left');
   assert.equal(jobDetail(view('1', 'processing')), 'waiting for ModelsLab');
   assert.equal(jobDetail(view('1', 'failed', { message: 'Failed, Try Again' })), 'Failed, Try Again');
-  assert.equal(jobDetail(view('1', 'saved', { savedPaths: ['/a/1-1.png', '/a/1-2.jpg'] })), 'Saved in /a: 1-1.png, 1-2.jpg');
-  assert.equal(jobDetail(view('1', 'saved', { savedPaths: ['C:\\shots\\1-1.png'] })), 'Saved in C:\\shots: 1-1.png');
+  // The folder has its own column.
+  assert.equal(jobDetail(view('1', 'saved', { savedPaths: ['/a/1-1.png', '/a/1-2.jpg'] })), '1-1.png, 1-2.jpg');
+  assert.equal(jobDetail(view('1', 'ready', { message: 'Not saved: the disk is full.', savedPaths: ['/a/1-1.png'] })), 'Not saved: the disk is full.');
   assert.equal(formatEta(150), 'about 3 min left');
   assert.equal(formatEta(0.2), 'almost done');
 });

@@ -1,6 +1,7 @@
 // Turns what lands on the window (text, one or several files) into texts for main's ID intake,
 // refusing what would freeze the window or is not text, with a reason a person can act on.
 import type { IntakeSource } from '../../../preload/api-contract';
+import { formatBytes } from './bytes';
 
 /** Larger files are refused before they are read. */
 export const maxDropFileBytes = 20 * 1024 * 1024;
@@ -14,10 +15,6 @@ export interface DroppedText {
 export interface DropSource {
   files: ArrayLike<Blob & { name: string }>;
   getData(format: string): string;
-}
-
-function formatBytes(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
 }
 
 /** Text files have no NUL bytes and decode without many replacement characters. */

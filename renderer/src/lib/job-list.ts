@@ -1,4 +1,5 @@
 import type { IntakeSummary, JobState, JobView } from '../../../preload/api-contract';
+import { savedFileNames } from './save-folders';
 
 export const stateOrder: JobState[] = ['queued', 'fetching', 'processing', 'ready', 'saving', 'saved', 'failed'];
 
@@ -82,19 +83,9 @@ export function jobDetail(view: JobView, now = Date.now()): string {
     return 'Found more than 23 hours ago: ModelsLab deletes images after 24 hours, so the links have probably expired. Save now.';
   }
   if (view.message) return view.message;
-  if (view.state === 'saved' && view.savedPaths.length > 0) return describeSavedFiles(view.savedPaths);
+  // The folder has a column of its own; the names are enough here.
+  if (view.state === 'saved') return savedFileNames(view.savedPaths);
   return '';
-}
-
-/** "Saved in /folder: 1-1.png, 1-2.jpg": the folder once, then the file names. */
-export function describeSavedFiles(paths: readonly string[]): string {
-  const split = paths.map((path) => {
-    const cut = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
-    return { folder: path.slice(0, cut), name: path.slice(cut + 1) };
-  });
-  const folders = new Set(split.map((part) => part.folder));
-  if (folders.size !== 1) return `Saved: ${paths.join(', ')}`;
-  return `Saved in ${split[0]!.folder}: ${split.map((part) => part.name).join(', ')}`;
 }
 
 export const plural = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
