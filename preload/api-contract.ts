@@ -248,3 +248,10 @@ export type HeadshotApi = {
 };
 
 export const bridgeGlobalName = 'headshots';
+
+/**
+ * Where the window loads a job's image from: a path on its own origin that main answers from its
+ * image cache (downloading the image once), so the page never loads a remote URL. `n` counts from 1.
+ */
+export const jobImagePath = (jobId: string, n: number): string => `job-images/${encodeURIComponent(jobId)}/${n}`;
+export const jobImagePathPattern = /^\/job-images\/([1-9][0-9]{0,19})\/([1-9][0-9]{0,3})$/;
