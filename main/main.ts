@@ -53,7 +53,6 @@ function showProgressOnTaskbar(progress: Events['saveProgress']) {
 
 async function start(): Promise<void> {
   applySecurityPolicy(session.defaultSession);
-  serveRenderer(join(__dirname, '../renderer'));
 
   const core = await createAppCore({
     fetch: electronFetch,
@@ -94,6 +93,7 @@ async function start(): Promise<void> {
     },
   });
 
+  serveRenderer(join(__dirname, '../renderer'), core.jobImage);
   bindRequestHandlers(
     core.handlers,
     (event) =>

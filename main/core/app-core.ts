@@ -64,6 +64,7 @@ export const defaultSettings: Omit<Settings, 'endpointTemplate'> = {
   saveAsTheyArrive: false,
 };
 const keyLengthRange = { min: 8, max: 512 };
+const imageContentTypes: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', webp: 'image/webp' };
 const maxNoticesKept = 20;
 /** Hosts that may receive the key without asking: ModelsLab's own. */
 const trustedEndpointHost = /(^|\.)modelslab\.com$/i;
@@ -196,6 +197,8 @@ export async function createAppCore(options: AppCoreOptions) {
   const imageCache = createImageCache({ folder: join(options.userDataDir, 'image-cache'), maxBytes: options.imageCacheMaxBytes, downloader });
   const saver = createJobSaver({ downloader, cache: imageCache, onNotice: notify, retryDelayMs: options.downloadRetryDelayMs });
   const limitDownloads = createLimiter(() => settings.get().downloadConcurrency);
+  // Previews take their own small share of the network, so scrolling never holds up a save.
+  const limitPreviews = createLimiter(() => 4);
   const saveFolders = await openSaveFolders(join(options.userDataDir, 'save-folders.json'), notify);
   const saveProgress = createSaveProgress({
     clock,
@@ -436,6 +439,16 @@ export async function createAppCore(options: AppCoreOptions) {
   return {
     handlers,
     log,
+    /**
+     * The file of a job's image n (from 1) for the window to show: downloaded once into the image
+     * cache, where saving finds it later. Throws AppError 'not-found' for a job or image not listed.
+     */
+    async jobImage(jobId: string, n: number): Promise<{ path: string; contentType: string }> {
+      const url = queue.outputUrlsOf(jobId)?.[n - 1];
+      if (url === undefined) throw new AppError('not-found', `Job ${jobId} has no image ${n}.`);
+      const path = await limitPreviews(() => imageCache.fetch(jobId, n, url, `Image ${n} of job ${jobId}`));
+      return { path, contentType: imageContentTypes[path.slice(path.lastIndexOf('.') + 1)] ?? 'application/octet-stream' };
+    },
     /** Stops all work and writes the job list: before quitting. */
     async dispose() {
       flushJobUpdates();

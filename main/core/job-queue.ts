@@ -473,6 +473,11 @@ export function createJobQueue(options: JobQueueOptions) {
         .map(({ id, outputUrls }) => ({ id, outputUrls }));
     },
 
+    /** A job's image links in any state (empty until it is ready), or null for a job not in the list. */
+    outputUrlsOf(id: string): readonly string[] | null {
+      return jobs.get(id)?.outputUrls ?? null;
+    },
+
     /** One ready job with its image links, or null when it is not ready. */
     readyJob(id: string): { id: string; outputUrls: string[] } | null {
       const job = jobs.get(id);

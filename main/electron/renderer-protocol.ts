@@ -1,5 +1,6 @@
 import { protocol } from 'electron';
 import { readFile } from 'node:fs/promises';
+import { jobImagePathPattern } from '../../preload/api-contract';
 import { extname, join, normalize, sep } from 'node:path';
 import { contentSecurityPolicy } from '../../renderer/content-security-policy';
 import { rendererHost, rendererScheme } from '../core/url-policy';
@@ -19,10 +20,30 @@ export function registerRendererScheme(): void {
   protocol.registerSchemesAsPrivileged([{ scheme: rendererScheme, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 }
 
-/** Serves the built renderer from disk under app://headshot-fetcher, with the CSP as a header. */
-export function serveRenderer(rendererDir: string): void {
+/** A job's image for the window, from main's image cache; null when there is none to show. */
+export type JobImageSource = (jobId: string, n: number) => Promise<{ path: string; contentType: string }>;
+
+async function serveJobImage(jobImage: JobImageSource, jobId: string, n: number): Promise<Response> {
+  try {
+    const image = await jobImage(jobId, n);
+    return new Response(await readFile(image.path), {
+      headers: { 'content-type': image.contentType, 'cache-control': 'private, max-age=3600', 'x-content-type-options': 'nosniff' },
+    });
+  } catch (error) {
+    return new Response(error instanceof Error ? error.message : 'Not found', { status: 404 });
+  }
+}
+
+/**
+ * Serves the built renderer from disk under app://headshot-fetcher, with the CSP as a header, and
+ * the jobs' images under /job-images/<id>/<n>, so the page shows pictures without loading any
+ * remote URL.
+ */
+export function serveRenderer(rendererDir: string, jobImage: JobImageSource): void {
   protocol.handle(rendererScheme, async (request) => {
     const url = new URL(request.url);
+    const imageMatch = url.host === rendererHost ? jobImagePathPattern.exec(url.pathname) : null;
+    if (imageMatch) return serveJobImage(jobImage, imageMatch[1]!, Number(imageMatch[2]));
     const relative = normalize(decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname));
     const filePath = join(rendererDir, relative);
     if (url.host !== rendererHost || !filePath.startsWith(rendererDir + sep)) {

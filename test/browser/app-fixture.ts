@@ -10,7 +10,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { EventName, Events } from '../../preload/api-contract';
+import { jobImagePathPattern, type EventName, type Events } from '../../preload/api-contract';
 import { createAppCore, type AppCore } from '../../main/core/app-core';
 import type { SecretStore } from '../../main/core/keychain';
 import { dispatchRequest } from '../../main/core/request-dispatch';
@@ -118,6 +118,17 @@ export const test = base.extend<
       log: (message) => console.log(`[core] ${message}`),
     });
 
+    // Job images come from main's cache on the page's own origin, as app:// serves them in the app.
+    await page.route(`${rendererOrigin}/job-images/**`, async (route) => {
+      const match = jobImagePathPattern.exec(new URL(route.request().url()).pathname);
+      try {
+        if (!match) throw new Error('not an image path');
+        const image = await core.jobImage(match[1]!, Number(match[2]));
+        await route.fulfill({ status: 200, contentType: image.contentType, body: await readFile(image.path) });
+      } catch {
+        await route.fulfill({ status: 404, contentType: 'text/plain', body: 'Not found' });
+      }
+    });
     await page.exposeBinding('__headshotsInvoke', (_source, name: unknown, request: unknown) =>
       dispatchRequest(core.handlers, name, request, (message) => console.log(`[core] ${message}`)),
     );

@@ -133,6 +133,17 @@ test('jobs added over IPC are fetched with the keychain key, their updates reach
   assert.ok(!JSON.stringify(window.webContents.sent).includes(validTestKey));
 });
 
+test('app:// serves a job\'s images from main\'s cache, and nothing for jobs or images not listed', async () => {
+  const serve = electron.protocolHandlers.get('app')!;
+  const image = await serve(new Request('app://headshot-fetcher/job-images/7001/1'));
+  assert.equal(image.status, 200);
+  assert.equal(image.headers.get('content-type'), 'image/png');
+  assert.deepEqual(Buffer.from(await image.arrayBuffer()), readImage('headshot-a.png'));
+  for (const missing of ['app://headshot-fetcher/job-images/7001/2', 'app://headshot-fetcher/job-images/9999/1', 'app://headshot-fetcher/job-images/7001/0', 'app://other/job-images/7001/1']) {
+    assert.equal((await serve(new Request(missing))).status, 404, missing);
+  }
+});
+
 test('app:// serves the built renderer with the CSP, and nothing outside it', async () => {
   const serve = electron.protocolHandlers.get('app')!;
   const page = await serve(new Request(rendererEntryUrl));
