@@ -1,10 +1,13 @@
 import { app, type Session } from 'electron';
 import { isRendererUrl } from '../core/url-policy';
 
-/** Denies what a job list never needs: new windows, navigation, webviews and permissions. */
+/** "Copy IDs" writes to the clipboard: the one permission granted, and only to the app's own page. */
+const isAllowed = (permission: string, requestingUrl: string) => permission === 'clipboard-sanitized-write' && isRendererUrl(requestingUrl);
+
+/** Denies what a job list never needs: new windows, navigation, webviews and other permissions. */
 export function applySecurityPolicy(session: Session): void {
-  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  session.setPermissionCheckHandler(() => false);
+  session.setPermissionRequestHandler((_contents, permission, callback, details) => callback(isAllowed(permission, details.requestingUrl)));
+  session.setPermissionCheckHandler((_contents, permission, requestingOrigin) => isAllowed(permission, requestingOrigin));
 
   app.on('web-contents-created', (_event, contents) => {
     contents.setWindowOpenHandler(() => ({ action: 'deny' }));

@@ -77,7 +77,10 @@ await page.addInitScript({
     const listeners = new Map();
     const answers = {
       getQueueStatus: { ok: true, value: { pausedBecause: 'user', message: 'Paused.' } },
-      getSettings: { ok: true, value: { endpointTemplate: 'https://modelslab.com/api/v1/enterprise/flux_headshot/fetch/{id}', concurrency: 4, downloadConcurrency: 4, pollDeadlineSeconds: 1800 } },
+      getSettings: { ok: true, value: { endpointTemplate: 'https://modelslab.com/api/v1/enterprise/flux_headshot/fetch/{id}', concurrency: 4, downloadConcurrency: 4, pollDeadlineSeconds: 1800, saveLayout: 'flat', fileNameTemplate: '{id}-{n}.{ext}', conflictPolicy: 'rename', saveAsTheyArrive: false } },
+      listSaveFolders: { ok: true, value: { recent: [] } },
+      getSaveProgress: { ok: true, value: { active: false, folder: null, jobsTotal: 0, jobsSaved: 0, jobsFailed: 0, filesTotal: 0, filesDone: 0, filesSkipped: 0, bytesWritten: 0, startedAt: null, finishedAt: null } },
+      getImageCacheUsage: { ok: true, value: { bytes: 0, files: 0, maxBytes: 536870912 } },
       getKeyStatus: { ok: true, value: { isSet: true, lastFour: 'abcd' } },
     };
     window.headshots = new Proxy({}, {
@@ -101,6 +104,44 @@ for (const count of [10_000, 100_000]) {
     return performance.now() - started;
   }, count);
   record(`window, ${count} jobs painted after the update event`, `${paintMs.toFixed(0)} ms`);
+}
+// The update storm: 10,000 jobs listed, then every one of them changes state, in bursts of 500
+// every 50 ms (10,000 changes a second), as a big batch turning ready would send them.
+{
+  await page.reload();
+  await page.getByRole('heading', { name: 'Drop job IDs here' }).waitFor();
+  const longestFrameMs = await page.evaluate(async () => {
+    const dispatch = (window as unknown as { __benchDispatch(event: string, payload: unknown): void }).__benchDispatch;
+    const view = (index: number, state: string) => ({
+      id: String(30_000_000 + index),
+      state,
+      etaSeconds: state === 'processing' ? 30 : null,
+      message: null,
+      retryable: false,
+      imageCount: state === 'ready' ? 2 : 0,
+      outputsFirstSeenAt: state === 'ready' ? Date.now() : null,
+      savedPaths: [],
+    });
+    dispatch('jobsUpdated', Array.from({ length: 10_000 }, (_, index) => view(index, 'processing')));
+    await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 100)));
+    let longest = 0;
+    let last = performance.now();
+    let measuring = true;
+    const onFrame = (now: number) => {
+      longest = Math.max(longest, now - last);
+      last = now;
+      if (measuring) requestAnimationFrame(onFrame);
+    };
+    requestAnimationFrame(onFrame);
+    for (let burst = 0; burst < 20; burst += 1) {
+      dispatch('jobsUpdated', Array.from({ length: 500 }, (_, index) => view(burst * 500 + index, 'ready')));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    measuring = false;
+    return longest;
+  });
+  record('window, longest frame while 10,000 jobs change state (500 every 50 ms)', `${longestFrameMs.toFixed(0)} ms (aim ≤ 50 ms)`);
 }
 await browser.close();
 

@@ -43,7 +43,7 @@ test('first run: enter the key, drop IDs, watch them resolve, save, find the fil
   await expect(row(page, '2003')).toHaveAttribute('data-state', 'failed');
   await expect(row(page, '2003')).toContainText('Failed, Try Again');
   await expect(row(page, '2001')).toHaveAttribute('data-state', 'ready', { timeout: 5_000 });
-  await expect(row(page, '2001').locator('td.number')).toHaveText('2');
+  await expect(row(page, '2001').getByTestId('image-count')).toHaveText('2');
 
   // Choose the folder (the dialog is stubbed) and save everything ready.
   await chooseFolderAndSave(page, app.saveDir, 2);

@@ -175,8 +175,16 @@ test('navigation away, new windows and permission requests are denied', () => {
   assert.equal(navigate('will-attach-webview', 'app://headshot-fetcher/index.html'), true);
   assert.deepEqual(contents.windowOpenHandler?.({ url: 'https://example.com/' }), { action: 'deny' });
 
-  let granted: boolean | null = null;
-  electron.permissionRequestHandler?.({}, 'media', (allow: boolean) => (granted = allow));
-  assert.equal(granted, false);
-  assert.equal(electron.permissionCheckHandler?.({}, 'clipboard-read'), false);
+  const request = (permission: string, requestingUrl: string) => {
+    let granted: boolean | null = null;
+    electron.permissionRequestHandler?.({}, permission, (allow: boolean) => (granted = allow), { requestingUrl });
+    return granted;
+  };
+  assert.equal(request('media', rendererEntryUrl), false);
+  assert.equal(request('clipboard-read', rendererEntryUrl), false);
+  assert.equal(request('clipboard-sanitized-write', rendererEntryUrl), true, '"Copy IDs" may write to the clipboard');
+  assert.equal(request('clipboard-sanitized-write', 'https://example.com/'), false);
+  assert.equal(electron.permissionCheckHandler?.({}, 'clipboard-read', 'app://headshot-fetcher'), false);
+  assert.equal(electron.permissionCheckHandler?.({}, 'clipboard-sanitized-write', 'app://headshot-fetcher'), true);
+  assert.equal(electron.permissionCheckHandler?.({}, 'clipboard-sanitized-write', 'https://example.com'), false);
 });

@@ -1,5 +1,5 @@
 // What a person does in the window, shared by the browser suite and the Electron suite.
-import { expect, type Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 
 export const jobRow = (page: Page, id: string) => page.locator(`tr[data-job-id="${id}"]`);
 
@@ -19,4 +19,23 @@ export async function chooseFolderAndSave(page: Page, folder: string, readyCount
   await page.getByRole('button', { name: 'Choose folder…' }).click();
   await expect(page.getByTestId('save-folder')).toHaveValue(folder);
   await page.getByRole('button', { name: `Save all ready (${readyCount})` }).click();
+}
+
+/** The job IDs the list draws, top to bottom. */
+export function shownJobIds(page: Page): Promise<string[]> {
+  return page.locator('tr.job-row').evaluateAll((rows) => rows.map((row) => (row as HTMLElement).dataset.jobId ?? ''));
+}
+
+/** Clicks a row on its ID, away from its buttons, as a person selecting it would. */
+export async function clickRow(page: Page, id: string, modifiers: Array<'Shift' | 'ControlOrMeta'> = []): Promise<void> {
+  await jobRow(page, id).locator('td.mono').click({ modifiers });
+}
+
+/** Presses Tab until the target has the focus: proof that the keyboard reaches it. */
+export async function tabTo(page: Page, target: Locator, maxPresses = 80): Promise<void> {
+  for (let presses = 0; presses < maxPresses; presses += 1) {
+    if (await target.evaluate((element) => element === document.activeElement)) return;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`Tab did not reach ${target} in ${maxPresses} presses.`);
 }

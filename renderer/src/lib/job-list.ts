@@ -25,17 +25,60 @@ export interface JobList {
 
 export const createJobList = (): JobList => ({ order: [], byId: new Map() });
 
-export function applyJobUpdates(list: JobList, views: readonly JobView[]): void {
+/** Returns how many of the views were new jobs (appended), as opposed to changes to listed ones. */
+export function applyJobUpdates(list: JobList, views: readonly JobView[]): number {
+  let added = 0;
   for (const view of views) {
-    if (!list.byId.has(view.id)) list.order.push(view.id);
+    if (!list.byId.has(view.id)) {
+      list.order.push(view.id);
+      added += 1;
+    }
     list.byId.set(view.id, view);
   }
+  return added;
 }
 
 export function removeJobs(list: JobList, ids: readonly string[]): void {
   const removed = new Set(ids);
   for (const id of ids) list.byId.delete(id);
   list.order = list.order.filter((id) => !removed.has(id));
+}
+
+/** A job event from main, as the window queues it until the next frame. */
+export type JobEvent = { kind: 'updated'; views: JobView[] } | { kind: 'removed'; ids: string[] };
+
+/** What a frame's worth of events changed: the jobs listed (membership), or only their contents. */
+export interface JobEventsEffect {
+  membershipChanged: boolean;
+  removedIds: string[];
+}
+
+/**
+ * Applies queued events in the order they came. Removals in a row are merged, so a burst of them
+ * rebuilds the order array once rather than once per event.
+ */
+export function applyJobEvents(list: JobList, events: readonly JobEvent[]): JobEventsEffect {
+  let membershipChanged = false;
+  const removedIds: string[] = [];
+  let pendingRemoval: string[] = [];
+  const removePending = () => {
+    if (pendingRemoval.length === 0) return;
+    removeJobs(list, pendingRemoval);
+    // A loop, not push(...ids): clearing 100,000 jobs would pass too many arguments.
+    for (const id of pendingRemoval) removedIds.push(id);
+    membershipChanged = true;
+    pendingRemoval = [];
+  };
+  for (const event of events) {
+    if (event.kind === 'removed') {
+      for (const id of event.ids) pendingRemoval.push(id);
+    } else {
+      removePending();
+      if (applyJobUpdates(list, event.views) > 0) membershipChanged = true;
+    }
+  }
+  removePending();
+  return { membershipChanged, removedIds };
 }
 
 export function countByState(views: Iterable<JobView>): Record<JobState, number> {

@@ -11,3 +11,15 @@ export function visibleRange(scrollTop: number, viewportHeight: number, rowHeigh
   const end = Math.min(total, first + Math.ceil(Math.max(0, viewportHeight) / rowHeight) + overscanRows);
   return { start, end: Math.max(start, end) };
 }
+
+/**
+ * The scroll position that shows a whole row below the sticky header, moving as little as
+ * possible: keyboard moves to a row that is not drawn yet scroll there first.
+ */
+export function scrollToShowRow(index: number, rowHeight: number, headerHeight: number, scrollTop: number, viewportHeight: number): number {
+  const rowTop = headerHeight + index * rowHeight;
+  if (rowTop - headerHeight < scrollTop) return index * rowHeight;
+  const rowBottom = rowTop + rowHeight;
+  if (rowBottom > scrollTop + viewportHeight) return rowBottom - viewportHeight;
+  return scrollTop;
+}

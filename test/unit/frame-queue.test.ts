@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { JobView } from '../../preload/api-contract';
+import { createFrameQueue } from '../../renderer/src/lib/frame-queue';
+import { applyJobEvents, createJobList, type JobEvent } from '../../renderer/src/lib/job-list';
+
+const view = (id: string, state: JobView['state']): JobView => ({
+  id,
+  state,
+  etaSeconds: null,
+  message: null,
+  retryable: false,
+  imageCount: 0,
+  outputsFirstSeenAt: null,
+  savedPaths: [],
+});
+
+/** A stand-in for requestAnimationFrame: frames come when the test says. */
+function manualFrames() {
+  const waiting: Array<() => void> = [];
+  return {
+    schedule: (run: () => void) => void waiting.push(run),
+    scheduled: () => waiting.length,
+    nextFrame: () => waiting.splice(0).forEach((run) => run()),
+  };
+}
+
+test('whatever arrives between two frames is handed over once, in order, at the next frame', () => {
+  const frames = manualFrames();
+  const delivered: number[][] = [];
+  const queue = createFrameQueue<number>(frames.schedule, (items) => delivered.push(items));
+  for (let item = 1; item <= 1_000; item += 1) queue.push(item);
+  assert.equal(frames.scheduled(), 1, 'one frame asked for, however many items');
+  assert.equal(delivered.length, 0);
+  frames.nextFrame();
+  assert.equal(delivered.length, 1);
+  assert.equal(delivered[0]!.length, 1_000);
+  assert.deepEqual(delivered[0]!.slice(0, 3), [1, 2, 3]);
+
+  frames.nextFrame();
+  assert.equal(delivered.length, 1, 'a frame with nothing new delivers nothing');
+  queue.push(1_001);
+  frames.nextFrame();
+  assert.deepEqual(delivered[1], [1_001]);
+});
+
+test('flush hands over what waits at once, and the frame then has nothing to do', () => {
+  const frames = manualFrames();
+  const delivered: string[][] = [];
+  const queue = createFrameQueue<string>(frames.schedule, (items) => delivered.push(items));
+  queue.push('a');
+  queue.flush();
+  assert.deepEqual(delivered, [['a']]);
+  frames.nextFrame();
+  assert.equal(delivered.length, 1);
+  queue.push('b');
+  assert.equal(frames.scheduled(), 1, 'after a flush the next push asks for a frame again');
+});
+
+test('a frame of job events is applied in order, with removals in a row merged', () => {
+  const list = createJobList();
+  const events: JobEvent[] = [
+    { kind: 'updated', views: [view('1', 'queued'), view('2', 'queued'), view('3', 'queued')] },
+    { kind: 'updated', views: [view('2', 'ready')] },
+    { kind: 'removed', ids: ['1'] },
+    { kind: 'removed', ids: ['3'] },
+    // Added again after its removal: it comes back at the end.
+    { kind: 'updated', views: [view('1', 'fetching')] },
+  ];
+  assert.deepEqual(applyJobEvents(list, events), { membershipChanged: true, removedIds: ['1', '3'] });
+  assert.deepEqual(list.order, ['2', '1']);
+  assert.equal(list.byId.get('2')?.state, 'ready');
+  assert.equal(list.byId.get('1')?.state, 'fetching');
+
+  assert.deepEqual(applyJobEvents(list, [{ kind: 'updated', views: [view('2', 'saving')] }]), { membershipChanged: false, removedIds: [] }, 'a change of state alone leaves membership');
+});
+
+test('removing 100,000 jobs in one event neither overflows the stack nor takes long', () => {
+  const list = createJobList();
+  const ids = Array.from({ length: 100_000 }, (_, index) => String(1_000_000 + index));
+  applyJobEvents(list, [{ kind: 'updated', views: ids.map((id) => view(id, 'queued')) }]);
+  const started = performance.now();
+  const effect = applyJobEvents(list, [{ kind: 'removed', ids: ids.slice(0, 50_000) }, { kind: 'removed', ids: ids.slice(50_000) }]);
+  assert.equal(effect.removedIds.length, 100_000);
+  assert.deepEqual(list.order, []);
+  assert.ok(performance.now() - started < 1_000);
+});
