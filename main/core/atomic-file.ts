@@ -1,14 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import { open, rename, unlink } from 'node:fs/promises';
+import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
-/** Writes a whole file so that a crash leaves either the old content or the new, never half. */
-export async function writeFileAtomically(path: string, content: string): Promise<void> {
+/**
+ * Writes a whole file so that a crash leaves either the old content or the new, never half.
+ * Content given as a list of buffers is written as it is, without joining it first.
+ */
+export async function writeFileAtomically(path: string, content: string | readonly Buffer[]): Promise<void> {
   const temporaryPath = `${path}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     const file = await open(temporaryPath, 'w');
     try {
-      await file.writeFile(content, 'utf8');
+      if (typeof content === 'string') await file.writeFile(content, 'utf8');
+      else await writeAll(file, content);
       await file.sync();
     } finally {
       await file.close();
@@ -19,6 +23,13 @@ export async function writeFileAtomically(path: string, content: string): Promis
     throw error;
   }
   await syncFolder(dirname(path));
+}
+
+/** A nearly full disk can take part of a writev without an error: a short count means it is full. */
+async function writeAll(file: FileHandle, parts: readonly Buffer[]): Promise<void> {
+  const { bytesWritten } = await file.writev(parts);
+  const length = parts.reduce((sum, part) => sum + part.byteLength, 0);
+  if (bytesWritten !== length) throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
 }
 
 /** Makes a rename in the folder durable; some systems cannot open a folder, which is fine. */

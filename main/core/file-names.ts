@@ -53,6 +53,17 @@ export function checkFileNameTemplate(template: string, layout: SaveLayout): str
   // Every image needs a name of its own, or images would replace or skip each other.
   if (!used.has('n')) return 'The file name needs {n}: a job can have several images.';
   if (!used.has('id') && layout !== 'per-job') return 'The file name needs {id}, unless each job has its own subfolder.';
+  const { folders, baseName } = templateSegments(template);
+  // Folders are made before the download tells the image's real type.
+  if (folders.some((folder) => folder.includes('{ext}'))) return '{ext} can only be in the file name, not in a folder.';
+  for (const segment of [...folders, baseName]) {
+    // Numbers with only digits between them run together: job 1 image 12 and job 11 image 2 would both be "112".
+    const run = /\{(id|n|count)\}\d*\{(id|n|count)\}/.exec(segment);
+    if (run) return `Put something other than a digit between {${run[1]}} and {${run[2]}}, such as "-": otherwise two images can get the same name.`;
+  }
+  // A name cut to fit would lose its tokens, and different images would get one name.
+  const longest = [...folders, `${baseName}.webp`].map((segment) => utf8Length(fillTokens(segment, longestTokenValues)));
+  if (Math.max(...longest) > maxSegmentBytes) return `The file name template makes names longer than ${maxSegmentBytes} bytes: shorten it.`;
   return null;
 }
 
@@ -81,9 +92,24 @@ export function safeNameSegment(raw: string, extension = ''): string {
 }
 
 /**
- * The path of one image inside the chosen folder, as segments. "/" or "\" in the template make
- * subfolders; ".." and empty segments are dropped, so no template can climb out of the folder.
+ * The template's folders and file name, tokens not yet filled in. "/" or "\" make subfolders;
+ * ".." and empty segments are dropped, so no template can climb out of the folder.
  */
+function templateSegments(template: string): { folders: string[]; baseName: string } {
+  // The extension always ends the name, so files open in the right program whatever the template says.
+  const withoutExtension = template.replace(/[. ]+$/, '').replace(/\.\{ext\}$/, '');
+  const folders = withoutExtension.split(/[/\\]+/).filter((segment) => segment.trim() !== '' && !/^\s*\.{1,2}\s*$/.test(segment));
+  const baseName = folders.pop() ?? '';
+  return { folders, baseName };
+}
+
+const fillTokens = (segment: string, tokenValues: Record<FileNameToken, string>) =>
+  segment.replace(tokenPattern, (_, token: string) => tokenValues[token as FileNameToken] ?? '');
+
+/** The longest each token can be: job IDs have up to 20 digits. */
+const longestTokenValues: Record<FileNameToken, string> = { id: '9'.repeat(20), n: '9999', count: '9999', date: '2026-11-24', time: '14-05-09', ext: 'webp' };
+
+/** The path of one image inside the chosen folder, as segments. */
 export function savePathSegments(layout: SaveLayout, template: string, values: FileNameValues): string[] {
   const tokenValues: Record<FileNameToken, string> = {
     id: values.id,
@@ -93,14 +119,13 @@ export function savePathSegments(layout: SaveLayout, template: string, values: F
     time: formatTime(values.savedAt),
     ext: values.ext,
   };
-  // The extension always ends the name, so files open in the right program whatever the template says.
-  const withoutExtension = template.replace(/[. ]+$/, '').replace(/\.\{ext\}$/, '');
-  const segments = withoutExtension.split(/[/\\]+/).filter((segment) => segment.trim() !== '' && !/^\s*\.{1,2}\s*$/.test(segment));
-  const filled = segments.map((segment) => segment.replace(tokenPattern, (_, token: string) => tokenValues[token as FileNameToken] ?? ''));
-  const baseName = filled.pop() ?? '';
-  const folders = filled.map((segment) => safeNameSegment(segment));
+  const { folders, baseName } = templateSegments(template);
   const layoutFolder = layout === 'per-job' ? [safeNameSegment(values.id)] : layout === 'per-day' ? [tokenValues.date] : [];
-  return [...layoutFolder, ...folders, safeNameSegment(baseName, `.${values.ext}`)];
+  return [
+    ...layoutFolder,
+    ...folders.map((folder) => safeNameSegment(fillTokens(folder, tokenValues))),
+    safeNameSegment(fillTokens(baseName, tokenValues), `.${values.ext}`),
+  ];
 }
 
 /** The example the settings show under the template. */

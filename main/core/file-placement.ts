@@ -10,8 +10,9 @@ export interface Placement {
   outcome: 'placed' | 'same-file' | 'name-taken';
 }
 
-// File systems without hard links (FAT and exFAT drives, some network shares) answer these.
-const noHardLinks = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EXDEV', 'ENOSYS', 'EMLINK']);
+// File systems without hard links (FAT and exFAT drives, some network shares) answer these; on
+// Windows, FAT and exFAT answer ERROR_INVALID_FUNCTION, which Node reports as EISDIR.
+const noHardLinks = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EXDEV', 'ENOSYS', 'EMLINK', 'EISDIR']);
 const maxCopies = 999;
 
 export async function sameContent(one: string, other: string): Promise<boolean> {

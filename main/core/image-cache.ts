@@ -74,6 +74,9 @@ export function createImageCache({ folder, maxBytes = defaultImageCacheBytes, do
     /** The cached file of an image, when there is one; marks it as used. */
     async lookup(jobId: string, image: number, url: string): Promise<string | null> {
       const images = await loadIndex();
+      // A preview still downloading is waited for rather than downloaded a second time.
+      const pending = downloading.get(keyOf(jobId, image, url));
+      if (pending) return (await pending.catch(() => null))?.path ?? null;
       const cached = images.get(keyOf(jobId, image, url));
       if (!cached) return null;
       cached.lastUsed = Date.now();

@@ -81,11 +81,21 @@ export function createImageDownloader({ fetch, requestTimeoutMs, maxImageBytes =
   /** Temporary files being written now, which a sweep for crash leftovers must not touch. */
   const writing = new Set<string>();
 
+  /** Why a download ended without its bytes: a stop is final, since trying again would only hold the stop up. */
+  function unfinished(error: unknown, imageLabel: string): SaveError {
+    if (stopSignal?.aborted) return new SaveError(`${imageLabel} was not saved: saving was stopped.`);
+    const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+    return new SaveError(timedOut ? `${imageLabel} took too long to download.` : `${imageLabel} could not be downloaded (${describeCause(error)}).`, true);
+  }
+
   /** Follows redirects by hand so that none of them can lead to plain http. */
   async function request(url: string, imageLabel: string, signal: AbortSignal): Promise<Response> {
     let current = new URL(url);
+    // Plain http to this machine is for a local server (the tests'): a link from elsewhere may not
+    // redirect there, where it would reach local services unencrypted.
+    const localServer = current.protocol === 'http:' && isSecureOrLocalUrl(current);
     for (let hop = 0; hop <= maxRedirects; hop += 1) {
-      if (!isSecureOrLocalUrl(current)) {
+      if (current.protocol !== 'https:' && !(localServer && isSecureOrLocalUrl(current))) {
         throw new SaveError(`${imageLabel} has a link that is not https (${current.protocol}//${current.host}); it was not downloaded.`);
       }
       const response = await fetch(current.href, { redirect: 'manual', signal });
@@ -172,10 +182,7 @@ export function createImageDownloader({ fetch, requestTimeoutMs, maxImageBytes =
       writing.delete(path);
       if (error instanceof SaveError) throw error;
       if (error instanceof FileWriteError) throw new SaveError(error.message);
-      if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
-        throw new SaveError(`${imageLabel} took too long to download.`, true);
-      }
-      throw new SaveError(`${imageLabel} could not be downloaded (${describeCause(error)}).`, true);
+      throw unfinished(error, imageLabel);
     }
   }
 
@@ -194,8 +201,7 @@ export function createImageDownloader({ fetch, requestTimeoutMs, maxImageBytes =
         response = await request(url, imageLabel, signal);
       } catch (error) {
         if (error instanceof SaveError) throw error;
-        const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-        throw new SaveError(timedOut ? `${imageLabel} took too long to download.` : `${imageLabel} could not be downloaded (${describeCause(error)}).`, true);
+        throw unfinished(error, imageLabel);
       }
       const isBase64 = new URL(url).pathname.toLowerCase().endsWith('.base64');
       // A compressed answer's Content-Length counts the compressed bytes, not the image's.

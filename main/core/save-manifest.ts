@@ -1,7 +1,7 @@
 import { readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomically } from './atomic-file';
-import { errorCode } from './error-cause';
+import { describeCause, errorCode } from './error-cause';
 
 export const manifestJsonName = 'headshot-fetcher-manifest.json';
 export const manifestCsvName = 'headshot-fetcher-manifest.csv';
@@ -32,11 +32,40 @@ function csvField(value: string | number): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
+const csvRow = (entry: ManifestEntry) => csvColumns.map((column) => csvField(entry[column])).join(',');
+
 export function manifestCsv(entries: Iterable<ManifestEntry>): string {
-  const lines = [csvHeader.join(',')];
-  for (const entry of entries) lines.push(csvColumns.map((column) => csvField(entry[column])).join(','));
-  return `${lines.join('\r\n')}\r\n`;
+  return `${[csvHeader.join(','), ...[...entries].map(csvRow)].join('\r\n')}\r\n`;
 }
+
+/**
+ * A file's records as bytes, grown at the end as records arrive, so that rewriting the manifest of
+ * a folder with 10,000 files serialises one record, not all of them. Bytes once appended never
+ * change: a write under way keeps a consistent view while new records are added.
+ */
+class RecordBytes {
+  private buffer = Buffer.alloc(16 * 1024);
+  private length = 0;
+
+  append(text: string) {
+    const needed = this.length + Buffer.byteLength(text);
+    if (needed > this.buffer.length) {
+      const grown = Buffer.alloc(Math.max(needed, this.buffer.length * 2));
+      this.buffer.copy(grown, 0, 0, this.length);
+      this.buffer = grown;
+    }
+    this.length += this.buffer.write(text, this.length);
+  }
+
+  view = () => this.buffer.subarray(0, this.length);
+  isEmpty = () => this.length === 0;
+}
+
+// The layout of JSON.stringify(manifest, null, 1), written in pieces (a manifest is written once it holds a record).
+const jsonHead = Buffer.from(`{\n "format": "${manifestFormat}",\n "version": ${manifestVersion},\n "files": [\n`);
+const jsonTail = Buffer.from('\n ]\n}\n');
+const jsonItem = (entry: ManifestEntry) => `  ${JSON.stringify(entry, null, 1).replace(/\n/g, '\n  ')}`;
+const csvHead = Buffer.from(`${csvHeader.join(',')}\r\n`);
 
 function isEntry(value: unknown): value is ManifestEntry {
   if (typeof value !== 'object' || value === null) return false;
@@ -61,14 +90,33 @@ const entryKey = (jobId: string, image: number) => `${jobId}/${image}`;
  */
 export async function openSaveManifest(folder: string, onNotice: (message: string) => void) {
   const jsonPath = join(folder, manifestJsonName);
+  const csvPath = join(folder, manifestCsvName);
   const entries = new Map<string, ManifestEntry>();
+  let json = new RecordBytes();
+  let csv = new RecordBytes();
+  function append(entry: ManifestEntry) {
+    json.append(`${json.isEmpty() ? '' : ',\n'}${jsonItem(entry)}`);
+    csv.append(`${csvRow(entry)}\r\n`);
+  }
+  function keep(entry: ManifestEntry) {
+    const key = entryKey(entry.jobId, entry.image);
+    const replaces = entries.has(key);
+    entries.set(key, entry);
+    if (!replaces) return append(entry);
+    // An image saved again (its file had gone) changes a record in the middle: serialise all anew.
+    json = new RecordBytes();
+    csv = new RecordBytes();
+    for (const each of entries.values()) append(each);
+  }
+  /** Whether the CSV missed a write, so that it is reported once, not for every file. */
+  let csvBehind = false;
 
   try {
     const stored = JSON.parse(await readFile(jsonPath, 'utf8')) as { format?: unknown; version?: unknown; files?: unknown };
     if (stored?.format !== manifestFormat || stored.version !== manifestVersion || !Array.isArray(stored.files)) {
       throw new Error('it is not a manifest this version can read');
     }
-    for (const entry of stored.files) if (isEntry(entry)) entries.set(entryKey(entry.jobId, entry.image), entry);
+    for (const entry of stored.files) if (isEntry(entry)) keep(entry);
   } catch (error) {
     if (errorCode(error) !== 'ENOENT') {
       // A manifest we cannot read is kept for the person; files already in the folder are still
@@ -91,9 +139,23 @@ export async function openSaveManifest(folder: string, onNotice: (message: strin
   let nextWrite: Promise<void> | null = null;
 
   async function writeNow(): Promise<void> {
-    const files = [...entries.values()];
-    await writeFileAtomically(join(folder, manifestCsvName), manifestCsv(files));
-    await writeFileAtomically(jsonPath, `${JSON.stringify({ format: manifestFormat, version: manifestVersion, files }, null, 1)}\n`);
+    const csvBytes = [csvHead, csv.view()];
+    // The JSON is what "already saved" is read from, so it goes first and its failure fails the save.
+    await writeFileAtomically(jsonPath, [jsonHead, json.view(), jsonTail]);
+    // The CSV is a copy for people. A spreadsheet holding it open (Windows will not replace it
+    // then) must not fail every save: it catches up with the next write that succeeds.
+    try {
+      await writeFileAtomically(csvPath, csvBytes);
+      csvBehind = false;
+    } catch (error) {
+      if (!csvBehind) {
+        onNotice(
+          `${csvPath} could not be updated (${describeCause(error)}); it may be open in another program. ` +
+            `Saving goes on and ${manifestJsonName} is up to date; the CSV catches up with the next save after it is closed.`,
+        );
+      }
+      csvBehind = true;
+    }
   }
 
   /** A write that starts after this call, so it holds every record made so far. */
@@ -113,7 +175,7 @@ export async function openSaveManifest(folder: string, onNotice: (message: strin
     entries: () => [...entries.values()],
     /** Records a saved image; resolves once the record is on disk. */
     record(entry: ManifestEntry): Promise<void> {
-      entries.set(entryKey(entry.jobId, entry.image), entry);
+      keep(entry);
       return scheduleWrite();
     },
   };

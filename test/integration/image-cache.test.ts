@@ -6,7 +6,7 @@ import { createImageCache } from '../../main/core/image-cache';
 import { createImageDownloader } from '../../main/core/image-download';
 import { createJobSaver, type SaveProgressListener } from '../../main/core/job-saver';
 import { readImage, startFakeModelsLab, type FakeModelsLab } from '../fixtures/fake-modelslab';
-import { makeTempDir, validTestKey } from '../support/core-harness';
+import { makeTempDir, validTestKey, waitUntil } from '../support/core-harness';
 
 let server: FakeModelsLab;
 let userData: string;
@@ -18,6 +18,7 @@ before(async () => {
       '3001': [{ answer: 'success', images: [{ serve: 'headshot-a.png' }, { serve: 'headshot-b.jpg' }] }],
       '3002': [{ answer: 'success', images: [{ serve: 'headshot-c.webp' }] }],
       '3003': [{ answer: 'success', images: [{ serve: 'headshot-a.png' }] }],
+      '3004': [{ answer: 'success', images: [{ serve: 'headshot-a.png', stallAfterBytes: 500 }, { serve: 'headshot-b.jpg', stallAfterBytes: 500 }] }],
     },
   });
   userData = await makeTempDir();
@@ -77,5 +78,22 @@ test('an image larger than the limit is stopped and nothing is kept', async () =
   const before = await readdir(folder);
   const result = await saver.saveJob({ id: '3003', outputUrls: [server.imageUrl('3003', 0)] }, target(), quietProgress);
   assert.match(result.failures[0] ?? '', /larger than 0 MB; stopped|larger than/);
+  assert.deepEqual((await readdir(folder)).filter((name) => !before.includes(name)), []);
+});
+
+test('stopping (Ctrl-C on the command line) ends a job at once: what was stopped is not tried again, and nothing is left', async () => {
+  const stop = new AbortController();
+  const stoppable = createImageDownloader({ fetch: (url, init) => fetch(url, init), requestTimeoutMs: 10_000, stopSignal: stop.signal });
+  // The command line's own wait between tries (1 s, then 2 s).
+  const saver = createJobSaver({ downloader: stoppable, onNotice: () => undefined });
+  const before = await readdir(folder);
+  const saving = saver.saveJob({ id: '3004', outputUrls: [server.imageUrl('3004', 0), server.imageUrl('3004', 1)] }, target(), quietProgress);
+  await waitUntil(() => readdir(folder), (names) => names.some((name) => name.endsWith('.headshot-fetcher-part')), 5_000, 'the download to be under way');
+  const stoppedAt = Date.now();
+  stop.abort();
+  const result = await saving;
+  assert.ok(Date.now() - stoppedAt < 500, `the job ended ${Date.now() - stoppedAt} ms after the stop`);
+  assert.equal(result.failures.length, 2);
+  for (const failure of result.failures) assert.match(failure, /was not saved: saving was stopped/);
   assert.deepEqual((await readdir(folder)).filter((name) => !before.includes(name)), []);
 });

@@ -63,6 +63,56 @@ test('whatever the template, every segment is a plain, non-empty name of at most
   );
 });
 
+test('templates that could give two images one name are refused: only digits between numbers, names cut to fit, {ext} in a folder', () => {
+  for (const template of ['{id}{n}', '{n}7{id}.{ext}', '{id}{count}-{n}', 'shots/{id}-{n}{count}']) {
+    assert.match(checkFileNameTemplate(template, 'flat') ?? '', /Put something other than a digit between/, template);
+  }
+  for (const template of ['{id}-{n}', '{id}{date}{n}', '{id}/{n}', '{id}_{n}_of_{count}', '{id} 1-{n}']) assert.equal(checkFileNameTemplate(template, 'flat'), null, template);
+
+  // Cut to 240 bytes, this name would lose {id} and {n}: every image would be called the same.
+  const long = `${'é'.repeat(118)}-{id}-{n}`;
+  assert.deepEqual(savePathSegments('flat', long, values), savePathSegments('flat', long, { ...values, id: '1', n: 1 }));
+  assert.match(checkFileNameTemplate(long, 'flat') ?? '', /longer than 240 bytes/);
+  assert.match(checkFileNameTemplate(`${'é'.repeat(115)} {id}/{n}`, 'flat') ?? '', /longer than 240 bytes/);
+  assert.equal(checkFileNameTemplate(`${'é'.repeat(100)}-{id}-{n}`, 'flat'), null);
+
+  // Folders are made before the image's type is known: a JPEG would land in "png/".
+  assert.match(checkFileNameTemplate('{ext}/{id}-{n}.{ext}', 'flat') ?? '', /\{ext\} can only be in the file name/);
+});
+
+test('every template that is accepted gives each image of each job a name of its own', () => {
+  // IDs of different lengths, counts that differ: the cases where numbers run into each other.
+  const jobs = [
+    { id: '1', count: 12 },
+    { id: '11', count: 2 },
+    { id: '12', count: 12 },
+    { id: '112', count: 1 },
+    { id: '12202888', count: 4 },
+    { id: '9'.repeat(20), count: 4 },
+  ];
+  const layout = fc.constantFrom<SaveLayout>('flat', 'per-job', 'per-day');
+  const piece = fc.oneof(
+    fc.constantFrom('{id}', '{n}', '{count}', '{date}', '{time}', '{ext}', '/', '-', '1', ' ', '.', 'CON', 'é'.repeat(70)),
+    fc.string({ maxLength: 8 }),
+  );
+  fc.assert(
+    fc.property(layout, fc.array(piece, { maxLength: 10 }), (chosenLayout, parts) => {
+      const template = parts.join('');
+      fc.pre(checkFileNameTemplate(template, chosenLayout) === null);
+      const seen = new Map<string, string>();
+      for (const { id, count } of jobs) {
+        for (let n = 1; n <= count; n += 1) {
+          // Case-insensitive, as on Windows and macOS.
+          const path = savePathSegments(chosenLayout, template, { ...values, id, n, count, ext: 'png' }).join('/').toLowerCase();
+          assert.equal(seen.get(path), undefined, `${JSON.stringify(template)}: ${id}/${n} and ${seen.get(path)} are both ${path}`);
+          seen.set(path, `${id}/${n}`);
+        }
+      }
+    }),
+    { numRuns: 1_000 },
+  );
+});
+
 test('templates are checked with their layout', () => {
   assert.equal(checkFileNameTemplate('{id}-{n}.{ext}', 'flat'), null);
   assert.match(checkFileNameTemplate('', 'flat') ?? '', /empty/);
