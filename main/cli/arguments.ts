@@ -31,7 +31,8 @@ Options:
   --json                one JSON object per finished job on stdout, then a summary
   --quiet               no progress line
 
-Exit status: 0 every job saved (or already saved), 1 a job failed, 2 usage error, 3 API key missing or rejected.`;
+Exit status: 0 every job saved (or already saved), 1 a job failed, 2 usage error, 3 API key missing or
+rejected, 130 or 143 stopped by Ctrl-C or SIGTERM, 141 standard output closed (as by | head).`;
 
 export interface FetchCommand {
   command: 'fetch';
@@ -69,7 +70,10 @@ function choice<T extends string>(value: string | undefined, option: string, cho
 
 export function parseCommandLine(argv: readonly string[]): Command {
   const [command, ...rest] = argv;
-  if (command === undefined || command === 'help' || command === '--help' || command === '-h') return { command: 'help' };
+  if (command === undefined || command === 'help') return { command: 'help' };
+  // "fetch --help" is how people ask; before "--", it is never an ID or a value.
+  const beforeSeparator = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
+  if (beforeSeparator.some((word) => word === '--help' || word === '-h')) return { command: 'help' };
   if (command === 'key') {
     const [action, ...extra] = rest;
     if ((action === 'set' || action === 'status' || action === 'clear') && extra.length === 0) return { command: 'key', action };

@@ -1,23 +1,30 @@
 // `headshot-fetcher fetch`: the app's engine (intake, queue, client, saver) with a terminal for a window.
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import type { JobView } from '../../preload/api-contract';
+import type { RejectedToken } from '../../preload/api-contract';
 import { createLimiter, systemClock } from '../core/clock';
 import { extractJobIds, type IntakeSource } from '../core/id-intake';
 import { createImageDownloader } from '../core/image-download';
 import { createJobQueue } from '../core/job-queue';
-import { createJobSaver, type JobSaveResult } from '../core/job-saver';
+import { createJobSaver, type ImageOutcome, type JobSaveResult } from '../core/job-saver';
 import { createModelsLabClient, defaultEndpointTemplate, redactKey, type FetchFunction } from '../core/modelslab-client';
+import { validateEndpointTemplate } from '../core/settings-store';
 import { UsageError, type FetchCommand } from './arguments';
 import { exitCodes, type Terminal } from './terminal';
+
+/** The key and where it came from, which decides the fix to suggest when ModelsLab refuses it. */
+export interface ApiKey {
+  key: string;
+  from: 'MODELSLAB_API_KEY' | 'keychain';
+}
 
 export interface FetchEnvironment {
   terminal: Terminal;
   fetch: FetchFunction;
   /** The key from MODELSLAB_API_KEY or the keychain; null when there is none. */
-  readApiKey(): Promise<string | null>;
+  readApiKey(): Promise<ApiKey | null>;
   env: Record<string, string | undefined>;
-  /** Aborted by Ctrl-C or SIGTERM. */
+  /** Aborted by Ctrl-C, SIGTERM or a closed standard output; the reason is the signal's name. */
   interrupt: AbortSignal;
 }
 
@@ -33,18 +40,46 @@ type JobErrorCode = 'job-failed' | 'fetch-failed' | 'save-failed' | 'key-rejecte
 
 const maxRejectedShown = 20;
 
-async function readSources(command: FetchCommand, terminal: Terminal): Promise<IntakeSource[]> {
+/** --endpoint, else HEADSHOT_FETCHER_ENDPOINT, else ModelsLab's. The key goes wherever it points, so the variable is checked as strictly as the option. */
+function endpointFor(command: FetchCommand, env: FetchEnvironment['env']): string {
+  if (command.endpointTemplate !== null) return command.endpointTemplate;
+  const fromEnvironment = env.HEADSHOT_FETCHER_ENDPOINT;
+  if (!fromEnvironment) return defaultEndpointTemplate;
+  try {
+    return validateEndpointTemplate(fromEnvironment);
+  } catch (error) {
+    throw new UsageError(`HEADSHOT_FETCHER_ENDPOINT: ${error instanceof Error ? error.message : String(error)} Fix or unset the variable, or pass --endpoint.`);
+  }
+}
+
+/** The texts to take IDs from; null when the run was stopped while reading them. */
+async function readSources(command: FetchCommand, terminal: Terminal, interrupt: AbortSignal): Promise<IntakeSource[] | null> {
   const sources: IntakeSource[] = [];
   if (command.ids.length > 0) sources.push({ name: null, text: command.ids.join('\n') });
   for (const file of command.idsFiles) {
     try {
-      sources.push({ name: basename(file), text: await readFile(file, 'utf8') });
+      sources.push({ name: basename(file), text: await readFile(file, { encoding: 'utf8', signal: interrupt }) });
     } catch (error) {
+      if (interrupt.aborted) return null;
       throw new UsageError(`Cannot read --ids-file ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`);
     }
   }
-  if (!terminal.stdinIsTerminal) sources.push({ name: null, text: await terminal.readStdin() });
-  return sources;
+  if (!terminal.stdinIsTerminal) sources.push({ name: null, text: await terminal.readStdin(interrupt) });
+  return interrupt.aborted ? null : sources;
+}
+
+/**
+ * Whether a piece of text holds part of the key. Skipped pieces are shown cut to 40 characters, so
+ * a key pasted among the IDs (or a KEY=… line) would show in part, never whole.
+ */
+function showsPartOf(text: string, key: string): boolean {
+  const run = Math.min(8, key.length);
+  for (let start = 0; start + run <= text.length; start += 1) if (key.includes(text.slice(start, start + run))) return true;
+  return false;
+}
+
+function describeRejected({ token, reason }: RejectedToken, key: string | null): string {
+  return key !== null && showsPartOf(token, key) ? `Skipped a piece holding your API key (not shown): ${reason}` : `Skipped "${token}": ${reason}`;
 }
 
 function formatBytes(bytes: number): string {
@@ -52,20 +87,38 @@ function formatBytes(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
+const stoppedBeforeStart = (terminal: Terminal, interrupt: AbortSignal) => {
+  terminal.error('Interrupted before any job was fetched.');
+  return exitCodes.interrupted(interrupt.reason);
+};
+
 export async function runFetch(command: FetchCommand, environment: FetchEnvironment): Promise<number> {
-  const { terminal } = environment;
+  const { terminal, interrupt } = environment;
   const startedAt = Date.now();
-  const extracted = extractJobIds(await readSources(command, terminal));
-  for (const rejected of extracted.rejected.slice(0, maxRejectedShown)) terminal.error(`Skipped "${rejected.token}": ${rejected.reason}`);
+  const endpointTemplate = endpointFor(command, environment.env);
+  const sources = await readSources(command, terminal, interrupt);
+  if (sources === null) return stoppedBeforeStart(terminal, interrupt);
+  const extracted = extractJobIds(sources);
+
+  // The key is read before the skipped pieces are listed, so that one holding it can be hidden.
+  let apiKey: ApiKey | null = null;
+  let keyError: unknown = null;
+  try {
+    apiKey = await environment.readApiKey();
+  } catch (error) {
+    keyError = error;
+  }
+  for (const rejected of extracted.rejected.slice(0, maxRejectedShown)) terminal.error(describeRejected(rejected, apiKey?.key ?? null));
   if (extracted.rejectedCount > maxRejectedShown) terminal.error(`… and ${extracted.rejectedCount - maxRejectedShown} more pieces that are not job IDs.`);
   if (extracted.ids.length === 0) throw new UsageError('No job IDs given: pass them as arguments, with --ids-file FILE, or on standard input.');
-
-  const apiKey = await environment.readApiKey();
+  if (keyError !== null) throw keyError;
   if (apiKey === null) {
     terminal.error('No API key: set MODELSLAB_API_KEY, or store one with "headshot-fetcher key set".');
     return exitCodes.keyProblem;
   }
-  const say = (text: string) => redactKey(text, apiKey);
+  const { key } = apiKey;
+  // The check first: a run of 100,000 lines should not copy 100,000 messages that hold no key.
+  const say = (text: string) => (text.includes(key) ? redactKey(text, key) : text);
 
   const folder = resolve(command.out);
   try {
@@ -75,7 +128,6 @@ export async function runFetch(command: FetchCommand, environment: FetchEnvironm
   }
 
   const requestTimeoutMs = (command.timeoutSeconds ?? 30) * 1000;
-  const endpointTemplate = command.endpointTemplate ?? environment.env.HEADSHOT_FETCHER_ENDPOINT ?? defaultEndpointTemplate;
   const stop = new AbortController();
   const client = createModelsLabClient({ fetch: environment.fetch, endpointTemplate: () => endpointTemplate, requestTimeoutMs });
   const downloader = createImageDownloader({
@@ -87,11 +139,14 @@ export async function runFetch(command: FetchCommand, environment: FetchEnvironm
   const limitDownloads = createLimiter(() => command.concurrency);
   const savedAt = new Date();
 
-  const finished = new Map<string, JobLine>();
-  const states = new Map<string, JobView['state']>();
+  // Only the IDs: a line is not needed once written, and 100,000 of them would be kept for nothing.
+  const finished = new Set<string>();
+  // Counted as they change, so drawing the progress line costs the same for 10 jobs or 100,000.
+  const processing = new Set<string>();
+  let failedCount = 0;
   let filesWritten = 0;
-  let filesSkipped = 0;
-  let bytesWritten = 0;
+  let bytesDownloaded = 0;
+  let bytesSaved = 0;
   let jobsSkipped = 0;
   let keyRejected: string | null = null;
   let allDone: () => void = () => undefined;
@@ -100,34 +155,48 @@ export async function runFetch(command: FetchCommand, environment: FetchEnvironm
 
   function finish(line: JobLine) {
     if (finished.has(line.id)) return;
-    finished.set(line.id, line);
-    if (command.json) terminal.output(say(JSON.stringify(line)));
-    else if (line.error && line.error.code !== 'interrupted') terminal.error(say(`Job ${line.id} failed: ${line.error.message}`));
+    // Messages come from the server and the file system: none may carry the key, also not JSON-escaped.
+    if (line.error) line.error.message = say(line.error.message);
+    finished.add(line.id);
+    if (line.status === 'failed') failedCount += 1;
+    if (command.json) terminal.output(JSON.stringify(line));
+    else if (line.error && line.error.code !== 'interrupted') terminal.error(`Job ${line.id} failed: ${line.error.message}`);
     if (finished.size === extracted.ids.length) allDone();
     progress.update();
   }
 
-  const progress = terminal.progressLine(() => {
-    const count = (state: JobView['state']) => [...states.values()].filter((value) => value === state).length;
-    const failed = [...finished.values()].filter((line) => line.status === 'failed').length;
-    return `${finished.size}/${extracted.ids.length} done · ${finished.size - failed} saved · ${failed} failed · ${count('processing')} processing · ${formatBytes(bytesWritten)}`;
-  }, !command.quiet);
+  const progress = terminal.progressLine(
+    () =>
+      `${finished.size}/${extracted.ids.length} done · ${finished.size - failedCount} saved · ${failedCount} failed · ${processing.size} processing · ${formatBytes(bytesDownloaded)}`,
+    !command.quiet,
+  );
 
   async function save(id: string) {
     const job = queue.readyJob(id);
     if (!job || !queue.markSaving(id)) return;
     let result: JobSaveResult;
+    const outcomes: ImageOutcome[] = [];
     try {
       result = await limitDownloads(() =>
         stop.signal.aborted
           ? Promise.resolve({ paths: [], savedFiles: 0, skippedFiles: 0, failures: ['interrupted'] })
-          : saver.saveJob(job, { folder, savedAt, ...command }, { onBytes: (count) => (bytesWritten += count), onImage: () => progress.update() }),
+          : saver.saveJob(job, { folder, savedAt, ...command }, {
+              onBytes: (count) => (bytesDownloaded += count),
+              onImage: (outcome) => {
+                outcomes.push(outcome);
+                progress.update();
+              },
+            }),
       );
     } catch (error) {
       result = { paths: [], savedFiles: 0, skippedFiles: 0, failures: [error instanceof Error ? error.message : String(error)] };
     }
     filesWritten += result.savedFiles;
-    filesSkipped += result.skippedFiles;
+    // Downloaded bytes include cut-off tries and images thrown away; the summary counts files saved.
+    // Paths come in image order, one for each image that did not fail.
+    const placed = outcomes.filter((outcome) => outcome !== 'failed');
+    const newFiles = result.paths.filter((_, index) => placed[index] === 'saved');
+    for (const size of await Promise.all(newFiles.map((path) => stat(path).then((info) => info.size, () => 0)))) bytesSaved += size;
     if (stop.signal.aborted && result.failures.length > 0) {
       queue.markSaveFailed(id, 'interrupted', result.paths);
       return finish({ id, status: 'failed', files: result.paths, error: { code: 'interrupted', message: 'Interrupted before it was saved.' } });
@@ -148,7 +217,8 @@ export async function runFetch(command: FetchCommand, environment: FetchEnvironm
     concurrency: () => command.concurrency,
     pollDeadlineMs: () => command.pollDeadlineSeconds * 1000,
     onJobChanged(view) {
-      states.set(view.id, view.state);
+      if (view.state === 'processing') processing.add(view.id);
+      else processing.delete(view.id);
       if (view.state === 'ready' && view.message === null) {
         const saving = save(view.id).finally(() => savesUnderWay.delete(saving));
         savesUnderWay.add(saving);
@@ -168,46 +238,57 @@ export async function runFetch(command: FetchCommand, environment: FetchEnvironm
     },
   });
 
-  const onInterrupt = () => allDone();
-  environment.interrupt.addEventListener('abort', onInterrupt);
-  queue.setApiKey(apiKey);
+  // A stop removes downloads under way (never left under a final name); the manifest keeps what was saved.
+  const onInterrupt = () => {
+    stop.abort();
+    allDone();
+  };
+  interrupt.addEventListener('abort', onInterrupt);
+  // A stop while the key was read or the folder made: nothing has started, so nothing starts.
+  if (interrupt.aborted) {
+    interrupt.removeEventListener('abort', onInterrupt);
+    return stoppedBeforeStart(terminal, interrupt);
+  }
+  queue.setApiKey(key);
   queue.add(extracted.ids);
   await done;
-  environment.interrupt.removeEventListener('abort', onInterrupt);
 
-  // Whatever ended the run, nothing goes on behind it: requests stop, downloads under way are
-  // removed (never left under a final name), and the manifest holds what was saved.
-  stop.abort();
+  // No more API calls. Images of jobs already fetched need no key, so after a rejected key they are
+  // still saved; only a stop (above) cuts them short.
   queue.dispose();
   await Promise.allSettled([...savesUnderWay]);
+  interrupt.removeEventListener('abort', onInterrupt);
   const unfinishedCode: JobErrorCode = keyRejected !== null ? 'key-rejected' : 'interrupted';
   const unfinishedMessage = keyRejected ?? 'Interrupted before it was saved.';
   for (const id of extracted.ids) if (!finished.has(id)) finish({ id, status: 'failed', files: [], error: { code: unfinishedCode, message: unfinishedMessage } });
   progress.end();
 
-  const lines = [...finished.values()];
-  const failed = lines.filter((line) => line.status === 'failed').length;
   const summary = {
-    saved: lines.length - failed - jobsSkipped,
-    failed,
+    saved: finished.size - failedCount - jobsSkipped,
+    failed: failedCount,
     skipped: jobsSkipped,
     files: filesWritten,
-    bytes: bytesWritten,
+    bytes: bytesSaved,
     seconds: Math.round((Date.now() - startedAt) / 100) / 10,
   };
   if (command.json) terminal.output(JSON.stringify({ summary }));
   else if (!command.quiet) {
     terminal.error(
-      `${summary.saved} saved, ${summary.skipped} already saved, ${summary.failed} failed: ${filesWritten} files (${formatBytes(bytesWritten)}) written to ${folder} in ${summary.seconds} s.`,
+      `${summary.saved} saved, ${summary.skipped} already saved, ${summary.failed} failed: ${filesWritten} files (${formatBytes(bytesSaved)}) written to ${folder} in ${summary.seconds} s.`,
     );
   }
   if (keyRejected !== null) {
-    terminal.error(say(`${keyRejected} Set MODELSLAB_API_KEY or run "headshot-fetcher key set".`));
+    // MODELSLAB_API_KEY wins over the keychain, so storing another key would change nothing.
+    const fix =
+      apiKey.from === 'MODELSLAB_API_KEY'
+        ? 'MODELSLAB_API_KEY holds a key ModelsLab rejected: correct it, or unset it to use the key stored with "headshot-fetcher key set".'
+        : 'Store a valid key with "headshot-fetcher key set", or set MODELSLAB_API_KEY.';
+    terminal.error(say(`${keyRejected} ${fix}`));
     return exitCodes.keyProblem;
   }
-  if (environment.interrupt.aborted) {
+  if (interrupt.aborted) {
     terminal.error('Interrupted. Run the same command again to fetch what is missing: files already saved are not downloaded again.');
-    return exitCodes.interrupted(environment.interrupt.reason);
+    return exitCodes.interrupted(interrupt.reason);
   }
-  return failed > 0 ? exitCodes.jobFailed : exitCodes.success;
+  return failedCount > 0 ? exitCodes.jobFailed : exitCodes.success;
 }

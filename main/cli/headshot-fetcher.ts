@@ -1,9 +1,13 @@
 // The command line's entry: wires the process (arguments, streams, signals, keychain) to the commands.
 import { KeychainUnavailableError, createKeytarSecretStore, keychainService } from '../core/keychain';
+import { abortableFetch } from './abortable-fetch';
 import { parseCommandLine, usage, UsageError } from './arguments';
 import { runFetch } from './fetch-command';
 import { runKey } from './key-command';
 import { exitCodes, processTerminal } from './terminal';
+
+/** Ctrl-C at the hidden prompt: the terminal is in raw mode, so it arrives as a character, not a signal. */
+class PromptCancelled extends Error {}
 
 /** Reads a line from the terminal without echoing it. */
 function promptHidden(question: string): Promise<string> {
@@ -15,8 +19,9 @@ function promptHidden(question: string): Promise<string> {
     let typed = '';
     const onData = (chunk: Buffer) => {
       for (const character of chunk.toString('utf8')) {
-        if (character === '\r' || character === '\n') return finish(null);
-        if (character === '\u0003') return finish(new UsageError('Cancelled.'));
+        // Enter, or Ctrl-D as at any prompt that reads to the end of input.
+        if (character === '\r' || character === '\n' || character === '\u0004') return finish(null);
+        if (character === '\u0003') return finish(new PromptCancelled('Cancelled: no key was saved.'));
         if (character === '\u007f' || character === '\b') typed = typed.slice(0, -1);
         else typed += character;
       }
@@ -34,7 +39,19 @@ function promptHidden(question: string): Promise<string> {
 }
 
 async function main(): Promise<number> {
-  const terminal = processTerminal();
+  const interrupt = new AbortController();
+  const stopFor = (reason: 'SIGINT' | 'SIGTERM' | 'SIGPIPE', message: string) => {
+    // A second Ctrl-C while stopping ends at once; temporary files never carry final names.
+    if (interrupt.signal.aborted) process.exit(exitCodes.interrupted(reason));
+    terminal.error(message);
+    interrupt.abort(reason);
+  };
+  const terminal = processTerminal({
+    // Nobody reads the results any more: stop as a shell's SIGPIPE would, but cleanly.
+    onOutputClosed: () => {
+      if (!interrupt.signal.aborted) stopFor('SIGPIPE', 'Standard output was closed: stopping…');
+    },
+  });
   const secretStore = createKeytarSecretStore(process.env.HEADSHOT_FETCHER_KEYCHAIN_SERVICE || keychainService);
   try {
     const command = parseCommandLine(process.argv.slice(2));
@@ -44,23 +61,24 @@ async function main(): Promise<number> {
     }
     if (command.command === 'key') return await runKey(command, { terminal, secretStore, env: process.env, promptHidden });
 
-    const interrupt = new AbortController();
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-      process.on(signal, () => {
-        // A second Ctrl-C while stopping ends at once; temporary files never carry final names.
-        if (interrupt.signal.aborted) process.exit(exitCodes.interrupted(signal));
-        terminal.error(`${signal === 'SIGINT' ? 'Ctrl-C' : 'SIGTERM'}: stopping…`);
-        interrupt.abort(signal);
-      });
-    }
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => stopFor(signal, `${signal === 'SIGINT' ? 'Ctrl-C' : 'SIGTERM'}: stopping…`));
     return await runFetch(command, {
       terminal,
-      fetch: (url, init) => fetch(url, init),
+      fetch: abortableFetch,
       env: process.env,
       interrupt: interrupt.signal,
-      readApiKey: async () => process.env.MODELSLAB_API_KEY?.trim() || (await secretStore.read()),
+      async readApiKey() {
+        const fromEnvironment = process.env.MODELSLAB_API_KEY?.trim();
+        if (fromEnvironment) return { key: fromEnvironment, from: 'MODELSLAB_API_KEY' };
+        const stored = await secretStore.read();
+        return stored ? { key: stored, from: 'keychain' } : null;
+      },
     });
   } catch (error) {
+    if (error instanceof PromptCancelled) {
+      terminal.error(error.message);
+      return exitCodes.interrupted('SIGINT');
+    }
     if (error instanceof UsageError) {
       terminal.error(`${error.message}\nRun "headshot-fetcher --help" for the options.`);
       return exitCodes.usage;

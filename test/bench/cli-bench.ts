@@ -10,9 +10,14 @@ import { makeTempDir, validTestKey } from '../support/core-harness';
 const cliPath = fileURLToPath(new URL('../../dist/cli/headshot-fetcher.js', import.meta.url));
 
 /** Runs a command to its end; on Linux also reads its peak resident memory from /proc. */
-async function runMeasured(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ ms: number; peakRssMb: number | null; code: number | null }> {
+async function runMeasured(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  stderr: 'inherit' | 'ignore' = 'inherit',
+): Promise<{ ms: number; peakRssMb: number | null; code: number | null }> {
   const started = performance.now();
-  const child = spawn(command, args, { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(command, args, { env, stdio: ['ignore', 'ignore', stderr] });
   let peakKb: number | null = null;
   const readPeak = async () => {
     const status = await readFile(`/proc/${child.pid}/status`, 'utf8').catch(() => '');
@@ -64,6 +69,21 @@ export async function benchCommandLine(record: (what: string, value: string) => 
     const big = await runMeasured(process.execPath, [cliPath, 'fetch', '--ids-file', bigFile, '--out', join(workDir, 'cli-1000'), '--concurrency', String(concurrency), '--quiet'], env);
     record('CLI, 1,000 jobs', `${big.ms.toFixed(0)} ms (exit ${big.code})`);
     record('CLI, peak RSS at 1,000 jobs', big.peakRssMb === null ? 'not measured (needs /proc)' : `${big.peakRssMb.toFixed(0)} MB (aim < 150 MB)`);
+
+    // What the command line itself costs per ID, without the network: 100,000 IDs read, queued and
+    // answered with one JSON line each, the key being refused at the first answer.
+    const hugeFile = join(workDir, 'ids-100000.txt');
+    await writeFile(hugeFile, ids(100_000, 7_000_000).join('\n'));
+    const huge = await runMeasured(
+      process.execPath,
+      [cliPath, 'fetch', '--ids-file', hugeFile, '--out', join(workDir, 'cli-100000'), '--json', '--quiet'],
+      { ...env, MODELSLAB_API_KEY: 'refused-key-0123456789abcdef' },
+      'ignore', // the refused key is the point here, not news
+    );
+    record(
+      'CLI, 100,000 IDs to 100,000 JSON lines (key refused at the first answer)',
+      `${huge.ms.toFixed(0)} ms (exit ${huge.code}), peak RSS ${huge.peakRssMb === null ? 'not measured' : `${huge.peakRssMb.toFixed(0)} MB`}`,
+    );
   } finally {
     await server.close();
     await rm(workDir, { recursive: true, force: true });

@@ -1,8 +1,8 @@
 // The built command line (dist/cli) run as a child process against the fake ModelsLab.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -40,7 +40,8 @@ interface Run {
 }
 
 interface RunOptions {
-  stdin?: string;
+  /** Written to standard input, which is then closed; null leaves it open for `whileRunning`. */
+  stdin?: string | null;
   env?: Record<string, string | undefined>;
   /** Called with the child once it runs, e.g. to signal it. */
   whileRunning?: (child: ReturnType<typeof spawn>) => Promise<void>;
@@ -61,8 +62,8 @@ function runCli(args: string[], options: RunOptions = {}): Promise<Run> {
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  if (options.stdin !== undefined) child.stdin.end(options.stdin);
-  else child.stdin.end();
+  child.stdin.on('error', () => undefined); // the CLI may be gone before a late write
+  if (options.stdin !== null) child.stdin.end(options.stdin ?? '');
   const exited = new Promise<Run>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })));
   return (options.whileRunning?.(child) ?? Promise.resolve()).then(() => exited).then((run) => ({ ...run, stdout, stderr }));
 }
@@ -209,4 +210,185 @@ test('key set reads standard input into the keychain; status and clear report it
   const badKey = await runCli(['key', 'set'], { env, stdin: 'not a key\n' });
   assert.equal(badKey.code, 2);
   for (const run of [set, status, fetched, cleared]) assert.ok(!run.stdout.includes(validTestKey) && !run.stderr.includes(validTestKey));
+
+  // A stored key that ModelsLab refuses: the fix is to store another one.
+  const wrongKey = 'wrong-key-0123456789abcdef-stored';
+  assert.equal((await runCli(['key', 'set'], { env, stdin: wrongKey })).code, 0);
+  const refused = await runCli(['fetch', '4004', '--out', out], { env });
+  assert.equal(refused.code, 3);
+  assert.match(refused.stderr, /Store a valid key with "headshot-fetcher key set"/);
+  assert.ok(!refused.stderr.includes(wrongKey));
+  await runCli(['key', 'clear'], { env });
+});
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Resolves once the process waits on its standard input: on Linux fd 0 then shows in its epoll set
+ * (so its signal handlers are in place too); elsewhere after a generous pause.
+ */
+async function readingStdin(pid: number): Promise<void> {
+  const inEpoll = async () => {
+    for (const fd of await readdir(`/proc/${pid}/fd`)) {
+      if ((await readlink(`/proc/${pid}/fd/${fd}`).catch(() => '')) !== 'anon_inode:[eventpoll]') continue;
+      if (/^tfd:\s+0\s/m.test(await readFile(`/proc/${pid}/fdinfo/${fd}`, 'utf8').catch(() => ''))) return true;
+    }
+    return false;
+  };
+  if (!(await readdir('/proc/self/fd').then(() => true, () => false))) {
+    await delay(1_500);
+    return;
+  }
+  await waitUntil(inEpoll, Boolean, 10_000, 'the CLI to read standard input');
+}
+
+test('a stop while the IDs are still being read ends the run at once, before any job is fetched', async () => {
+  const out = await freshFolder();
+  const run = await runCli(['fetch', '--out', out, '--json'], {
+    stdin: null,
+    whileRunning: async (child) => {
+      await readingStdin(child.pid!);
+      child.kill('SIGTERM');
+      const exited = await Promise.race([new Promise((resolve) => child.once('exit', () => resolve(true))), delay(3_000).then(() => false)]);
+      // A CLI that missed the stop would go on to fetch whatever comes next.
+      if (!exited) child.stdin!.end('4004\n');
+    },
+  });
+  assert.equal(run.code, 143, run.stderr);
+  assert.match(run.stderr, /Interrupted/);
+  assert.deepEqual(await readdir(out).catch(() => []), [], 'nothing was saved');
+  assert.equal(run.stdout, '');
+});
+
+test('HEADSHOT_FETCHER_ENDPOINT is checked like --endpoint: a usage error, and the key is sent nowhere', async () => {
+  const out = await freshFolder();
+  const before = server.fetches.length;
+  const cases: Array<[string, RegExp]> = [
+    [`${server.origin}/api/v1/enterprise/flux_headshot/fetch/4004`, /HEADSHOT_FETCHER_ENDPOINT: The endpoint must be a URL with \{id\}/],
+    ['http://example.com/fetch/{id}', /HEADSHOT_FETCHER_ENDPOINT: The endpoint must use https/],
+  ];
+  for (const [endpoint, message] of cases) {
+    const run = await runCli(['fetch', '4004', '--out', out], { env: { HEADSHOT_FETCHER_ENDPOINT: endpoint } });
+    assert.equal(run.code, 2, `${endpoint}: ${run.stderr}`);
+    assert.match(run.stderr, message);
+  }
+  assert.equal(server.fetches.length, before, 'no request was made');
+  // --endpoint wins over the variable, so a bad variable does not matter then; an empty one is unset.
+  const overridden = await runCli(['fetch', '4004', '--out', out, '--endpoint', server.endpointTemplate], { env: { HEADSHOT_FETCHER_ENDPOINT: 'nonsense' } });
+  assert.equal(overridden.code, 0, overridden.stderr);
+});
+
+test('a key rejected mid-batch: downloads under way still finish, the rest fail as key-rejected, and the fix names the key used', async () => {
+  server.setScenario('4301', success({ serve: 'headshot-a.png', trickle: { chunkBytes: 500, intervalMs: 30 } }));
+  server.setScenario('4302', [{ answer: 'raw', delayMs: 200, status: 401, contentType: 'application/json', body: '{"status":"error","message":"Invalid Api Key"}' }]);
+  server.setScenario('4303', success({ serve: 'headshot-b.jpg' }));
+  const out = await freshFolder();
+  // One call at a time: 4301 is fetched and downloading (slowly) when 4302's answer refuses the key.
+  const run = await runCli(['fetch', '4301', '4302', '4303', '--out', out, '--concurrency', '1', '--json']);
+  assert.equal(run.code, 3, run.stderr);
+  const byId = new Map(jsonLines(run.stdout).filter((line) => 'id' in line).map((line) => [line.id, line]));
+  assert.deepEqual(byId.get('4301'), { id: '4301', status: 'saved', files: [join(out, '4301-1.png')] }, 'the download under way was not thrown away');
+  assert.deepEqual(await readFile(join(out, '4301-1.png')), readImage('headshot-a.png'));
+  for (const id of ['4302', '4303']) assert.equal((byId.get(id)?.error as { code: string }).code, 'key-rejected', id);
+  // The key came from MODELSLAB_API_KEY, which wins over the keychain: "key set" alone would not help.
+  assert.match(run.stderr, /MODELSLAB_API_KEY holds a key ModelsLab rejected/);
+});
+
+test('a 429 holds the requests for the time asked and says so; the jobs then finish', async () => {
+  server.setScenario('4601', [{ answer: 'rate-limit', retryAfter: 1 }, ...success({ serve: 'headshot-c.webp' })]);
+  const out = await freshFolder();
+  const started = Date.now();
+  const run = await runCli(['fetch', '4601', '--out', out, '--json']);
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stderr, /ModelsLab asked us to slow down .*Resuming in 1 s/);
+  assert.ok(Date.now() - started >= 900, 'the hold was kept');
+  assert.deepEqual(jsonLines(run.stdout)[0], { id: '4601', status: 'saved', files: [join(out, '4601-1.webp')] });
+});
+
+test('a key that slipped in among the IDs is not shown back as a skipped piece', async () => {
+  const out = await freshFolder();
+  const withKey = await runCli(['fetch', '--out', out], { stdin: `4004\nMODELSLAB_API_KEY=${validTestKey}\n${validTestKey}\nnot-an-id\n` });
+  assert.equal(withKey.code, 0, withKey.stderr);
+  assert.match(withKey.stderr, /Skipped "not-an-id"/);
+  assert.ok(!withKey.stderr.includes(validTestKey.slice(0, 12)) && !withKey.stderr.includes(validTestKey.slice(-12)), withKey.stderr);
+  // Also when nothing else is usable and the run ends with a usage error.
+  const only = await runCli(['fetch', '--out', out], { stdin: `${validTestKey}\n` });
+  assert.equal(only.code, 2);
+  assert.ok(!only.stderr.includes(validTestKey.slice(0, 12)), only.stderr);
+});
+
+test('the summary counts the bytes of saved files, not of downloads that were thrown away', async () => {
+  server.setScenario('4401', success({ html: true }));
+  const out = await freshFolder();
+  const run = await runCli(['fetch', '4401', '4004', '--out', out, '--json']);
+  assert.equal(run.code, 1, run.stderr);
+  const summary = jsonLines(run.stdout).at(-1)!.summary as { files: number; bytes: number };
+  assert.deepEqual({ files: summary.files, bytes: summary.bytes }, { files: 1, bytes: readImage('headshot-b.jpg').length });
+});
+
+test('standard output closed by the reader (| head) stops the run cleanly, without a crash or a partial file', async () => {
+  const ids = Array.from({ length: 6 }, (_, index) => String(4500 + index));
+  for (const id of ids) server.setScenario(id, success({ serve: 'headshot-a.png', trickle: { chunkBytes: 1000, intervalMs: 30 } }));
+  server.setScenario('4500', [{ answer: 'failed' }]);
+  const out = await freshFolder();
+  const run = await runCli(['fetch', ...ids, '--out', out, '--json', '--concurrency', '2'], {
+    whileRunning: async (child) => {
+      await new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
+      child.stdout!.destroy(); // what `head -n 1` does once it has its line
+    },
+  });
+  assert.doesNotMatch(run.stderr, /EPIPE|Unhandled|at .*\.js:\d+/, run.stderr);
+  assert.equal(run.code, 141, run.stderr);
+  assert.ok(!(await readdir(out)).some((name) => name.endsWith('.headshot-fetcher-part')));
+});
+
+const hasScript = spawnSync('script', ['--version']).status === 0;
+const shellQuote = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`;
+
+/** Runs the CLI with a pseudo-terminal for its standard streams (util-linux `script`); returns what the terminal showed. */
+function runInTerminal(args: string[], options: { env?: Record<string, string | undefined>; whileRunning?: (child: ReturnType<typeof spawn>, shown: () => string) => Promise<void> } = {}) {
+  const command = [process.execPath, cliPath, ...args].map(shellQuote).join(' ');
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    HEADSHOT_FETCHER_ENDPOINT: server.endpointTemplate,
+    HEADSHOT_FETCHER_KEYCHAIN_SERVICE: `Headshot Fetcher CLI test ${randomUUID()}`,
+    MODELSLAB_API_KEY: validTestKey,
+    ...options.env,
+  };
+  for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name];
+  const child = spawn('script', ['-qec', command, '/dev/null'], { env: env as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'] });
+  let shown = '';
+  child.stdout.on('data', (chunk: Buffer) => (shown += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  return (options.whileRunning?.(child, () => shown) ?? Promise.resolve()).then(() => exited).then((code) => ({ code, shown }));
+}
+
+test('on a terminal a progress line is drawn in place, and a JSON line never runs into it', { skip: !hasScript && 'needs util-linux script' }, async () => {
+  const out = await freshFolder();
+  const run = await runInTerminal(['fetch', '4001', '4003', '4004', '--out', out, '--json']);
+  assert.equal(run.code, 1, run.shown);
+  assert.match(run.shown, /\r\x1b\[K3\/3 done · 2 saved · 1 failed · 0 processing · \d+ KB/);
+  // What stays visible of each terminal line is what follows its last erase (\x1b[K).
+  const visibleLines = run.shown.split('\n').map((line) => line.split('\x1b[K').at(-1)!);
+  for (const line of visibleLines.filter((text) => text.includes('{'))) assert.match(line, /^\{.*\}\r?$/, 'each JSON line stands alone');
+  // Not a terminal: no progress line at all.
+  const piped = await runCli(['fetch', '4004', '--out', out, '--json']);
+  assert.doesNotMatch(piped.stderr, /\x1b\[K|done ·/);
+});
+
+test('key set on a terminal asks without echoing; Ctrl-C at the prompt cancels with status 130', { skip: !hasScript && 'needs util-linux script' }, async () => {
+  const service = `Headshot Fetcher CLI test ${randomUUID()}`;
+  const env = { HEADSHOT_FETCHER_KEYCHAIN_SERVICE: service, MODELSLAB_API_KEY: undefined };
+  const typeAtPrompt = (keys: string) => async (child: ReturnType<typeof spawn>, shown: () => string) => {
+    await waitUntil(async () => shown(), (text) => text.includes('ModelsLab API key: '), 10_000, 'the prompt');
+    child.stdin!.write(keys);
+  };
+  const set = await runInTerminal(['key', 'set'], { env, whileRunning: typeAtPrompt(`${validTestKey}\r`) });
+  assert.equal(set.code, 0, set.shown);
+  assert.ok(!set.shown.includes(validTestKey), 'the typed key is not echoed');
+  assert.match(set.shown, /Saved the key ending/);
+
+  const cancelled = await runInTerminal(['key', 'set'], { env, whileRunning: typeAtPrompt('abc\x03') });
+  assert.equal(cancelled.code, 130, cancelled.shown);
+  assert.doesNotMatch(cancelled.shown, /--help/);
 });
