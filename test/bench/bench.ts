@@ -8,6 +8,7 @@ import { createAppCore } from '../../main/core/app-core';
 import { extractJobIds } from '../../main/core/id-intake';
 import type { SecretStore } from '../../main/core/keychain';
 import { chromiumExecutable } from '../support/chromium';
+import { readImage } from '../fixtures/fake-modelslab';
 import { benchCommandLine } from './cli-bench';
 
 const results: Array<[string, string]> = [];
@@ -67,6 +68,8 @@ const page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
 const rendererDir = new URL('../../dist/renderer/', import.meta.url);
 await page.route('http://bench.local/**', async (route) => {
   const path = new URL(route.request().url()).pathname.slice(1) || 'index.html';
+  // Thumbnails: main would answer from its cache; one small headshot stands in for all of them.
+  if (path.startsWith('job-images/')) return route.fulfill({ body: readImage('headshot-a.png'), contentType: 'image/png' });
   const types: Record<string, string> = { html: 'text/html', js: 'text/javascript', css: 'text/css' };
   await route.fulfill({ path: new URL(path, rendererDir).pathname, contentType: types[path.split('.').pop()!] });
 });
@@ -96,24 +99,38 @@ await page.getByRole('heading', { name: 'Drop job IDs here' }).waitFor();
 for (const count of [10_000, 100_000]) {
   await page.reload();
   await page.getByRole('heading', { name: 'Drop job IDs here' }).waitFor();
-  const paintMs = await page.evaluate(async (total) => {
-    const views = Array.from({ length: total }, (_, index) => ({ id: String(20_000_000 + index), state: 'queued', etaSeconds: null, message: null, retryable: false, imageCount: 0, outputsFirstSeenAt: null, savedPaths: [] }));
+  // The first paint (rows on screen), and when every job is in the list (the table's row count).
+  const [firstPaintMs, allListedMs, longestFrameMs] = (await page.evaluate(`(async () => {
+    const total = ${count};
+    const views = Array.from({ length: total }, (_, index) => ({ id: String(20000000 + index), state: 'queued', etaSeconds: null, message: null, retryable: false, imageCount: 0, outputsFirstSeenAt: null, savedPaths: [] }));
+    const table = () => document.querySelector('table.job-table');
     const started = performance.now();
-    (window as unknown as { __benchDispatch(event: string, payload: unknown): void }).__benchDispatch('jobsUpdated', views);
-    await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
-    return performance.now() - started;
-  }, count);
-  record(`window, ${count} jobs painted after the update event`, `${paintMs.toFixed(0)} ms`);
+    let firstPaint = null;
+    let longest = 0;
+    let last = started;
+    window.__benchDispatch('jobsUpdated', views);
+    while (true) {
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+      const now = performance.now();
+      longest = Math.max(longest, now - last);
+      last = now;
+      if (firstPaint === null && table() && table().querySelector('tr.job-row')) firstPaint = now - started;
+      if (table() && Number(table().getAttribute('aria-rowcount')) === total + 1) return [firstPaint ?? now - started, now - started, longest];
+    }
+  })()`)) as [number, number, number];
+  record(`window, ${count} jobs: first rows painted after the update event`, `${firstPaintMs.toFixed(0)} ms (aim < 50 ms)`);
+  record(`window, ${count} jobs: all in the list`, `${allListedMs.toFixed(0)} ms, longest frame meanwhile ${longestFrameMs.toFixed(0)} ms`);
 }
 // The update storm: 10,000 jobs listed, then every one of them changes state, in bursts of 500
 // every 50 ms (10,000 changes a second), as a big batch turning ready would send them.
 {
   await page.reload();
   await page.getByRole('heading', { name: 'Drop job IDs here' }).waitFor();
-  const longestFrameMs = await page.evaluate(async () => {
-    const dispatch = (window as unknown as { __benchDispatch(event: string, payload: unknown): void }).__benchDispatch;
-    const view = (index: number, state: string) => ({
-      id: String(30_000_000 + index),
+  // Plain text again: tsx would wrap the page's functions in helpers the page does not have.
+  const longestFrameMs = (await page.evaluate(`(async () => {
+    const dispatch = window.__benchDispatch;
+    const view = (index, state) => ({
+      id: String(30000000 + index),
       state,
       etaSeconds: state === 'processing' ? 30 : null,
       message: null,
@@ -122,12 +139,12 @@ for (const count of [10_000, 100_000]) {
       outputsFirstSeenAt: state === 'ready' ? Date.now() : null,
       savedPaths: [],
     });
-    dispatch('jobsUpdated', Array.from({ length: 10_000 }, (_, index) => view(index, 'processing')));
+    dispatch('jobsUpdated', Array.from({ length: 10000 }, (_, index) => view(index, 'processing')));
     await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 100)));
     let longest = 0;
     let last = performance.now();
     let measuring = true;
-    const onFrame = (now: number) => {
+    const onFrame = (now) => {
       longest = Math.max(longest, now - last);
       last = now;
       if (measuring) requestAnimationFrame(onFrame);
@@ -140,7 +157,7 @@ for (const count of [10_000, 100_000]) {
     await new Promise((resolve) => setTimeout(resolve, 200));
     measuring = false;
     return longest;
-  });
+  })()`)) as number;
   record('window, longest frame while 10,000 jobs change state (500 every 50 ms)', `${longestFrameMs.toFixed(0)} ms (aim ≤ 50 ms)`);
 }
 await browser.close();
