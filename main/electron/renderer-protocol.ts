@@ -27,7 +27,8 @@ async function serveJobImage(jobImage: JobImageSource, jobId: string, n: number)
   try {
     const image = await jobImage(jobId, n);
     return new Response(await readFile(image.path), {
-      headers: { 'content-type': image.contentType, 'cache-control': 'private, max-age=3600', 'x-content-type-options': 'nosniff' },
+      // no-cache: a retried job may get new images under the same path; the file is local, so asking again is cheap.
+      headers: { 'content-type': image.contentType, 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' },
     });
   } catch (error) {
     return new Response(error instanceof Error ? error.message : 'Not found', { status: 404 });

@@ -86,6 +86,11 @@ test.describe('with a key stored', () => {
     await expectAccessible(page, 'the drop overlay');
     await page.evaluate(() => document.body.dispatchEvent(new DragEvent('dragleave', { bubbles: true })));
 
+    await row(page, '9701').getByRole('button', { name: 'Preview image 2 of job 9701' }).click();
+    await expect(page.getByRole('dialog')).toContainText('image 2 of 2');
+    await expectAccessible(page, 'the preview');
+    await page.keyboard.press('Escape');
+
     await page.getByText('Settings', { exact: true }).click();
     await expect(page.getByLabel('File name', { exact: true })).toBeVisible();
     await expectAccessible(page, 'settings');

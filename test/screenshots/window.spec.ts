@@ -47,6 +47,8 @@ test('first run, the empty list, a mixed batch, the preview, settings, dark', as
   await expect(jobRow(page, '12202898')).toHaveAttribute('data-state', 'ready');
   await jobRow(page, '12202897').click();
   await jobRow(page, '12202898').click({ modifiers: ['Shift'] });
+  // Back to the top of the list, so the picture starts with the first job.
+  await page.locator('.job-scroller').evaluate((scroller) => scroller.scrollTo(0, 0));
   await expect.poll(() => page.locator('.thumbnail img').evaluateAll((images) => images.every((image) => (image as HTMLImageElement).naturalWidth > 0))).toBe(true);
   await page.screenshot({ path: shot('main-window') });
   await page.emulateMedia({ colorScheme: 'dark' });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { JobView } from '../../preload/api-contract';
 import { createFrameQueue } from '../../renderer/src/lib/frame-queue';
-import { applyJobEvents, createJobList, type JobEvent } from '../../renderer/src/lib/job-list';
+import { applyJobEvents, chunkJobUpdate, createJobList, jobEventWeight, type JobEvent } from '../../renderer/src/lib/job-list';
 
 const view = (id: string, state: JobView['state']): JobView => ({
   id,
@@ -84,4 +84,36 @@ test('removing 100,000 jobs in one event neither overflows the stack nor takes l
   assert.equal(effect.removedIds.length, 100_000);
   assert.deepEqual(list.order, []);
   assert.ok(performance.now() - started < 1_000);
+});
+
+test('with a budget, a frame takes as much as fits and the rest follows at the next frames, in order', () => {
+  const frames = manualFrames();
+  const delivered: number[][] = [];
+  const queue = createFrameQueue<number>(frames.schedule, (items) => delivered.push(items), { weigh: (item) => item, maxWeightPerFrame: 10 });
+  [4, 5, 3, 20, 1].forEach((item) => queue.push(item));
+  frames.nextFrame();
+  assert.deepEqual(delivered, [[4, 5]]);
+  frames.nextFrame();
+  assert.deepEqual(delivered.at(-1), [3], 'an item that would pass the budget waits');
+  frames.nextFrame();
+  assert.deepEqual(delivered.at(-1), [20], 'an item bigger than the budget goes alone');
+  frames.nextFrame();
+  assert.deepEqual(delivered.at(-1), [1]);
+  assert.equal(frames.scheduled(), 0);
+  queue.push(7);
+  queue.push(8);
+  queue.flush();
+  assert.deepEqual(delivered.at(-1), [7, 8], 'flush hands over everything at once');
+});
+
+test('a 100,000-job update is applied in pieces of 10,000, keeping the order', () => {
+  const views = Array.from({ length: 100_000 }, (_, index) => view(String(index + 1), 'queued'));
+  const pieces = chunkJobUpdate(views);
+  assert.equal(pieces.length, 10);
+  assert.ok(pieces.every((piece) => jobEventWeight(piece) === 10_000));
+  const list = createJobList();
+  applyJobEvents(list, pieces);
+  assert.deepEqual(list.order.slice(0, 3), ['1', '2', '3']);
+  assert.equal(list.order.length, 100_000);
+  assert.deepEqual(chunkJobUpdate(views.slice(0, 5)), [{ kind: 'updated', views: views.slice(0, 5) }]);
 });

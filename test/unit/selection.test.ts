@@ -96,6 +96,16 @@ test('Ctrl/⌘-Shift-click adds a range to what is selected; without an anchor a
   assert.deepEqual(sorted(fresh), ['3']);
 });
 
+test('Shift+Arrow with no anchor starts the range at the row the focus moves from, and keeps it as the anchor', () => {
+  const selection = new Set<string>();
+  assert.equal(selectByGesture(selection, shown, null, '3', { range: true, toggle: false, from: '2' }), '2');
+  assert.deepEqual(sorted(selection), ['2', '3']);
+  assert.equal(selectByGesture(selection, shown, '2', '4', { range: true, toggle: false, from: '3' }), '2', 'an anchor shown wins');
+  assert.deepEqual(sorted(selection), ['2', '3', '4']);
+  assert.equal(selectByGesture(selection, shown, 'gone', '5', { range: true, toggle: false, from: '4' }), '4', 'an anchor no longer shown gives way');
+  assert.deepEqual(sorted(selection), ['4', '5']);
+});
+
 test('select all shown replaces the selection; a filter change keeps only what it shows', () => {
   const selection = new Set(['9']);
   selectOnly(selection, ['1', '2']);

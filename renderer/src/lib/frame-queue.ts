@@ -7,26 +7,48 @@ export interface FrameQueue<T> {
   flush(): void;
 }
 
+export interface FrameBudget<T> {
+  /** How much work an item is (the number of jobs in an event, say). */
+  weigh(item: T): number;
+  /** Items beyond this much work wait for the next frame, so one frame never takes too long. */
+  maxWeightPerFrame: number;
+}
+
 /** `schedule` is requestAnimationFrame in the window; tests pass their own. */
-export function createFrameQueue<T>(schedule: (run: () => void) => void, deliver: (items: T[]) => void): FrameQueue<T> {
+export function createFrameQueue<T>(schedule: (run: () => void) => void, deliver: (items: T[]) => void, budget?: FrameBudget<T>): FrameQueue<T> {
   let waiting: T[] = [];
   let scheduled = false;
-  const flush = () => {
-    scheduled = false;
-    if (waiting.length === 0) return;
-    const items = waiting;
-    waiting = [];
-    deliver(items);
+  const scheduleFrame = () => {
+    if (scheduled) return;
+    scheduled = true;
+    schedule(onFrame);
   };
+  /** Everything waiting, or at a frame with a budget, as much as fits (always at least one item). */
+  const take = (all: boolean): T[] => {
+    if (all || !budget) return waiting.splice(0);
+    let weight = 0;
+    let count = 0;
+    while (count < waiting.length && (count === 0 || weight + budget.weigh(waiting[count]!) <= budget.maxWeightPerFrame)) {
+      weight += budget.weigh(waiting[count]!);
+      count += 1;
+    }
+    return waiting.splice(0, count);
+  };
+  const deliverWaiting = (all: boolean) => {
+    if (waiting.length === 0) return;
+    deliver(take(all));
+    if (waiting.length > 0) scheduleFrame();
+  };
+  function onFrame() {
+    scheduled = false;
+    deliverWaiting(false);
+  }
   return {
     push(item) {
       waiting.push(item);
-      if (!scheduled) {
-        scheduled = true;
-        schedule(flush);
-      }
+      scheduleFrame();
     },
-    flush,
+    flush: () => deliverWaiting(true),
   };
 }
 

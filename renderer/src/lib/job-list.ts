@@ -47,6 +47,19 @@ export function removeJobs(list: JobList, ids: readonly string[]): void {
 /** A job event from main, as the window queues it until the next frame. */
 export type JobEvent = { kind: 'updated'; views: JobView[] } | { kind: 'removed'; ids: string[] };
 
+/** Jobs per piece when a big update is spread over frames: a screenful shows at once, the rest follows. */
+export const jobEventChunk = 10_000;
+
+/** A big update as pieces a frame can apply quickly; the order of the jobs is kept. */
+export function chunkJobUpdate(views: JobView[], size = jobEventChunk): JobEvent[] {
+  if (views.length <= size) return [{ kind: 'updated', views }];
+  const pieces: JobEvent[] = [];
+  for (let start = 0; start < views.length; start += size) pieces.push({ kind: 'updated', views: views.slice(start, start + size) });
+  return pieces;
+}
+
+export const jobEventWeight = (event: JobEvent): number => (event.kind === 'updated' ? event.views.length : event.ids.length);
+
 /** What a frame's worth of events changed: the jobs listed (membership), or only their contents. */
 export interface JobEventsEffect {
   membershipChanged: boolean;

@@ -30,6 +30,8 @@ export function selectedInState(selection: JobSelection, byId: ReadonlyMap<strin
 export interface SelectionGesture {
   range: boolean;
   toggle: boolean;
+  /** Where a keyboard range starts when there is no anchor yet: the row the focus moves from. */
+  from?: string;
 }
 
 /**
@@ -47,13 +49,15 @@ export function selectByGesture(
 ): string {
   if (gesture.range) {
     const to = visible.indexOf(id);
-    const anchorIndex = anchor === null ? -1 : visible.indexOf(anchor);
-    const from = anchorIndex >= 0 ? anchorIndex : to;
+    // Shift+Down from a row nobody clicked yet starts the range at that row, as file managers do.
+    const start = anchor !== null && visible.includes(anchor) ? anchor : (gesture.from ?? null);
+    const startIndex = start === null ? -1 : visible.indexOf(start);
+    const from = startIndex >= 0 ? startIndex : to;
     if (!gesture.toggle) selection.clear();
     if (to < 0) return anchor ?? id;
     setSelected(selection, visible.slice(Math.min(from, to), Math.max(from, to) + 1), true);
     // The anchor stays put, so the next Shift-click redraws the range from the same job.
-    return anchorIndex >= 0 ? anchor! : id;
+    return startIndex >= 0 ? start! : id;
   }
   if (gesture.toggle) {
     setSelected(selection, [id], !selection.has(id));
