@@ -66,6 +66,7 @@ export const defaultSettings: Omit<Settings, 'endpointTemplate'> = {
 const keyLengthRange = { min: 8, max: 512 };
 const imageContentTypes: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', webp: 'image/webp' };
 const maxNoticesKept = 20;
+const maxViewsPerEvent = 10_000;
 /** Hosts that may receive the key without asking: ModelsLab's own. */
 const trustedEndpointHost = /(^|\.)modelslab\.com$/i;
 
@@ -158,7 +159,9 @@ export async function createAppCore(options: AppCoreOptions) {
     if (pendingViews.size === 0) return;
     const views = [...pendingViews.values()];
     pendingViews.clear();
-    options.emit('jobsUpdated', views);
+    // In messages of at most 10,000 jobs: a 100,000-job drop is then ten small messages the
+    // window can take a frame at a time, not one of 14 MB that blocks both sides while it is copied.
+    for (let start = 0; start < views.length; start += maxViewsPerEvent) options.emit('jobsUpdated', views.slice(start, start + maxViewsPerEvent));
   }
 
   const store = openJobStore({
