@@ -170,7 +170,9 @@ export function createJobSaver({ downloader, cache, onNotice, downloadRetries = 
       downloader.release(temporary);
     }
     if (placed.outcome === 'name-taken') return { outcome: 'name-taken' as const, path: placed.path };
-    await manifest
+    // The record is written while the next image downloads; the job counts as saved only once all
+    // its records are on disk. A crash in between leaves a file the next run recognises by its bytes.
+    const recording = manifest
       .record({
         jobId: job.id,
         image,
@@ -180,10 +182,11 @@ export function createJobSaver({ downloader, cache, onNotice, downloadRetries = 
         sha256: temporary.sha256,
         savedAt: new Date().toISOString(),
       })
-      .catch((error: unknown) => {
-        throw new SaveError(`${label} was saved, but the save record could not be updated: ${describeFileError(error, target.folder)}`);
-      });
-    return { outcome: placed.outcome === 'same-file' ? ('already-saved' as const) : ('saved' as const), path: placed.path };
+      .then(
+        () => null,
+        (error: unknown) => `${label} was saved, but the save record could not be updated: ${describeFileError(error, target.folder)}`,
+      );
+    return { outcome: placed.outcome === 'same-file' ? ('already-saved' as const) : ('saved' as const), path: placed.path, recording };
   }
 
   return {
@@ -191,19 +194,22 @@ export function createJobSaver({ downloader, cache, onNotice, downloadRetries = 
     async saveJob(job: JobToSave, target: SaveTarget, progress: SaveProgressListener): Promise<JobSaveResult> {
       const session = enterFolder(target.folder);
       const result: JobSaveResult = { paths: [], savedFiles: 0, skippedFiles: 0, failures: [] };
+      const recordings: Array<Promise<string | null>> = [];
       try {
         for (let image = 1; image <= job.outputUrls.length; image += 1) {
           try {
-            const { outcome, path } = await saveImage(job, image, target, session, progress);
-            result.paths.push(path);
-            if (outcome === 'saved') result.savedFiles += 1;
+            const saved = await saveImage(job, image, target, session, progress);
+            result.paths.push(saved.path);
+            if (saved.outcome === 'saved') result.savedFiles += 1;
             else result.skippedFiles += 1;
-            progress.onImage(outcome);
+            if ('recording' in saved && saved.recording) recordings.push(saved.recording);
+            progress.onImage(saved.outcome);
           } catch (error) {
             result.failures.push(error instanceof SaveError ? error.message : `${`Image ${image} of job ${job.id}`}: ${String(error)}`);
             progress.onImage('failed');
           }
         }
+        for (const problem of await Promise.all(recordings)) if (problem !== null) result.failures.push(problem);
       } finally {
         leaveFolder(target.folder, session);
       }
