@@ -6,7 +6,7 @@ import { createLimiter, systemClock } from '../core/clock';
 import { extractJobIds, type IntakeSource } from '../core/id-intake';
 import { createImageDownloader } from '../core/image-download';
 import { createJobQueue } from '../core/job-queue';
-import { createJobSaver, type ImageOutcome, type JobSaveResult } from '../core/job-saver';
+import { createJobSaver, describeSaveFailures, type ImageOutcome, type JobSaveResult } from '../core/job-saver';
 import { createModelsLabClient, defaultEndpointTemplate, redactKey, type FetchFunction } from '../core/modelslab-client';
 import { validateEndpointTemplate } from '../core/settings-store';
 import { UsageError, type FetchCommand } from './arguments';
@@ -203,8 +203,7 @@ export async function runFetch(command: FetchCommand, environment: FetchEnvironm
     }
     if (result.failures.length > 0) {
       queue.markSaveFailed(id, result.failures[0]!, result.paths);
-      const more = result.failures.length > 1 ? ` (and ${result.failures.length - 1} more)` : '';
-      return finish({ id, status: 'failed', files: result.paths, error: { code: 'save-failed', message: `${result.failures[0]}${more}` } });
+      return finish({ id, status: 'failed', files: result.paths, error: { code: 'save-failed', message: describeSaveFailures(result.failures) } });
     }
     queue.markSaved(id, result.paths);
     if (result.savedFiles === 0) jobsSkipped += 1;

@@ -5,7 +5,8 @@ import { createLimiter, systemClock, type Clock } from './clock';
 import { defaultFileNameTemplate } from './file-names';
 import { createImageCache } from './image-cache';
 import { createImageDownloader } from './image-download';
-import { createJobSaver, type JobToSave } from './job-saver';
+import { imageContentTypes, type ImageExtension } from './image-type';
+import { createJobSaver, describeSaveFailures, type JobToSave } from './job-saver';
 import { openSaveFolders } from './save-folders';
 import { createSaveProgress } from './save-progress';
 import { extractJobIds, type IntakeSource } from './id-intake';
@@ -64,7 +65,6 @@ export const defaultSettings: Omit<Settings, 'endpointTemplate'> = {
   saveAsTheyArrive: false,
 };
 const keyLengthRange = { min: 8, max: 512 };
-const imageContentTypes: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', webp: 'image/webp' };
 const maxNoticesKept = 20;
 const maxViewsPerEvent = 10_000;
 /** Hosts that may receive the key without asking: ModelsLab's own. */
@@ -268,10 +268,7 @@ export async function createAppCore(options: AppCoreOptions) {
         saver.saveJob(job, { folder, savedAt, ...settingsNow }, { onBytes: saveProgress.bytesWritten, onImage: saveProgress.imageDone }),
       );
       if (result.failures.length === 0) queue.markSaved(job.id, result.paths);
-      else {
-        const more = result.failures.length > 1 ? ` (and ${result.failures.length - 1} more)` : '';
-        queue.markSaveFailed(job.id, `${result.failures[0]}${more}`, result.paths);
-      }
+      else queue.markSaveFailed(job.id, describeSaveFailures(result.failures), result.paths);
       return result;
     } catch (error) {
       queue.markSaveFailed(job.id, error instanceof Error ? error.message : String(error), []);
@@ -450,7 +447,8 @@ export async function createAppCore(options: AppCoreOptions) {
       const url = queue.outputUrlsOf(jobId)?.[n - 1];
       if (url === undefined) throw new AppError('not-found', `Job ${jobId} has no image ${n}.`);
       const path = await limitPreviews(() => imageCache.fetch(jobId, n, url, `Image ${n} of job ${jobId}`));
-      return { path, contentType: imageContentTypes[path.slice(path.lastIndexOf('.') + 1)] ?? 'application/octet-stream' };
+      const extension = path.slice(path.lastIndexOf('.') + 1) as ImageExtension;
+      return { path, contentType: imageContentTypes[extension] ?? 'application/octet-stream' };
     },
     /** Stops all work and writes the job list: before quitting. */
     async dispose() {

@@ -21,7 +21,7 @@ export async function sameContent(one: string, other: string): Promise<boolean> 
   return (await readFile(one)).equals(await readFile(other));
 }
 
-const exists = (path: string) => stat(path).then(() => true, () => false);
+export const exists = (path: string) => stat(path).then(() => true, () => false);
 
 /**
  * Gives the name to the file unless it is taken; a hard link fails on a taken name where rename

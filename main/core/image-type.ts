@@ -1,5 +1,7 @@
 export type ImageExtension = 'png' | 'jpg' | 'webp';
 
+export const imageContentTypes: Record<ImageExtension, string> = { png: 'image/png', jpg: 'image/jpeg', webp: 'image/webp' };
+
 /** Bytes needed to recognise every type we accept. */
 export const signatureLength = 12;
 

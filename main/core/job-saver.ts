@@ -2,7 +2,7 @@ import { mkdir, readdir, stat, unlink } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { ConflictPolicy, SaveLayout } from '../../preload/api-contract';
 import { errorCode } from './error-cause';
-import { placeFile } from './file-placement';
+import { exists, placeFile } from './file-placement';
 import { savePathSegments } from './file-names';
 import type { ImageCache } from './image-cache';
 import { describeFileError, SaveError, temporarySuffix, type ImageDownloader, type TemporaryImage } from './image-download';
@@ -35,6 +35,12 @@ export interface JobSaveResult {
   skippedFiles: number;
   /** Why images could not be saved; empty when the job is complete. */
   failures: string[];
+}
+
+/** A job's save failures as one line: the first reason, and how many more there were. */
+export function describeSaveFailures(failures: readonly string[]): string {
+  const more = failures.length > 1 ? ` (and ${failures.length - 1} more)` : '';
+  return `${failures[0]}${more}`;
 }
 
 export interface SaveProgressListener {
@@ -151,7 +157,7 @@ export function createJobSaver({ downloader, cache, onNotice, downloadRetries = 
       const guessed = /\.(png|jpe?g|webp)$/i.exec(new URL(url).pathname)?.[1]?.toLowerCase().replace('jpeg', 'jpg');
       if (guessed) {
         const guessedPath = join(target.folder, ...segmentsFor(guessed));
-        if (await stat(guessedPath).then(() => true, () => false)) return { outcome: 'name-taken' as const, path: guessedPath };
+        if (await exists(guessedPath)) return { outcome: 'name-taken' as const, path: guessedPath };
       }
     }
 

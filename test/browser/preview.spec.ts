@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import type { Step } from '../fixtures/fake-modelslab';
 import { dropText, jobRow as row } from '../support/window-steps';
-import { expect, test } from './app-fixture';
+import { expect, test, type AppUnderTest } from './app-fixture';
 
 test.use({ withStoredKey: true });
 
@@ -16,13 +16,18 @@ const scenarios: Record<string, Step[]> = {
   '9503': [{ answer: 'success', images: [{ serve: 'headshot-b.jpg' }] }],
 };
 
-test('thumbnails come from main; a click opens the job\'s images side by side, arrow keys move, Escape closes; saving reuses the bytes', async ({ app }) => {
-  const { page } = app;
+/** Opens the window on the three jobs, with the two that have images ready. */
+async function openWithReadyJobs(app: AppUnderTest) {
   app.setScenarios(scenarios);
   await app.open();
-  await dropText(page, '9501 9502 9503');
-  await expect(row(page, '9501')).toHaveAttribute('data-state', 'ready');
-  await expect(row(page, '9503')).toHaveAttribute('data-state', 'ready');
+  await dropText(app.page, '9501 9502 9503');
+  await expect(row(app.page, '9501')).toHaveAttribute('data-state', 'ready');
+  await expect(row(app.page, '9503')).toHaveAttribute('data-state', 'ready');
+}
+
+test('thumbnails come from main; a click opens the job\'s images side by side, arrow keys move, Escape closes; saving reuses the bytes', async ({ app }) => {
+  const { page } = app;
+  await openWithReadyJobs(app);
 
   // Each thumbnail is a real, decoded picture served on the page's own origin.
   const thumbnails = row(page, '9501').locator('.thumbnail img');
@@ -84,11 +89,7 @@ test('an image main cannot serve (its link expired) shows a calm placeholder in 
 
 test('in the preview the arrow keys go on working after moving to another job, and Ctrl/⌘-A leaves the list behind alone', async ({ app }) => {
   const { page } = app;
-  app.setScenarios(scenarios);
-  await app.open();
-  await dropText(page, '9501 9502 9503');
-  await expect(row(page, '9503')).toHaveAttribute('data-state', 'ready');
-  await expect(row(page, '9501')).toHaveAttribute('data-state', 'ready');
+  await openWithReadyJobs(app);
 
   await row(page, '9501').getByRole('button', { name: 'Preview image 1 of job 9501' }).click();
   // A click on an image focuses it; moving on to the next job replaces the images, focus included.
@@ -108,11 +109,7 @@ test('in the preview the arrow keys go on working after moving to another job, a
 
 test('closing the preview gives the focus to the thumbnail of the job it showed last', async ({ app }) => {
   const { page } = app;
-  app.setScenarios(scenarios);
-  await app.open();
-  await dropText(page, '9501 9502 9503');
-  await expect(row(page, '9503')).toHaveAttribute('data-state', 'ready');
-  await expect(row(page, '9501')).toHaveAttribute('data-state', 'ready');
+  await openWithReadyJobs(app);
 
   await row(page, '9501').getByRole('button', { name: 'Preview image 2 of job 9501' }).click();
   await page.keyboard.press('Escape');

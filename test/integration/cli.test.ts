@@ -47,17 +47,23 @@ interface RunOptions {
   whileRunning?: (child: ReturnType<typeof spawn>) => Promise<void>;
 }
 
-/** Runs the CLI with the fake server's endpoint, a key in the environment and an empty keychain entry. */
-function runCli(args: string[], options: RunOptions = {}): Promise<Run> {
+/** The fake server's endpoint, a key in the environment and an empty keychain entry; `undefined` removes a variable. */
+function cliEnvironment(overrides: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const env: Record<string, string | undefined> = {
     ...process.env,
     HEADSHOT_FETCHER_ENDPOINT: server.endpointTemplate,
     HEADSHOT_FETCHER_KEYCHAIN_SERVICE: `Headshot Fetcher CLI test ${randomUUID()}`,
     MODELSLAB_API_KEY: validTestKey,
-    ...options.env,
+    ...overrides,
   };
   for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name];
-  const child = spawn(process.execPath, [cliPath, ...args], { env: env as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'] });
+  return env as NodeJS.ProcessEnv;
+}
+
+/** Runs the CLI with cliEnvironment(). */
+function runCli(args: string[], options: RunOptions = {}): Promise<Run> {
+  const env = cliEnvironment(options.env);
+  const child = spawn(process.execPath, [cliPath, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -348,15 +354,8 @@ const shellQuote = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`;
 /** Runs the CLI with a pseudo-terminal for its standard streams (util-linux `script`); returns what the terminal showed. */
 function runInTerminal(args: string[], options: { env?: Record<string, string | undefined>; whileRunning?: (child: ReturnType<typeof spawn>, shown: () => string) => Promise<void> } = {}) {
   const command = [process.execPath, cliPath, ...args].map(shellQuote).join(' ');
-  const env: Record<string, string | undefined> = {
-    ...process.env,
-    HEADSHOT_FETCHER_ENDPOINT: server.endpointTemplate,
-    HEADSHOT_FETCHER_KEYCHAIN_SERVICE: `Headshot Fetcher CLI test ${randomUUID()}`,
-    MODELSLAB_API_KEY: validTestKey,
-    ...options.env,
-  };
-  for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name];
-  const child = spawn('script', ['-qec', command, '/dev/null'], { env: env as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'] });
+  const env = cliEnvironment(options.env);
+  const child = spawn('script', ['-qec', command, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
   let shown = '';
   child.stdout.on('data', (chunk: Buffer) => (shown += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));

@@ -1,19 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { JobView } from '../../preload/api-contract';
 import { createFrameQueue } from '../../renderer/src/lib/frame-queue';
 import { applyJobEvents, chunkJobUpdate, createJobList, jobEventWeight, type JobEvent } from '../../renderer/src/lib/job-list';
+import { jobView } from '../support/job-views';
 
-const view = (id: string, state: JobView['state']): JobView => ({
-  id,
-  state,
-  etaSeconds: null,
-  message: null,
-  retryable: false,
-  imageCount: 0,
-  outputsFirstSeenAt: null,
-  savedPaths: [],
-});
+const view = jobView;
 
 /** A stand-in for requestAnimationFrame: frames come when the test says. */
 function manualFrames() {

@@ -1,20 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { JobView } from '../../preload/api-contract';
 import { visibleRange } from '../../renderer/src/lib/virtual-rows';
 import { applyJobUpdates, countByState, createJobList, describeIntake, formatEta, jobDetail, linksProbablyExpired, removeJobs, rowAction } from '../../renderer/src/lib/job-list';
+import { jobView } from '../support/job-views';
 
-const view = (id: string, state: JobView['state'], extra: Partial<JobView> = {}): JobView => ({
-  id,
-  state,
-  etaSeconds: null,
-  message: null,
-  retryable: false,
-  imageCount: 0,
-  outputsFirstSeenAt: null,
-  savedPaths: [],
-  ...extra,
-});
+const view = jobView;
 
 test('updates keep arrival order and replace a job in place', () => {
   const list = createJobList();

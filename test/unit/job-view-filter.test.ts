@@ -11,17 +11,9 @@ import {
   visibleJobIds,
   type JobViewOptions,
 } from '../../renderer/src/lib/job-view-filter';
+import { jobView } from '../support/job-views';
 
-const view = (id: string, state: JobView['state'], imageCount = 0): JobView => ({
-  id,
-  state,
-  etaSeconds: null,
-  message: null,
-  retryable: false,
-  imageCount,
-  outputsFirstSeenAt: null,
-  savedPaths: [],
-});
+const view = (id: string, state: JobView['state'], imageCount = 0) => jobView(id, state, { imageCount });
 
 function listOf(...views: JobView[]): JobList {
   const list = createJobList();

@@ -12,17 +12,9 @@ import {
   selectShownState,
   setSelected,
 } from '../../renderer/src/lib/selection';
+import { jobView } from '../support/job-views';
 
-const view = (id: string, state: JobView['state']): JobView => ({
-  id,
-  state,
-  etaSeconds: null,
-  message: null,
-  retryable: false,
-  imageCount: 1,
-  outputsFirstSeenAt: null,
-  savedPaths: [],
-});
+const view = (id: string, state: JobView['state']) => jobView(id, state, { imageCount: 1 });
 
 test('ticking and unticking jobs, one or many at once', () => {
   const selection = new Set<string>();
