@@ -13,6 +13,7 @@ import { formatDate } from '../../main/core/file-names';
 import { manifestCsvName, manifestJsonName, openSaveManifest, type ManifestEntry } from '../../main/core/save-manifest';
 import { readImage, type ImageBehaviour, type ImageName } from '../fixtures/fake-modelslab';
 import { makeTempDir, type CoreHarness, useCoreHarness, waitUntil } from '../support/core-harness';
+import { startHeldImageServer } from '../support/held-images';
 import { lockedFileUnavailable, lockFile, makeReadOnly, mountSmallDisk, readOnlyByMount, readOnlyUnavailable, smallDiskUnavailable } from '../support/file-system-faults';
 
 const start = useCoreHarness();
@@ -494,15 +495,35 @@ test('save selected saves only the named ready jobs; with nothing ready it says 
   await assert.rejects(h.core.handlers.saveJobs({ folder: folder!, ids: ['2102'] }), { code: 'nothing-to-save', message: /None of the selected jobs/ });
 });
 
-test('progress reaches the window during the batch, and a long batch ends with a system notification', async () => {
+test('progress reaches the window during the batch, and a long batch ends with a system notification', async (t) => {
+  // Job 2201's second image is held half-way, so the batch is certain to be under way while the test looks.
+  const held = await startHeldImageServer();
+  t.after(() => held.close());
   const h = await start({
-    scenarios: { '2201': success({ serve: 'headshot-a.png' }, { serve: 'headshot-b.jpg' }), '2202': success({ expired: true }) },
-    core: { longBatchMs: 0 },
+    scenarios: { '2201': success({ serve: 'headshot-a.png' }, { redirectTo: held.url('2201-2', 'headshot-b.jpg') }), '2202': success({ expired: true }) },
+    core: { longBatchMs: 0, imageTimeoutMs: 60_000 },
   });
   await readyJobs(h, ['2201', '2202']);
-  await chooseAndSave(h);
-  const progress = h.events.filter((event) => event.event === 'saveProgress').map((event) => event.payload as SaveProgress);
-  assert.ok(progress.length >= 2);
+  const progressEvents = () => h.events.filter((event) => event.event === 'saveProgress').map((event) => event.payload as SaveProgress);
+  const saving = chooseAndSave(h);
+
+  // The first image is saved and the second still on its way: the window has heard of the first.
+  const during = await waitUntil(
+    async () => progressEvents().filter((progress) => progress.active && progress.filesDone >= 1),
+    (seen) => seen.length > 0,
+    10_000,
+    'a progress event with a file done while the batch runs',
+  );
+  assert.deepEqual(held.held(), ['2201-2'], 'the batch was still under way');
+  assert.deepEqual(
+    { active: during[0]!.active, filesTotal: during[0]!.filesTotal, filesDone: during[0]!.filesDone, jobsTotal: during[0]!.jobsTotal, folder: during[0]!.folder },
+    { active: true, filesTotal: 3, filesDone: 1, jobsTotal: 2, folder: h.saveDir },
+  );
+  assert.ok(during[0]!.bytesWritten >= readImage('headshot-a.png').length, `${during[0]!.bytesWritten} bytes written of the first image`);
+  held.release('2201-2');
+  await saving;
+
+  const progress = progressEvents();
   assert.equal(progress[0]!.active, true);
   assert.deepEqual(
     { ...progress.at(-1)!, startedAt: null, finishedAt: null },
