@@ -38,6 +38,8 @@ export interface AppCoreOptions {
   timing?: Partial<QueueTiming>;
   requestTimeoutMs?: number;
   imageTimeoutMs?: number;
+  /** Largest image a download may bring (200 MB by default); a test sets it below a fixture's size. */
+  maxImageBytes?: number;
   /** How long job updates are gathered before they are sent as one event. */
   eventBatchMs?: number;
   /** How long job-list changes are gathered before they are written. */
@@ -196,7 +198,11 @@ export async function createAppCore(options: AppCoreOptions) {
     },
     onStatusChanged: (status) => options.emit('queueStatus', status),
   });
-  const downloader = createImageDownloader({ fetch: options.fetch, requestTimeoutMs: options.imageTimeoutMs ?? 120_000 });
+  const downloader = createImageDownloader({
+    fetch: options.fetch,
+    requestTimeoutMs: options.imageTimeoutMs ?? 120_000,
+    maxImageBytes: options.maxImageBytes,
+  });
   const imageCache = createImageCache({ folder: join(options.userDataDir, 'image-cache'), maxBytes: options.imageCacheMaxBytes, downloader });
   const saver = createJobSaver({ downloader, cache: imageCache, onNotice: notify, retryDelayMs: options.downloadRetryDelayMs });
   const limitDownloads = createLimiter(() => settings.get().downloadConcurrency);

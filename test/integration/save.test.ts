@@ -223,26 +223,38 @@ test('what the manifest says is saved is not downloaded again, across runs; a de
 });
 
 test('a cut download, an expired link, an HTML page or an oversized image fail that job with the reason; the others are saved', async () => {
+  // The size cap is lowered between the two fixtures, so headshot-a.png (9.9 KB) is oversized and headshot-b.jpg (2.8 KB) is not.
+  const maxImageBytes = 5_000;
+  assert.ok(readImage('headshot-a.png').length > maxImageBytes && readImage('headshot-b.jpg').length < maxImageBytes);
   const h = await start({
     scenarios: {
       '1401': success({ serve: 'headshot-a.png', cutAfterBytes: 2000 }),
       '1402': success({ expired: true }),
       '1403': success({ html: true }),
       '1404': success({ serve: 'headshot-b.jpg' }),
+      '1405': success({ serve: 'headshot-a.png' }),
     },
+    core: { maxImageBytes },
   });
-  await readyJobs(h, ['1401', '1402', '1403', '1404']);
+  await readyJobs(h, ['1401', '1402', '1403', '1404', '1405']);
   const summary = await chooseAndSave(h);
-  assert.deepEqual({ ...summary }, { folder: h.saveDir, savedJobs: 1, savedFiles: 1, skippedFiles: 0, failedJobs: 3 });
+  assert.deepEqual({ ...summary }, { folder: h.saveDir, savedJobs: 1, savedFiles: 1, skippedFiles: 0, failedJobs: 4 });
   assert.deepEqual(await readdir(h.saveDir).then((names) => names.filter((name) => !manifestFiles.includes(name))), ['1404-1.jpg'], 'no partial file and no temporary file is left');
+  assert.deepEqual((await readManifest(h.saveDir)).map((entry) => entry.path), ['1404-1.jpg']);
 
   const cut = await h.job('1401');
   assert.equal(cut?.state, 'ready', 'a job that could not be saved stays ready to save again');
   assert.match(cut?.message ?? '', /Not saved: Image 1 of job 1401 (arrived incomplete|could not be downloaded)/);
   assert.match((await h.job('1402'))?.message ?? '', /HTTP 404.*probably expired/);
   assert.match((await h.job('1403'))?.message ?? '', /not a PNG, JPEG or WebP image/);
-  assert.equal((await h.server.imageRequests.filter((path) => path.startsWith('/images/1401/')).length), 3, 'a cut download is tried three times');
-  assert.equal((await h.server.imageRequests.filter((path) => path.startsWith('/images/1402/')).length), 1, 'an expired link is not tried again');
+  const oversized = await h.job('1405');
+  assert.equal(oversized?.state, 'ready');
+  assert.match(oversized?.message ?? '', /Not saved: Image 1 of job 1405 is larger than \d+ MB; stopped\./);
+  assert.deepEqual(oversized?.savedPaths, []);
+  const requestsFor = (id: string) => h.server.imageRequests.filter((path) => path.startsWith(`/images/${id}/`)).length;
+  assert.equal(requestsFor('1401'), 3, 'a cut download is tried three times');
+  assert.equal(requestsFor('1402'), 1, 'an expired link is not tried again');
+  assert.equal(requestsFor('1405'), 1, 'an oversized image is not tried again');
 });
 
 test('an image server that is briefly overloaded (503) is tried again', async () => {
