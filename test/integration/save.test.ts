@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
@@ -200,6 +200,41 @@ test('conflict policies: skip keeps the other file, overwrite replaces it, renam
 
   assert.deepEqual(await filesUnder(folder!), ['1201-1.png', '1202-1.png', '1203-1 (2).png', '1203-1.png', '1204-1.jpg']);
   assert.deepEqual((await h.job('1204'))?.savedPaths, [join(folder!, '1204-1.jpg')], 'the same bytes already there count as saved');
+});
+
+test('the same bytes already under the name count as saved when keeping both or overwriting: no "(2)" copy, no rewrite', async () => {
+  const h = await start({
+    scenarios: {
+      '1211': success({ serve: 'headshot-a.png' }),
+      '1212': success({ serve: 'headshot-a.png' }),
+      '1213': success({ serve: 'headshot-b.jpg' }),
+    },
+  });
+  const { folder } = await h.core.handlers.chooseSaveFolder(undefined);
+  // Earlier saves left these; the folder's save record was lost, so only the bytes can tell.
+  await writeFile(join(folder!, '1211-1.png'), readImage('headshot-a.png'));
+  await writeFile(join(folder!, '1212-1.png'), readImage('headshot-a.png'));
+  await writeFile(join(folder!, '1213-1.jpg'), 'a different picture the user keeps');
+  await writeFile(join(folder!, '1213-1 (2).jpg'), readImage('headshot-b.jpg'));
+  const longAgo = new Date('2001-02-03T04:05:06Z');
+  await utimes(join(folder!, '1212-1.png'), longAgo, longAgo);
+  const before = await stat(join(folder!, '1212-1.png'));
+  await readyJobs(h, ['1211', '1212', '1213']);
+  const counts = (summary: { savedFiles: number; skippedFiles: number; failedJobs: number }) => ({ saved: summary.savedFiles, skipped: summary.skippedFiles, failed: summary.failedJobs });
+
+  await setSettings(h, { conflictPolicy: 'rename' });
+  assert.deepEqual(counts(await h.core.handlers.saveJobs({ folder: folder!, ids: ['1211', '1213'] })), { saved: 0, skipped: 2, failed: 0 });
+  assert.deepEqual((await h.job('1211'))?.savedPaths, [join(folder!, '1211-1.png')]);
+  assert.deepEqual((await h.job('1213'))?.savedPaths, [join(folder!, '1213-1 (2).jpg')], 'the copy a rename made before is the saved file');
+
+  await setSettings(h, { conflictPolicy: 'overwrite' });
+  assert.deepEqual(counts(await h.core.handlers.saveJobs({ folder: folder!, ids: ['1212'] })), { saved: 0, skipped: 1, failed: 0 });
+  const after = await stat(join(folder!, '1212-1.png'));
+  assert.deepEqual({ inode: after.ino, modified: after.mtimeMs }, { inode: before.ino, modified: before.mtimeMs }, 'the file was left as it was, not written again');
+  assert.equal((await h.job('1212'))?.state, 'saved');
+
+  assert.deepEqual(await filesUnder(folder!), ['1211-1.png', '1212-1.png', '1213-1 (2).jpg', '1213-1.jpg']);
+  assert.equal(await readFile(join(folder!, '1213-1.jpg'), 'utf8'), 'a different picture the user keeps');
 });
 
 test('what the manifest says is saved is not downloaded again, across runs; a deleted file is fetched again', async () => {
