@@ -542,6 +542,33 @@ test('save selected saves only the named ready jobs; with nothing ready it says 
   await assert.rejects(h.core.handlers.saveJobs({ folder: folder!, ids: ['2102'] }), { code: 'nothing-to-save', message: /None of the selected jobs/ });
 });
 
+test('no more images download at once than the download limit, and the limit is used to the full', async (t) => {
+  // Every image is held until the test lets it go, so what is open at a moment does not depend on the machine's speed.
+  const held = await startHeldImageServer();
+  t.after(() => held.close());
+  const limit = 2;
+  const ids = ['2151', '2152', '2153', '2154', '2155'];
+  const h = await start({
+    scenarios: Object.fromEntries(ids.map((id) => [id, success({ redirectTo: held.url(id, 'headshot-a.png') })])),
+    core: { imageTimeoutMs: 60_000 },
+  });
+  await setSettings(h, { downloadConcurrency: limit });
+  await readyJobs(h, ids);
+  const saving = chooseAndSave(h);
+
+  // Before any is let go exactly `limit` are open; each one let go makes room for exactly one more.
+  for (let released = 0; released <= ids.length - limit; released += 1) {
+    await waitUntil(async () => held.arrived.length, (count) => count >= limit + released, 10_000, `${limit + released} downloads to start`);
+    assert.equal(held.arrived.length, limit + released, `${released} let go: no download beyond the limit started`);
+    assert.equal(held.held().length, limit, `${released} let go: the limit is used to the full`);
+    held.release(held.held()[0]!);
+  }
+  held.releaseAll();
+  assert.deepEqual({ ...(await saving) }, { folder: h.saveDir, savedJobs: ids.length, savedFiles: ids.length, skippedFiles: 0, failedJobs: 0 });
+  assert.equal(held.peakHeld, limit);
+  assert.deepEqual([...held.arrived].sort(), ids, 'each image was downloaded once');
+});
+
 test('progress reaches the window during the batch, and a long batch ends with a system notification', async (t) => {
   // Job 2201's second image is held half-way, so the batch is certain to be under way while the test looks.
   const held = await startHeldImageServer();
