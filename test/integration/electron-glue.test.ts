@@ -15,6 +15,7 @@ import { rendererEntryUrl } from '../../main/core/url-policy';
 import { readImage, startFakeModelsLab, type FakeModelsLab } from '../fixtures/fake-modelslab';
 import type { FakeBrowserWindow, FakeElectronRecord, FakeWebContents } from '../support/fake-electron';
 import { makeTempDir, testSecretStore, validTestKey, waitUntil } from '../support/core-harness';
+import { startHeldImageServer } from '../support/held-images';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bundlePath = join(root, 'dist', 'glue-test', 'main.cjs');
@@ -31,6 +32,10 @@ async function invoke(name: string, request?: unknown, event: unknown = trustedE
   assert.ok(handler, `no ipcMain handler for ${name}`);
   return (await handler(event, request)) as Result<unknown>;
 }
+
+/** Every job update the window was sent, in order. */
+const jobUpdates = () =>
+  Promise.resolve(window.webContents.sent.filter((message) => message.channel === eventChannel('jobsUpdated')).flatMap((message) => message.payload as JobView[]));
 
 before(async () => {
   assert.ok(existsSync(join(root, 'dist', 'preload', 'preload.js')), 'run `npm run build` first: this test loads the built renderer and preload');
@@ -113,9 +118,7 @@ test('jobs added over IPC are fetched with the keychain key, their updates reach
     ok: true,
     value: { added: 1, repeatedInDrop: 0, alreadyListed: 0, rejected: [], rejectedCount: 0 },
   });
-  const updates = () =>
-    Promise.resolve(window.webContents.sent.filter((message) => message.channel === eventChannel('jobsUpdated')).flatMap((message) => message.payload as JobView[]));
-  await waitUntil(updates, (views) => views.some((view) => view.id === '7001' && view.state === 'ready'), 5_000, 'job 7001 to be ready');
+  await waitUntil(jobUpdates, (views) => views.some((view) => view.id === '7001' && view.state === 'ready'), 5_000, 'job 7001 to be ready');
 
   electron.openDialogAnswer = { canceled: false, filePaths: [saveDir] };
   assert.deepEqual(await invoke('chooseSaveFolder'), { ok: true, value: { folder: saveDir } });
@@ -123,7 +126,6 @@ test('jobs added over IPC are fetched with the keychain key, their updates reach
   assert.deepEqual(saved, { ok: true, value: { folder: saveDir, savedJobs: 1, savedFiles: 1, skippedFiles: 0, failedJobs: 0 } });
   assert.deepEqual(await readFile(join(saveDir, '7001-1.png')), readImage('headshot-a.png'));
   assert.equal(window.progressBar.at(-1), -1, 'the taskbar progress is cleared when the batch ends');
-  assert.ok(window.progressBar.some((value) => value >= 0 && value <= 1), 'the taskbar showed the batch progress');
 
   assert.deepEqual(await invoke('showInFolder', { jobId: '7001' }), { ok: true, value: undefined });
   assert.deepEqual(await invoke('showInFolder', { folder: saveDir }), { ok: true, value: undefined });
@@ -131,6 +133,30 @@ test('jobs added over IPC are fetched with the keychain key, their updates reach
   const refused = await invoke('showInFolder', { folder: '/etc' });
   assert.equal(refused.ok ? null : refused.error.code, 'folder-not-allowed');
   assert.ok(!JSON.stringify(window.webContents.sent).includes(validTestKey));
+});
+
+test('the taskbar shows how far a save batch has come while it runs, and is cleared when it ends', async (t) => {
+  // The job's second image is held half-way, so the test looks while the batch is certain to run.
+  const held = await startHeldImageServer();
+  t.after(() => held.close());
+  modelsLab.setScenario('7003', [{ answer: 'success', images: [{ serve: 'headshot-c.webp' }, { redirectTo: held.url('7003-2', 'headshot-b.jpg') }] }]);
+  await invoke('addJobs', { sources: [{ name: null, text: '7003' }] });
+  await waitUntil(jobUpdates, (views) => views.some((view) => view.id === '7003' && view.state === 'ready'), 5_000, 'job 7003 to be ready');
+  electron.openDialogAnswer = { canceled: false, filePaths: [saveDir] };
+  await invoke('chooseSaveFolder');
+
+  const earlierValues = window.progressBar.length;
+  const batchValues = () => window.progressBar.slice(earlierValues);
+  const saving = invoke('saveJobs', { folder: saveDir, ids: ['7003'] });
+  await waitUntil(async () => batchValues(), (values) => values.includes(0.5), 10_000, 'the taskbar to show one image of two saved');
+  assert.deepEqual(held.held(), ['7003-2'], 'the batch was still under way');
+  held.release('7003-2');
+  assert.deepEqual(await saving, { ok: true, value: { folder: saveDir, savedJobs: 1, savedFiles: 2, skippedFiles: 0, failedJobs: 0 } });
+
+  const values = batchValues();
+  assert.equal(values.at(-1), -1, 'cleared when the batch ends');
+  const during = values.slice(0, -1);
+  assert.ok(during.every((value, i) => value >= 0 && value <= 1 && (i === 0 || value >= during[i - 1]!)), `the bar only moves forward: ${during.join(', ')}`);
 });
 
 test('app:// serves a job\'s images from main\'s cache, and nothing for jobs or images not listed', async () => {
