@@ -1,10 +1,20 @@
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { Page } from '@playwright/test';
 import { readImage, type Step } from '../fixtures/fake-modelslab';
 import { makeTempDir } from '../support/core-harness';
 import { dropText, jobRow as row } from '../support/window-steps';
-import { expect, test } from './app-fixture';
+import { startHeldImageServer, type HeldImageServer } from '../support/held-images';
+import { expect, test as appTest } from './app-fixture';
+
+/** The app, and an image server whose downloads the test holds and lets go of. */
+const test = appTest.extend<{ held: HeldImageServer }>({
+  held: async ({}, use) => {
+    const server = await startHeldImageServer();
+    await use(server);
+    await server.close();
+  },
+});
 
 test.use({ withStoredKey: true });
 
@@ -39,11 +49,11 @@ async function toggleSettings(page: Page) {
   await page.getByText('Settings', { exact: true }).click();
 }
 
-test('choose a folder, save all ready into a subfolder per job with a custom name, then save one selected job', async ({ app }) => {
+test('choose a folder, save all ready into a subfolder per job with a custom name, then save one selected job', async ({ app, held }) => {
   const { page } = app;
-  // 7001's images arrive slowly, so the batch runs long enough to watch.
+  // 7001's second image is held half-way until the test lets it go, so the batch can be watched while it runs.
   app.setScenarios({
-    '7001': [{ answer: 'success', images: [{ serve: 'headshot-a.png', trickle: { chunkBytes: 1_000, intervalMs: 80 } }, { serve: 'headshot-b.jpg' }] }],
+    '7001': [{ answer: 'success', images: [{ serve: 'headshot-a.png' }, { redirectTo: held.url('7001-2', 'headshot-b.jpg') }] }],
     '7002': ready('headshot-c.webp'),
     '7003': ready('headshot-a.png'),
     '7004': ready('headshot-b.jpg'),
@@ -63,21 +73,30 @@ test('choose a folder, save all ready into a subfolder per job with a custom nam
   await page.getByLabel('Save layout').selectOption({ label: 'A subfolder per job' });
   await page.getByLabel('File name', { exact: true }).fill('headshot-{n}.{ext}');
   await expect(page.getByTestId('file-name-check')).toHaveText('Example: 12202888/headshot-1.png');
-  await page.getByLabel('When a file with the name exists').selectOption({ label: 'Keep both (name (2).png)' });
+  // Not the default ("Keep both"): an older file with the name is replaced, with no "(2)" copy beside it.
+  await page.getByLabel('When a file with the name exists').selectOption({ label: 'Overwrite it' });
   await page.getByRole('button', { name: 'Save settings' }).click();
   await expect(page.getByText('Settings saved.')).toBeVisible();
-  expect(await app.core.handlers.getSettings(undefined)).toMatchObject({ saveLayout: 'per-job', fileNameTemplate: 'headshot-{n}.{ext}', conflictPolicy: 'rename' });
+  expect(await app.core.handlers.getSettings(undefined)).toMatchObject({ saveLayout: 'per-job', fileNameTemplate: 'headshot-{n}.{ext}', conflictPolicy: 'overwrite' });
   await toggleSettings(page);
+  await toggleSettings(page);
+  await expect(page.getByLabel('When a file with the name exists')).toHaveValue('overwrite');
+  await toggleSettings(page);
+  await mkdir(join(app.saveDir, '7002'));
+  await writeFile(join(app.saveDir, '7002', 'headshot-1.webp'), 'an older picture under the same name');
 
   await saveBar(page).getByRole('button', { name: 'Choose folder…' }).click();
   await expect(page.getByTestId('save-folder')).toHaveValue(app.saveDir);
   await saveBar(page).getByRole('button', { name: 'Save all ready (2)' }).click();
 
-  // The bar shows the batch while it runs, then what it did.
+  // The bar shows the batch while it runs: two images saved (9.7 KB and 0.3 KB), the third held half-way.
   const status = page.getByTestId('save-outcome');
-  await expect(status.getByRole('progressbar', { name: 'Save progress' })).toBeVisible();
-  await expect(status).toContainText(/Saving \d of 3 files · \d+(\.\d)? (B|KB|MB)/);
-  await expect(status).toHaveText('Saved 3 files from 2 jobs.', { timeout: 15_000 });
+  await expect(status).toContainText('Saving 2 of 3 files · 11 KB');
+  await expect(status.getByRole('progressbar', { name: 'Save progress' })).toHaveJSProperty('value', 2);
+  expect(held.held(), 'the batch was still under way').toEqual(['7001-2']);
+  held.release('7001-2');
+  // Then what it did.
+  await expect(status).toHaveText('Saved 3 files from 2 jobs.');
   await expect(saveBar(page).getByRole('status')).toHaveText('Saved 3 files from 2 jobs.');
   await expect(status.getByRole('progressbar')).toHaveCount(0);
   await expect(row(page, '7001')).toHaveAttribute('data-state', 'saved');
@@ -85,6 +104,7 @@ test('choose a folder, save all ready into a subfolder per job with a custom nam
   await expect(row(page, '7001')).toContainText('headshot-1.png, headshot-2.jpg');
   expect(await imagesIn(app.saveDir)).toEqual(['7001/headshot-1.png', '7001/headshot-2.jpg', '7002/headshot-1.webp']);
   expect(await readFile(join(app.saveDir, '7001', 'headshot-2.jpg'))).toEqual(readImage('headshot-b.jpg'));
+  expect(await readFile(join(app.saveDir, '7002', 'headshot-1.webp')), 'the older file was overwritten').toEqual(readImage('headshot-c.webp'));
 
   // "Show in folder" for a job shows its first file; for the batch, the folder.
   await row(page, '7001').getByRole('button', { name: 'Show in folder: job 7001' }).click();
