@@ -78,6 +78,7 @@ test('choose a folder, save all ready into a subfolder per job with a custom nam
   await page.getByRole('button', { name: 'Save settings' }).click();
   await expect(page.getByText('Settings saved.')).toBeVisible();
   expect(await app.core.handlers.getSettings(undefined)).toMatchObject({ saveLayout: 'per-job', fileNameTemplate: 'headshot-{n}.{ext}', conflictPolicy: 'overwrite' });
+  // Closed and opened again, the settings show the choice.
   await toggleSettings(page);
   await toggleSettings(page);
   await expect(page.getByLabel('When a file with the name exists')).toHaveValue('overwrite');
