@@ -62,13 +62,24 @@ test('a processing job is polled again after its eta and turns ready', async () 
 });
 
 test('a job still processing at the poll deadline fails with the offer to retry', async () => {
+  const clock = createManualClock();
+  // Each answer names another eta (all shorter than the poll floor), so the test sees when it is in.
+  const etas = [0.1, 0.2, 0.3, 0.4];
   const h = await start({
-    scenarios: { '22': [{ answer: 'processing', eta: 0.01 }] },
-    core: { timing: { pollFloorMs: 10, pollCapMs: 20 } },
+    scenarios: { '22': etas.map((eta) => ({ answer: 'processing' as const, eta })) },
+    core: { clock, timing: { ...fastTiming, pollFloorMs: 400, pollCapMs: 400 } },
   });
   await h.core.handlers.updateSettings({ pollDeadlineSeconds: 1 });
   await add(h, '22');
-  const failed = await h.waitForJob('22', 'failed');
+  await h.waitForJob('22', 'processing');
+  // Polls come every 400 ms (give or take 10 %); the first one after the deadline fails the job.
+  for (const eta of etas.slice(1)) {
+    clock.advance(440);
+    const view = await waitUntil(() => h.job('22'), (job) => job?.etaSeconds === eta || job?.state === 'failed', 10_000, `the answer with eta ${eta}`);
+    if (view?.state === 'failed') break;
+  }
+  assert.equal(h.server.fetchCount('22'), 4, 'the first fetch, then polls at about 0.4, 0.8 and 1.2 s');
+  const failed = (await h.job('22'))!;
   assert.match(failed.message ?? '', /Still processing after 1 s\. Retry to keep waiting\./);
   assert.equal(failed.retryable, true);
   h.server.setScenario('22', [{ answer: 'success', images: [{ serve: 'headshot-a.png' }] }]);
