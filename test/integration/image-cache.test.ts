@@ -30,7 +30,7 @@ after(async () => {
   await rm(folder, { recursive: true, force: true });
 });
 
-const downloader = createImageDownloader({ fetch: (url, init) => fetch(url, init), requestTimeoutMs: 2_000 });
+const downloader = createImageDownloader({ fetch: (url, init) => fetch(url, init), requestTimeoutMs: 30_000 });
 const quietProgress: SaveProgressListener = { onBytes: () => undefined, onImage: () => undefined };
 const target = () => ({ folder, saveLayout: 'flat' as const, fileNameTemplate: '{id}-{n}.{ext}', conflictPolicy: 'rename' as const, savedAt: new Date() });
 
@@ -92,7 +92,7 @@ test('the cache stays under its limit by dropping the least recently used, and i
 });
 
 test('an image larger than the limit is stopped and nothing is kept', async () => {
-  const small = createImageDownloader({ fetch: (url, init) => fetch(url, init), requestTimeoutMs: 2_000, maxImageBytes: 1_000 });
+  const small = createImageDownloader({ fetch: (url, init) => fetch(url, init), requestTimeoutMs: 30_000, maxImageBytes: 1_000 });
   const saver = createJobSaver({ downloader: small, onNotice: () => undefined });
   const before = await readdir(folder);
   const result = await saver.saveJob({ id: '3003', outputUrls: [server.imageUrl('3003', 0)] }, target(), quietProgress);

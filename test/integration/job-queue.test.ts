@@ -56,7 +56,7 @@ test('a processing job is polled again after its eta and turns ready', async () 
       .flatMap((e) => e.payload as Array<{ id: string; state: string }>)
       .filter((view) => view.id === '21')
       .map((view) => view.state);
-  const states = await waitUntil(statesShown, (seen) => seen.at(-1) === 'ready', 1_000, 'the ready event');
+  const states = await waitUntil(statesShown, (seen) => seen.at(-1) === 'ready', 10_000, 'the ready event');
   // Updates within one batch are merged, so the window may never see 'queued'; it does see these.
   assert.deepEqual([...new Set(states)].slice(-2), ['processing', 'ready']);
 });
@@ -124,7 +124,7 @@ test('an invalid key pauses the whole queue with one message, and a new key resu
 test('never more requests in flight than the concurrency setting', async () => {
   const ids = Array.from({ length: 12 }, (_, i) => String(500 + i));
   const h = await start({
-    scenarios: Object.fromEntries(ids.map((id) => [id, [{ answer: 'success' as const, delayMs: 30, images: [{ serve: 'headshot-a.png' as const }] }]])),
+    scenarios: Object.fromEntries(ids.map((id) => [id, [{ answer: 'success' as const, delayMs: 200, images: [{ serve: 'headshot-a.png' as const }] }]])),
   });
   await h.core.handlers.updateSettings({ concurrency: 3 });
   await add(h, ids.join(','));
