@@ -1,12 +1,19 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { QueueStatus } from '../../preload/api-contract';
-import { type CoreHarness, useCoreHarness, validTestKey, waitUntil } from '../support/core-harness';
+import { type CoreHarness, fastTiming, useCoreHarness, validTestKey, waitUntil } from '../support/core-harness';
+import { createManualClock } from '../support/manual-clock';
 
 const start = useCoreHarness();
 
 const add = (h: CoreHarness, text: string) => h.addText(text);
 const statusEvents = (h: CoreHarness) => h.events.filter((e) => e.event === 'queueStatus').map((e) => e.payload as QueueStatus);
+/** Requests the core has sent for a job, counted as they leave (the server counts them as they arrive). */
+const sentFor = (h: CoreHarness, id: string) => h.fetchCalls.filter((call) => call.jobId === id).length;
+const stateOf = async (h: CoreHarness, id: string) => (await h.job(id))?.state;
+/** Waits until no request is out: every answer has come in and been acted on. */
+const settled = (h: CoreHarness) => waitUntil(() => h.jobs(), (views) => views.every((view) => view.state !== 'fetching'), 10_000, 'no job fetching');
+const queueStatus = (h: CoreHarness) => h.core.handlers.getQueueStatus(undefined);
 
 test('a job with one and a job with several images become ready with their image counts', async () => {
   const h = await start({
@@ -22,33 +29,57 @@ test('a job with one and a job with several images become ready with their image
 });
 
 test('a processing job is polled again after its eta and turns ready', async () => {
+  const clock = createManualClock();
   const h = await start({
-    scenarios: { '21': [{ answer: 'processing', eta: 0.05 }, { answer: 'processing', shape: 'lean' }, { answer: 'success', images: [{ serve: 'headshot-a.png' }] }] },
+    scenarios: { '21': [{ answer: 'processing', eta: 12 }, { answer: 'processing', shape: 'lean' }, { answer: 'success', images: [{ serve: 'headshot-a.png' }] }] },
+    core: { clock, timing: { ...fastTiming, pollFloorMs: 2_000, pollCapMs: 60_000 } },
   });
   await add(h, '21');
-  const seen = await waitUntil(() => h.job('21'), (view) => view?.state === 'processing', 2_000, 'processing');
-  assert.equal(seen?.etaSeconds, 0.05);
+  assert.equal((await h.waitForJob('21', 'processing')).etaSeconds, 12);
+  // Polled after the eta (12 s, give or take the 10 % jitter), not before.
+  clock.advance(10_799);
+  assert.equal(sentFor(h, '21'), 1, 'not polled before the eta');
+  clock.advance(2_401);
+  assert.equal(sentFor(h, '21'), 2, 'polled once the eta has passed');
+  // The second answer names no eta: the next poll waits the floor.
+  const polled = await waitUntil(() => h.job('21'), (view) => view?.etaSeconds === null, 10_000, 'the answer to the second poll');
+  assert.equal(polled?.state, 'processing');
+  clock.advance(1_799);
+  assert.equal(sentFor(h, '21'), 2, 'not polled before the floor');
+  clock.advance(401);
   await h.waitForJob('21', 'ready');
   assert.equal(h.server.fetchCount('21'), 3);
+  clock.advance(fastTiming.pollFloorMs); // sends the gathered job updates
   const statesShown = async () =>
     h.events
       .filter((e) => e.event === 'jobsUpdated')
       .flatMap((e) => e.payload as Array<{ id: string; state: string }>)
       .filter((view) => view.id === '21')
       .map((view) => view.state);
-  const states = await waitUntil(statesShown, (seen) => seen.at(-1) === 'ready', 1_000, 'the ready event');
+  const states = await waitUntil(statesShown, (seen) => seen.at(-1) === 'ready', 10_000, 'the ready event');
   // Updates within one batch are merged, so the window may never see 'queued'; it does see these.
   assert.deepEqual([...new Set(states)].slice(-2), ['processing', 'ready']);
 });
 
 test('a job still processing at the poll deadline fails with the offer to retry', async () => {
+  const clock = createManualClock();
+  // Each answer names another eta (all shorter than the poll floor), so the test sees when it is in.
+  const etas = [0.1, 0.2, 0.3, 0.4];
   const h = await start({
-    scenarios: { '22': [{ answer: 'processing', eta: 0.01 }] },
-    core: { timing: { pollFloorMs: 10, pollCapMs: 20 } },
+    scenarios: { '22': etas.map((eta) => ({ answer: 'processing' as const, eta })) },
+    core: { clock, timing: { ...fastTiming, pollFloorMs: 400, pollCapMs: 400 } },
   });
   await h.core.handlers.updateSettings({ pollDeadlineSeconds: 1 });
   await add(h, '22');
-  const failed = await h.waitForJob('22', 'failed');
+  await h.waitForJob('22', 'processing');
+  // Polls come every 400 ms (give or take 10 %); the first one after the deadline fails the job.
+  for (const eta of etas.slice(1)) {
+    clock.advance(440);
+    const view = await waitUntil(() => h.job('22'), (job) => job?.etaSeconds === eta || job?.state === 'failed', 10_000, `the answer with eta ${eta}`);
+    if (view?.state === 'failed') break;
+  }
+  assert.equal(h.server.fetchCount('22'), 4, 'the first fetch, then polls at about 0.4, 0.8 and 1.2 s');
+  const failed = (await h.job('22'))!;
   assert.match(failed.message ?? '', /Still processing after 1 s\. Retry to keep waiting\./);
   assert.equal(failed.retryable, true);
   h.server.setScenario('22', [{ answer: 'success', images: [{ serve: 'headshot-a.png' }] }]);
@@ -75,15 +106,14 @@ test('an invalid key pauses the whole queue with one message, and a new key resu
   });
   assert.equal((await h.core.handlers.getQueueStatus(undefined)).pausedBecause, 'no-key');
   await add(h, ids.join(' '));
-  await new Promise((resolve) => setTimeout(resolve, 50));
-  assert.equal(h.server.fetches.length, 0, 'nothing is fetched without a key');
+  assert.equal(h.fetchCalls.length, 0, 'nothing is fetched without a key');
 
   await h.core.handlers.setKey({ key: 'not-the-right-key-123' });
-  const paused = await waitUntil(() => h.core.handlers.getQueueStatus(undefined), (s) => s.pausedBecause === 'key-rejected', 2_000, 'pause');
+  const paused = await waitUntil(() => queueStatus(h), (s) => s.pausedBecause === 'key-rejected', 10_000, 'pause');
   assert.match(paused.message ?? '', /rejected the API key.*Enter a valid key/);
-  await new Promise((resolve) => setTimeout(resolve, 50));
-  const rejectedCalls = h.server.fetches.length;
-  assert.ok(rejectedCalls <= 4, `at most one round of requests is spent on a bad key, saw ${rejectedCalls}`);
+  await settled(h);
+  // The four sent at once (the concurrency) all come back rejected; none is sent after that.
+  assert.equal(h.fetchCalls.length, 4, 'one round of requests is spent on a bad key, no more');
   assert.ok((await h.jobs()).every((view) => view.state === 'queued'), 'no job fails because of the key');
   assert.equal(statusEvents(h).filter((s) => s.pausedBecause === 'key-rejected').length, 1, 'one message, not one per job');
 
@@ -94,7 +124,7 @@ test('an invalid key pauses the whole queue with one message, and a new key resu
 test('never more requests in flight than the concurrency setting', async () => {
   const ids = Array.from({ length: 12 }, (_, i) => String(500 + i));
   const h = await start({
-    scenarios: Object.fromEntries(ids.map((id) => [id, [{ answer: 'success' as const, delayMs: 30, images: [{ serve: 'headshot-a.png' as const }] }]])),
+    scenarios: Object.fromEntries(ids.map((id) => [id, [{ answer: 'success' as const, delayMs: 200, images: [{ serve: 'headshot-a.png' as const }] }]])),
   });
   await h.core.handlers.updateSettings({ concurrency: 3 });
   await add(h, ids.join(','));
@@ -103,46 +133,95 @@ test('never more requests in flight than the concurrency setting', async () => {
 });
 
 test('a 429 holds every request for Retry-After, then the queue goes on', async () => {
+  const clock = createManualClock();
   const h = await start({
     scenarios: {
-      '61': [{ answer: 'rate-limit', via: 'header', retryAfter: 0.2 }, { answer: 'success', images: [{ serve: 'headshot-a.png' }] }],
+      '61': [{ answer: 'rate-limit', via: 'header', retryAfter: 20 }, { answer: 'success', images: [{ serve: 'headshot-a.png' }] }],
       '62': [{ answer: 'rate-limit', via: 'none' }, { answer: 'success', images: [{ serve: 'headshot-a.png' }] }],
     },
+    core: { clock, timing: { ...fastTiming, rateLimitDefaultMs: 30_000 } },
   });
   await h.core.handlers.updateSettings({ concurrency: 1 });
-  const started = Date.now();
   await add(h, '61');
-  await waitUntil(() => h.core.handlers.getQueueStatus(undefined), (s) => s.pausedBecause === 'rate-limited', 2_000, 'hold');
+  await waitUntil(() => queueStatus(h), (s) => s.pausedBecause === 'rate-limited', 10_000, 'hold');
+  await settled(h);
+  clock.advance(19_999);
+  assert.equal(sentFor(h, '61'), 1, 'not asked again before Retry-After');
+  assert.equal((await queueStatus(h)).pausedBecause, 'rate-limited');
+  clock.advance(1);
+  assert.equal(sentFor(h, '61'), 2, 'asked again once Retry-After has passed');
   await h.waitForJob('61', 'ready');
-  assert.ok(Date.now() - started >= 180, 'waited for Retry-After');
-  const firstAt = h.server.fetches.filter((f) => f.id === '61').map((f) => f.at);
-  assert.ok(firstAt[1]! - firstAt[0]! >= 180);
 
   await add(h, '62');
+  await waitUntil(() => queueStatus(h), (s) => s.pausedBecause === 'rate-limited', 10_000, 'hold');
+  await settled(h);
+  clock.advance(29_999);
+  assert.equal(sentFor(h, '62'), 1, 'a 429 without a wait holds for the default');
+  clock.advance(1);
   await h.waitForJob('62', 'ready');
-  const secondAt = h.server.fetches.filter((f) => f.id === '62').map((f) => f.at);
-  assert.ok(secondAt[1]! - secondAt[0]! >= 90, 'a 429 without a wait uses the default hold');
-  assert.equal((await h.core.handlers.getQueueStatus(undefined)).pausedBecause, null);
+  assert.equal((await queueStatus(h)).pausedBecause, null);
 });
 
-test('5xx pages, resets, invalid JSON and hangs are retried with backoff, then fail with the reason', async () => {
+test('5xx pages, resets and invalid JSON are retried after a growing backoff, then fail with the reason', async () => {
   const image = [{ serve: 'headshot-a.png' as const }];
+  const clock = createManualClock();
   const h = await start({
     scenarios: {
       '71': [{ answer: 'raw', status: 502, body: '<html>Bad Gateway</html>' }, { answer: 'reset' }, { answer: 'success', images: image }],
       '72': [{ answer: 'raw', status: 200, body: 'not json', contentType: 'application/json' }, { answer: 'success', images: image }],
-      '73': [{ answer: 'hang' }, { answer: 'success', images: image }],
       '74': [{ answer: 'raw', status: 500, body: '' }],
     },
+    core: { clock, timing: { ...fastTiming, retryBaseMs: 1_000, retryCapMs: 60_000 } },
   });
-  await add(h, '71 72 73 74');
+  const ids = ['71', '72', '74'];
+  const sent = () => ids.map((id) => sentFor(h, id));
+  /** Each fault waits 1 s, 2 s, then 4 s, give or take the 10 % jitter: not a request sooner, all of them by then. */
+  const expectRetryAfter = async (backoffMs: number, retrying: string[]) => {
+    await settled(h);
+    for (const id of retrying) assert.equal(await stateOf(h, id), 'queued', `job ${id} waits before its retry`);
+    const before = sent();
+    clock.advance(backoffMs * 0.9 - 1);
+    assert.deepEqual(sent(), before, `no retry before ${backoffMs * 0.9} ms`);
+    clock.advance(backoffMs * 0.2 + 1);
+    assert.deepEqual(
+      sent(),
+      ids.map((id, index) => before[index]! + (retrying.includes(id) ? 1 : 0)),
+      `each retried by ${backoffMs * 1.1} ms`,
+    );
+  };
+
+  await add(h, ids.join(' '));
+  assert.deepEqual(sent(), [1, 1, 1]);
+  await expectRetryAfter(1_000, ['71', '72', '74']);
+  await expectRetryAfter(2_000, ['71', '74']);
+  assert.equal(await stateOf(h, '72'), 'ready');
+  await expectRetryAfter(4_000, ['74']);
   await h.waitForJob('71', 'ready');
-  await h.waitForJob('72', 'ready');
-  await h.waitForJob('73', 'ready');
   const failed = await h.waitForJob('74', 'failed');
   assert.match(failed.message ?? '', /server error \(HTTP 500\).*Gave up after 3 retries/);
   assert.equal(failed.retryable, true);
   assert.equal(h.server.fetchCount('74'), 4);
+  clock.advance(600_000);
+  assert.equal(sentFor(h, '74'), 4, 'a job that gave up is not asked again');
+});
+
+test('a request that hangs is given up at the timeout and retried', async () => {
+  const clock = createManualClock();
+  const h = await start({
+    scenarios: { '73': [{ answer: 'hang' }, { answer: 'success', images: [{ serve: 'headshot-a.png' }] }] },
+    // Short on purpose: the hang never answers, so only this wait decides when the request is given up.
+    core: { clock, requestTimeoutMs: 1_000, timing: { ...fastTiming, retryBaseMs: 1_000, retryCapMs: 1_000 } },
+  });
+  await add(h, '73');
+  const waiting = await waitUntil(() => h.job('73'), (view) => view?.state === 'queued', 10_000, 'the timeout');
+  assert.match(waiting?.message ?? '', /ModelsLab did not answer within 1 s\. Retrying \(1 of 3\)/);
+  assert.equal(h.fetchCalls[0]?.signal?.aborted, true, 'the hung request was given up');
+  // A busy machine may time out the retry too; each later try is another second away.
+  for (let tries = 0; (await stateOf(h, '73')) !== 'ready'; tries += 1) {
+    assert.ok(tries < 3, 'ready within three retries');
+    clock.advance(1_100);
+    await waitUntil(() => h.job('73'), (view) => view?.state === 'ready' || view?.state === 'queued', 10_000, 'an answer');
+  }
 });
 
 test('a success without any link is asked again a few times before the job fails', async () => {
@@ -170,53 +249,73 @@ test('adding the same IDs again reports them as duplicates; clearing empties the
 
 const oneImage = [{ serve: 'headshot-a.png' as const }];
 const ready = { answer: 'success' as const, images: oneImage };
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 test('a 429 holds every job, not only the one that met it', async () => {
   const ids = ['101', '102', '103', '104', '105', '106'];
+  const clock = createManualClock();
   const h = await start({
     scenarios: {
-      '101': [{ answer: 'rate-limit', via: 'body', retryAfter: 0.3 }, ready],
-      ...Object.fromEntries(ids.slice(1).map((id) => [id, [{ ...ready, delayMs: 20 }]])),
+      '101': [{ answer: 'rate-limit', via: 'body', retryAfter: 30 }, ready],
+      ...Object.fromEntries(ids.slice(1).map((id) => [id, [ready]])),
     },
+    core: { clock },
   });
   await h.core.handlers.updateSettings({ concurrency: 2 });
+  // 102 is still out when the 429 for 101 comes in; its answer then frees a place in the queue.
+  const release102 = h.holdFetches('102');
   await add(h, ids.join(' '));
-  await waitUntil(() => h.core.handlers.getQueueStatus(undefined), (s) => s.pausedBecause === 'rate-limited', 2_000, 'hold');
-  const heldAt = Date.now();
+  assert.deepEqual(h.fetchCalls.map((call) => call.jobId), ['101', '102']);
+  await waitUntil(() => queueStatus(h), (s) => s.pausedBecause === 'rate-limited', 10_000, 'hold');
+  const holdEvent = h.events.findIndex((e) => e.event === 'queueStatus' && (e.payload as QueueStatus).pausedBecause === 'rate-limited');
+  release102();
+  await h.waitForJob('102', 'ready');
+  const sentWhileHeld = () => h.fetchCalls.filter((call) => call.afterEvents > holdEvent).map((call) => call.jobId);
+  assert.deepEqual(sentWhileHeld(), [], 'the freed place is not used while held');
+  for (const id of ids.slice(2)) assert.equal(await stateOf(h, id), 'queued', `job ${id} waits`);
+  clock.advance(29_999);
+  assert.deepEqual(sentWhileHeld(), [], 'no request until the hold ends');
+  clock.advance(1);
+  assert.equal(sentWhileHeld().length, 2, 'the queue goes on, as many at once as the concurrency allows');
   for (const id of ids) await h.waitForJob(id, 'ready');
-  const sentDuringHold = h.server.fetches.filter((f) => f.at > heldAt + 20 && f.at < heldAt + 250);
-  assert.deepEqual(sentDuringHold, [], 'no request while held');
 });
 
 test('a user pause outlasts a rate-limit hold that ends during it', async () => {
-  const h = await start({ scenarios: { '111': [{ answer: 'rate-limit', via: 'header', retryAfter: 0.1, delayMs: 100 }, ready] } });
+  const clock = createManualClock();
+  const h = await start({ scenarios: { '111': [{ answer: 'rate-limit', via: 'header', retryAfter: 1 }, ready] }, core: { clock } });
+  const release = h.holdFetches('111');
   await add(h, '111');
-  await h.waitForJob('111', 'fetching');
   await h.core.handlers.pauseQueue(undefined);
-  await sleep(400);
-  assert.equal((await h.core.handlers.getQueueStatus(undefined)).pausedBecause, 'user');
-  assert.equal(h.server.fetchCount('111'), 1, 'nothing is sent while paused, even after the hold ended');
+  release(); // the 429 comes while paused
+  await h.waitForJob('111', 'queued');
+  assert.equal((await queueStatus(h)).pausedBecause, 'user');
+  clock.advance(1_000); // the hold ends
+  assert.equal((await queueStatus(h)).pausedBecause, 'user');
+  assert.equal(sentFor(h, '111'), 1, 'nothing is sent while paused, even after the hold ended');
+  assert.equal(await stateOf(h, '111'), 'queued');
   await h.core.handlers.resumeQueue(undefined);
   await h.waitForJob('111', 'ready');
 });
 
 test('a rejection of a key the user has since replaced does not pause the queue', async () => {
-  const h = await start({ withKey: false, scenarios: { '121': [{ ...ready, delayMs: 150 }] } });
+  const h = await start({ withKey: false, scenarios: { '121': [ready] } });
   await h.core.handlers.setKey({ key: 'an-old-revoked-key-1234' });
+  const release = h.holdFetches('121');
   await add(h, '121');
-  await h.waitForJob('121', 'fetching');
+  assert.equal(await stateOf(h, '121'), 'fetching');
   await h.core.handlers.setKey({ key: validTestKey });
+  release(); // the old key's rejection comes after the new key is in
   await h.waitForJob('121', 'ready');
+  assert.equal(h.server.fetches[0]?.keyWasValid, false, 'the first request did carry the old key');
   assert.ok(statusEvents(h).every((s) => s.pausedBecause !== 'key-rejected'));
 });
 
 test('pause stops new requests; resume goes on where it stopped', async () => {
-  const h = await start({ scenarios: { '131': [ready], '132': [ready] } });
+  const clock = createManualClock();
+  const h = await start({ scenarios: { '131': [ready], '132': [ready] }, core: { clock } });
   await h.core.handlers.pauseQueue(undefined);
   await add(h, '131 132');
-  await sleep(100);
-  assert.equal(h.server.fetches.length, 0);
+  clock.advance(600_000);
+  assert.equal(h.fetchCalls.length, 0);
   assert.deepEqual(await h.core.handlers.getQueueStatus(undefined), { pausedBecause: 'user', message: 'Paused. Resume to go on fetching.' });
   await h.core.handlers.resumeQueue(undefined);
   await h.waitForJob('131', 'ready');
@@ -224,32 +323,42 @@ test('pause stops new requests; resume goes on where it stopped', async () => {
 });
 
 test('a cancelled job stops being fetched, fails as cancelled and can be retried', async () => {
-  const h = await start({ scenarios: { '141': [{ answer: 'processing', eta: 0.05 }] } });
+  const clock = createManualClock();
+  const h = await start({ scenarios: { '141': [{ answer: 'processing', eta: 0.05 }] }, core: { clock } });
   await add(h, '141');
   await h.waitForJob('141', 'processing');
   assert.deepEqual(await h.core.handlers.cancelJobs({ ids: ['141'] }), { cancelled: 1 });
   const cancelled = await h.waitForJob('141', 'failed');
   assert.equal(cancelled.retryable, true);
   assert.match(cancelled.message ?? '', /Cancelled/);
-  const fetchesAtCancel = h.server.fetchCount('141');
-  await sleep(200);
-  assert.equal(h.server.fetchCount('141'), fetchesAtCancel, 'no poll after cancelling');
+  clock.advance(600_000); // long past the eta and any poll
+  assert.equal(sentFor(h, '141'), 1, 'no poll after cancelling');
   h.server.setScenario('141', [ready]);
   assert.deepEqual(await h.core.handlers.retryJobs({ ids: ['141'] }), { retried: 1 });
   await h.waitForJob('141', 'ready');
 });
 
-test('a job removed mid-request and added again is fetched once per turn, never twice at once', async () => {
-  const h = await start({ scenarios: { '151': [{ answer: 'processing', eta: 0.3, delayMs: 80 }] } });
+test('removing a job aborts its request; added again, it is fetched once, then polled after its eta', async () => {
+  const clock = createManualClock();
+  const h = await start({
+    scenarios: { '151': [{ answer: 'hang' }, { answer: 'processing', eta: 30 }, ready] },
+    core: { clock, timing: { ...fastTiming, pollCapMs: 60_000 } },
+  });
   await add(h, '151');
-  await h.waitForJob('151', 'fetching');
+  // The request reached the server, which holds it: it is still out when the job is removed.
+  await waitUntil(() => Promise.resolve(h.server.fetchCount('151')), (count) => count === 1, 10_000, 'the request to arrive');
+  assert.equal(h.fetchCalls[0]?.signal?.aborted, false);
   await h.core.handlers.removeJobs({ ids: ['151'] });
+  assert.equal(h.fetchCalls[0]?.signal?.aborted, true, 'removing the job aborted its request');
+
   await add(h, '151');
+  assert.equal(sentFor(h, '151'), 2, 'added again, it is sent once');
   await h.waitForJob('151', 'processing');
-  const before = h.server.fetchCount('151');
-  await sleep(150);
-  assert.equal(h.server.fetchCount('151'), before, 'the processing job waits for its eta instead of being fetched again at once');
-  assert.ok(h.server.peakConcurrentFetches <= 2);
+  clock.advance(26_999);
+  assert.equal(sentFor(h, '151'), 2, 'the processing job waits for its eta instead of being fetched again at once');
+  clock.advance(6_001);
+  await h.waitForJob('151', 'ready');
+  assert.equal(h.server.fetchCount('151'), 3);
 });
 
 test('good answers between faults reset the retry count, so a long job survives many blips', async () => {
@@ -261,14 +370,19 @@ test('good answers between faults reset the retry count, so a long job survives 
 });
 
 test('time spent paused does not count against the processing time limit', async () => {
-  const h = await start({ scenarios: { '171': [{ answer: 'processing', eta: 0.05 }] } });
+  const clock = createManualClock();
+  const h = await start({ scenarios: { '171': [{ answer: 'processing', eta: 0.05 }] }, core: { clock } });
   await h.core.handlers.updateSettings({ pollDeadlineSeconds: 1 });
   await add(h, '171');
   await h.waitForJob('171', 'processing');
   await h.core.handlers.pauseQueue(undefined);
-  await sleep(1_200);
-  h.server.setScenario('171', [{ answer: 'processing', eta: 0.05 }, ready]);
+  clock.advance(1_200); // paused past the limit
+  // The next answer names another eta, so the test sees when it has been taken in.
+  h.server.setScenario('171', [{ answer: 'processing', eta: 7 }, ready]);
   await h.core.handlers.resumeQueue(undefined);
+  const polled = await waitUntil(() => h.job('171'), (view) => view?.etaSeconds === 7 || view?.state === 'failed', 10_000, 'the poll after resuming');
+  assert.equal(polled?.state, 'processing', polled?.message ?? '');
+  clock.advance(fastTiming.pollCapMs * 1.1);
   await h.waitForJob('171', 'ready');
 });
 

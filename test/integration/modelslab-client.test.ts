@@ -7,6 +7,8 @@ import { validTestKey } from '../support/core-harness';
 
 let server: FakeModelsLab;
 let fetchJob: (id: string, key?: string) => Promise<FetchOutcome>;
+/** A client whose requests time out soon: only for the answer the server holds forever. */
+let impatientClient: ReturnType<typeof createModelsLabClient>;
 
 before(async () => {
   server = await startFakeModelsLab({
@@ -23,8 +25,10 @@ before(async () => {
       '108': [{ answer: 'raw', status: 200, body: `{"status":"error","message":"bad key ${validTestKey}"}`, contentType: 'application/json' }],
     },
   });
-  const client = createModelsLabClient({ fetch, endpointTemplate: () => server.endpointTemplate, requestTimeoutMs: 300 });
+  // Generous: a first request on a busy machine can be slow, and only the hang test is about timeouts.
+  const client = createModelsLabClient({ fetch, endpointTemplate: () => server.endpointTemplate, requestTimeoutMs: 30_000 });
   fetchJob = (id, key = validTestKey) => client.fetchJob(id, key);
+  impatientClient = createModelsLabClient({ fetch, endpointTemplate: () => server.endpointTemplate, requestTimeoutMs: 300 });
 });
 after(() => server.close());
 
@@ -57,7 +61,8 @@ test('HTML error pages, invalid JSON, hangs and resets become retryable outcomes
   assert.equal(html.kind, 'unexpected');
   assert.match(html.kind === 'unexpected' ? html.rawExcerpt : '', /503 Service Unavailable/);
   assert.equal((await fetchJob('107')).kind, 'unexpected');
-  const hang = await fetchJob('105');
+  // The server never answers 105, so the timeout alone ends the request, however slow the machine.
+  const hang = await impatientClient.fetchJob('105', validTestKey);
   assert.deepEqual(hang, { kind: 'network-error', message: 'ModelsLab did not answer within 300 ms' });
   const reset = await fetchJob('106');
   assert.equal(reset.kind, 'network-error');
@@ -79,7 +84,7 @@ test('a connection refused is a network error, not a crash', async () => {
       probe.close(() => resolve(port));
     });
   });
-  const client = createModelsLabClient({ fetch, endpointTemplate: () => `http://127.0.0.1:${closedPort}/fetch/{id}`, requestTimeoutMs: 1000 });
+  const client = createModelsLabClient({ fetch, endpointTemplate: () => `http://127.0.0.1:${closedPort}/fetch/{id}`, requestTimeoutMs: 30_000 });
   const outcome = await client.fetchJob('1', validTestKey);
   assert.equal(outcome.kind, 'network-error');
   assert.match(outcome.kind === 'network-error' ? outcome.message : '', /ECONNREFUSED/);

@@ -39,6 +39,18 @@ export interface CoreHarness {
   userDataDir: string;
   saveDir: string;
   events: Array<{ event: EventName; payload: unknown }>;
+  /**
+   * Every request the core sent to ModelsLab's fetch endpoint, in order, recorded as it was sent
+   * (the server's own record comes later): with the signal that can abort it, and how many events
+   * had been emitted by then, so a test can tell what was sent after a given event.
+   */
+  fetchCalls: FetchCall[];
+  /**
+   * Holds the job's next requests before they reach the server (with the key they were sent with)
+   * until the returned function is called: an answer that comes exactly when the test says.
+   * A request aborted while held fails as an aborted fetch does.
+   */
+  holdFetches(jobId: string): () => void;
   logs: string[];
   /** What "Show in folder" asked the file manager to show. */
   revealed: Array<{ file: string } | { folder: string }>;
@@ -50,6 +62,19 @@ export interface CoreHarness {
   waitForJob(id: string, state: JobState, timeoutMs?: number): Promise<JobView>;
   restartCore(): Promise<AppCore>;
   close(): Promise<void>;
+}
+
+export interface FetchCall {
+  jobId: string;
+  signal: AbortSignal | null;
+  /** `events.length` when the request was sent. */
+  afterEvents: number;
+}
+
+/** The job ID in a fetch-endpoint address, or null for any other request (an image download). */
+function fetchedJobId(url: string): string | null {
+  const match = /\/fetch\/([^/?]+)$/.exec(new URL(url).pathname);
+  return match ? decodeURIComponent(match[1]!) : null;
 }
 
 export interface CoreHarnessOptions extends Partial<FakeModelsLabOptions> {
@@ -77,13 +102,27 @@ export async function startCoreHarness(options: CoreHarnessOptions = {}): Promis
   const userDataDir = options.userDataDir ?? (await makeTempDir());
   const saveDir = await makeTempDir('headshot-fetcher-save-');
   const events: CoreHarness['events'] = [];
+  const fetchCalls: FetchCall[] = [];
+  const heldJobs = new Map<string, Promise<void>>();
+  const whenReleased = (hold: Promise<void>, signal: AbortSignal | null | undefined) =>
+    new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
+      void hold.then(resolve);
+    });
   const logs: string[] = [];
   const revealed: CoreHarness['revealed'] = [];
   const desktopNotifications: CoreHarness['desktopNotifications'] = [];
 
   const start = () =>
     createAppCore({
-      fetch: (url, init) => fetch(url, init),
+      fetch: async (url, init) => {
+        const jobId = fetchedJobId(url);
+        if (jobId !== null) fetchCalls.push({ jobId, signal: init?.signal ?? null, afterEvents: events.length });
+        const hold = jobId === null ? undefined : heldJobs.get(jobId);
+        if (hold) await whenReleased(hold, init?.signal);
+        return fetch(url, init);
+      },
       secretStore,
       userDataDir,
       defaultEndpointTemplate: server.endpointTemplate,
@@ -95,7 +134,9 @@ export async function startCoreHarness(options: CoreHarnessOptions = {}): Promis
       emit: <E extends EventName>(event: E, payload: Events[E]) => events.push({ event, payload }),
       timing: fastTiming,
       storeWriteDelayMs: 10,
-      requestTimeoutMs: 500,
+      // Generous, so a slow answer on a busy machine is not fetched a second time and exact fetch
+      // counts hold; a test of timeouts passes a short one through `core`.
+      requestTimeoutMs: 10_000,
       imageTimeoutMs: 2_000,
       eventBatchMs: 5,
       log: (message) => logs.push(message),
@@ -118,13 +159,23 @@ export async function startCoreHarness(options: CoreHarnessOptions = {}): Promis
     userDataDir,
     saveDir,
     events,
+    fetchCalls,
+    holdFetches(jobId) {
+      let release = () => undefined as void;
+      const hold = new Promise<void>((resolve) => (release = resolve));
+      heldJobs.set(jobId, hold);
+      return () => {
+        if (heldJobs.get(jobId) === hold) heldJobs.delete(jobId);
+        release();
+      };
+    },
     logs,
     revealed,
     desktopNotifications,
     addText: (text) => core.handlers.addJobs({ sources: [{ name: null, text }] }),
     jobs,
     job,
-    waitForJob: async (id, state, timeoutMs = 5_000) =>
+    waitForJob: async (id, state, timeoutMs = 10_000) =>
       (await waitUntil(() => job(id), (view) => view?.state === state, timeoutMs, `job ${id} to be ${state}`))!,
     async restartCore() {
       await core.dispose();
