@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -100,11 +100,11 @@ test('fetches IDs from the arguments and saves them; --json prints a line per jo
   assert.ok((await readdir(out)).includes(manifestJsonName));
 });
 
-test('reads IDs from standard input and from --ids-file, with the layout, name and conflict options', async () => {
+test('reads IDs from standard input and from --ids-file, with the layout and name options', async () => {
   const out = await freshFolder();
   const idsFile = join(workDir, 'jobs.csv');
   await writeFile(idsFile, 'job_id,prompt\n4004,"a portrait"\n');
-  const run = await runCli(['fetch', '--ids-file', idsFile, '--out', out, '--layout', 'per-job', '--name', 'headshot-{n}', '--on-conflict', 'skip'], {
+  const run = await runCli(['fetch', '--ids-file', idsFile, '--out', out, '--layout', 'per-job', '--name', 'headshot-{n}'], {
     stdin: '4001\nnot-an-id\n',
   });
   assert.equal(run.code, 0, run.stderr);
@@ -112,6 +112,37 @@ test('reads IDs from standard input and from --ids-file, with the layout, name a
   assert.match(run.stderr, /2 saved, 0 already saved, 0 failed: 3 files/);
   assert.deepEqual((await readdir(join(out, '4001'))).sort(), ['headshot-1.png', 'headshot-2.jpg']);
   assert.deepEqual(await readdir(join(out, '4004')), ['headshot-1.jpg']);
+});
+
+test('--on-conflict decides what happens to another file under the name: skip keeps it, overwrite replaces it, rename keeps both', async () => {
+  // Someone else's picture under the name 4004's image would get, and no save record: a real conflict.
+  const theirs = Buffer.from('not the headshot of job 4004, but a file the person keeps');
+  const ours = readImage('headshot-b.jpg');
+  const runWithPolicy = async (policy: 'skip' | 'overwrite' | 'rename') => {
+    const out = await freshFolder();
+    await mkdir(out, { recursive: true });
+    await writeFile(join(out, '4004-1.jpg'), theirs);
+    const run = await runCli(['fetch', '4004', '--out', out, '--on-conflict', policy, '--json']);
+    assert.equal(run.code, 0, `${policy}: ${run.stderr}`);
+    const names = (await readdir(out)).filter((name) => !name.startsWith('headshot-fetcher-manifest')).sort();
+    return { out, names, lines: jsonLines(run.stdout), file: (name: string) => readFile(join(out, name)) };
+  };
+
+  const skip = await runWithPolicy('skip');
+  assert.deepEqual(skip.names, ['4004-1.jpg'], 'no second file appears');
+  assert.deepEqual(await skip.file('4004-1.jpg'), theirs, 'the file already there is untouched');
+  const skipSummary = skip.lines.at(-1)!.summary as { files: number; skipped: number };
+  assert.deepEqual({ files: skipSummary.files, skipped: skipSummary.skipped }, { files: 0, skipped: 1 }, 'nothing was written');
+
+  const overwrite = await runWithPolicy('overwrite');
+  assert.deepEqual(overwrite.names, ['4004-1.jpg']);
+  assert.deepEqual(await overwrite.file('4004-1.jpg'), ours, 'the file under the name is replaced');
+
+  const rename = await runWithPolicy('rename');
+  assert.deepEqual(rename.names, ['4004-1 (2).jpg', '4004-1.jpg']);
+  assert.deepEqual(await rename.file('4004-1.jpg'), theirs, 'the file already there is kept');
+  assert.deepEqual(await rename.file('4004-1 (2).jpg'), ours, 'and the headshot is saved beside it');
+  assert.deepEqual(rename.lines[0], { id: '4004', status: 'saved', files: [join(rename.out, '4004-1 (2).jpg')] });
 });
 
 test('a failed job gives exit status 1 and its reason, in JSON too; the others are saved', async () => {
@@ -369,7 +400,12 @@ test('on a terminal a progress line is drawn in place, and a JSON line never run
   assert.match(run.shown, /\r\x1b\[K3\/3 done · 2 saved · 1 failed · 0 processing · \d+ KB/);
   // What stays visible of each terminal line is what follows its last erase (\x1b[K).
   const visibleLines = run.shown.split('\n').map((line) => line.split('\x1b[K').at(-1)!);
-  for (const line of visibleLines.filter((text) => text.includes('{'))) assert.match(line, /^\{.*\}\r?$/, 'each JSON line stands alone');
+  const jsonShown = visibleLines.filter((text) => text.includes('{'));
+  for (const line of jsonShown) assert.match(line, /^\{.*\}\r?$/, `each JSON line stands alone: ${JSON.stringify(line)}`);
+  // A line per job and the summary, each whole: a JSON line that ran into the progress line would not be found here.
+  const parsed = jsonShown.map((line) => JSON.parse(line) as Record<string, unknown>);
+  assert.deepEqual(parsed.filter((line) => 'id' in line).map((line) => line.id).sort(), ['4001', '4003', '4004'], run.shown);
+  assert.ok('summary' in parsed.at(-1)!, 'the summary comes last');
   // Not a terminal: no progress line at all.
   const piped = await runCli(['fetch', '4004', '--out', out, '--json']);
   assert.doesNotMatch(piped.stderr, /\x1b\[K|done ·/);
