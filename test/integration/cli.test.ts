@@ -2,6 +2,8 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdir, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -75,6 +77,7 @@ function runCli(args: string[], options: RunOptions = {}): Promise<Run> {
 }
 
 const jsonLines = (stdout: string) => stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const freshFolder = async () => join(await makeTempDir('headshot-fetcher-cli-out-'), 'headshots');
 
 test('fetches IDs from the arguments and saves them; --json prints a line per job and a summary', async () => {
@@ -225,6 +228,57 @@ test('SIGTERM mid-batch stops cleanly with no partial file; a second run saves o
   assert.deepEqual((await readdir(out)).filter((name) => !name.startsWith('headshot-fetcher-manifest')).sort(), ids.map((id) => `${id}-1.png`).sort());
 });
 
+/** A fetch endpoint that holds every request unanswered and notes when the client hangs up on one. */
+async function startHoldingEndpoint() {
+  const held: Array<{ id: string; abandoned: Promise<void> }> = [];
+  let onArrival: () => void = () => undefined;
+  const server = createServer((request, response) => {
+    let abandon: () => void = () => undefined;
+    const abandoned = new Promise<void>((resolve) => (abandon = resolve));
+    // No answer is ever sent, so a close is always the client walking away.
+    response.on('close', () => abandon());
+    request.resume();
+    held.push({ id: /\/fetch\/([^/?]+)$/.exec(request.url ?? '')?.[1] ?? '', abandoned });
+    onArrival();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    endpointTemplate: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/enterprise/flux_headshot/fetch/{id}`,
+    held,
+    firstRequest: () => new Promise<void>((resolve) => (held.length > 0 ? resolve() : (onArrival = resolve))),
+    close: () => new Promise<void>((resolve) => server.close(() => resolve()).closeAllConnections()),
+  };
+}
+
+test('Ctrl-C while the API request is out stops at once with status 130: the request is dropped, nothing is saved', async () => {
+  const endpoint = await startHoldingEndpoint();
+  const out = await freshFolder();
+  let abandoned = false;
+  try {
+    const run = await runCli(['fetch', '4701', '--out', out, '--json', '--timeout', '3600'], {
+      env: { HEADSHOT_FETCHER_ENDPOINT: endpoint.endpointTemplate },
+      whileRunning: async (child) => {
+        await endpoint.firstRequest(); // the CLI is mid-request: the answer is held
+        child.kill('SIGINT');
+        // The request would otherwise wait for its answer for an hour; the bound only turns such a hang into a failure.
+        const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+        const bound = new Promise<false>((resolve) => setTimeout(() => resolve(false), 20_000).unref());
+        abandoned = await Promise.race([Promise.all([endpoint.held[0]!.abandoned, exited]).then(() => true as const), bound]);
+        if (!abandoned) child.kill('SIGKILL');
+      },
+    });
+    assert.ok(abandoned, `the held request was dropped and the CLI ended: ${run.stderr}`);
+    assert.equal(run.code, 130, run.stderr);
+    assert.match(run.stderr, /Ctrl-C: stopping…/);
+    assert.match(run.stderr, /Interrupted\. Run the same command again to fetch what is missing/);
+    assert.deepEqual(jsonLines(run.stdout)[0], { id: '4701', status: 'failed', files: [], error: { code: 'interrupted', message: 'Interrupted before it was saved.' } });
+    assert.deepEqual(await readdir(out), [], 'no file, partial or whole, was written');
+    assert.deepEqual(endpoint.held.map((request) => request.id), ['4701'], 'the dropped request was not sent again');
+  } finally {
+    await endpoint.close();
+  }
+});
+
 test('key set reads standard input into the keychain; status and clear report it, never showing the key', async () => {
   const service = `Headshot Fetcher CLI test ${randomUUID()}`;
   const env = { HEADSHOT_FETCHER_KEYCHAIN_SERVICE: service, MODELSLAB_API_KEY: undefined };
@@ -258,7 +312,6 @@ test('key set reads standard input into the keychain; status and clear report it
   await runCli(['key', 'clear'], { env });
 });
 
-const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Resolves once the process waits on its standard input: on Linux fd 0 then shows in its epoll set
