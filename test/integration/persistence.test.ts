@@ -116,7 +116,12 @@ test('an unreadable or newer job list is set aside with a message, never silentl
 
 test('a core killed mid-batch starts again from its stored list, and every job finishes exactly once', async () => {
   const ids = Array.from({ length: 24 }, (_, index) => String(300 + index));
-  const h = await start({ scenarios: Object.fromEntries(ids.map((id) => [id, [{ ...ready, delayMs: 40 }]])) });
+  // The first six are answered; the rest are held unanswered, so the batch is provably mid-way when the kill comes.
+  const answered = ids.slice(0, 6);
+  const held = ids.slice(6);
+  const h = await start({
+    scenarios: Object.fromEntries([...answered.map((id) => [id, [ready]]), ...held.map((id) => [id, [{ answer: 'hang' as const }]])]),
+  });
   await h.core.dispose(); // the harness's own core steps aside: the child owns the folder now
   await h.core.handlers.updateSettings({ concurrency: 2 });
 
@@ -126,25 +131,29 @@ test('a core killed mid-batch starts again from its stored list, and every job f
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const exited = new Promise((resolve) => child.on('exit', resolve));
+  // Jobs are fetched in order, two at a time: once the answered ones are stored as ready, two held
+  // requests fill both places and nothing else can happen until the kill.
   const storedBeforeKill = await waitUntil(
     () => storedJobs(h.userDataDir),
-    (jobs) => jobs.filter((job) => job.state === 'ready').length >= 6,
+    (jobs) => jobs.filter((job) => job.state === 'ready').length === answered.length,
     15_000,
-    'some jobs to be stored as ready',
+    'the answered jobs to be stored as ready',
   );
+  await waitUntil(async () => held.filter((id) => h.server.fetchCount(id) > 0), (asked) => asked.length === 2, 15_000, 'two held requests');
   child.kill('SIGKILL');
   await exited;
-  const readyAtKill = new Set(storedBeforeKill.filter((job) => job.state === 'ready').map((job) => job.id));
+  const readyAtKill = storedBeforeKill.filter((job) => job.state === 'ready').map((job) => job.id);
+  assert.deepEqual(readyAtKill.sort(), [...answered].sort(), 'the stored list had the answered jobs as ready');
   const fetchesAtKill = h.server.fetches.length;
-  assert.ok(readyAtKill.size < ids.length, 'the kill came mid-batch');
 
+  for (const id of held) h.server.setScenario(id, [ready]);
   await h.restartCore();
   for (const id of ids) await h.waitForJob(id, 'ready', 10_000);
   const jobs = await h.jobs();
   assert.deepEqual(jobs.map((job) => job.id).sort(), [...ids].sort(), 'each job once, none lost');
   const fetchedAfter = h.server.fetches.slice(fetchesAtKill).map((fetch) => fetch.id);
-  assert.deepEqual(fetchedAfter.filter((id) => readyAtKill.has(id)), [], 'no job stored as ready is fetched again');
-  assert.equal(new Set(fetchedAfter).size, fetchedAfter.length, 'each unfinished job is fetched once after the restart');
+  assert.deepEqual(fetchedAfter.filter((id) => answered.includes(id)), [], 'no job stored as ready is fetched again');
+  assert.deepEqual([...fetchedAfter].sort(), [...held].sort(), 'each unfinished job is fetched once after the restart');
 });
 
 test('a job list that cannot be opened is left alone: changes stay in memory and nothing is written over it', async () => {
