@@ -1,13 +1,34 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import type { Clock } from '../../main/core/clock';
 import type { StoredJob } from '../../main/core/job-queue';
 import { useCoreHarness, waitUntil } from '../support/core-harness';
 
 const start = useCoreHarness();
 const ready = { answer: 'success' as const, images: [{ serve: 'headshot-a.png' as const }] };
+
+/** A clock that moves only when the test says so: a job-list write asked for waits until then. */
+function handClock(): Clock & { advance(ms: number): void } {
+  let now = Date.now();
+  let timers: Array<{ at: number; callback: () => void }> = [];
+  return {
+    now: () => now,
+    schedule(callback, delayMs) {
+      const timer = { at: now + Math.max(0, delayMs), callback };
+      timers.push(timer);
+      return () => (timers = timers.filter((other) => other !== timer));
+    },
+    advance(ms) {
+      now += ms;
+      const due = timers.filter((timer) => timer.at <= now).sort((a, b) => a.at - b.at);
+      timers = timers.filter((timer) => timer.at > now);
+      for (const timer of due) timer.callback();
+    },
+  };
+}
 
 async function storedJobs(userDataDir: string): Promise<StoredJob[]> {
   try {
@@ -171,4 +192,48 @@ test('a job list that cannot be opened is left alone: changes stay in memory and
   assert.ok(!after.some((message) => /could not be saved/.test(message)), 'no write was tried');
   assert.deepEqual(await readdir(join(h.userDataDir, 'jobs.json')), ['keep-me']);
   assert.deepEqual((await readdir(h.userDataDir)).filter((name) => name.startsWith('jobs.json')), ['jobs.json']);
+});
+
+test('quitting writes the job list at once: a change made just before is on disk after', async () => {
+  const clock = handClock();
+  const h = await start({ scenarios: { '241': [ready], '242': [ready] }, core: { clock } });
+  await h.addText('241 242');
+  await h.waitForJob('241', 'ready');
+  await h.waitForJob('242', 'ready');
+  clock.advance(60_000); // the gathered changes are written
+  await waitUntil(() => storedJobs(h.userDataDir), (jobs) => jobs.filter((job) => job.state === 'ready').length === 2, 5_000, 'both jobs stored');
+
+  await h.core.handlers.removeJobs({ ids: ['241'] });
+  assert.deepEqual((await storedJobs(h.userDataDir)).map((job) => job.id), ['241', '242'], 'the removal waits for its write');
+  await h.core.dispose(); // quitting: the clock never reached the write
+  assert.deepEqual((await storedJobs(h.userDataDir)).map((job) => job.id), ['242'], 'the removal is on disk');
+});
+
+test('a job list that cannot be written becomes a notice in the window, and no job is lost', async () => {
+  const clock = handClock();
+  const h = await start({ scenarios: { '251': [ready], '252': [ready] }, core: { clock } });
+  await h.addText('251 252');
+  await h.waitForJob('251', 'ready');
+  await h.waitForJob('252', 'ready');
+  const before = await h.jobs();
+  // A folder where the list goes: the atomic write's final rename fails (EISDIR), as on a broken disk.
+  const obstruction = join(h.userDataDir, 'jobs.json');
+  await mkdir(join(obstruction, 'in-the-way'), { recursive: true });
+
+  clock.advance(60_000);
+  const notice = await waitUntil(
+    async () => h.events.find((event) => event.event === 'notice' && /job list/.test((event.payload as { message: string }).message)),
+    Boolean,
+    5_000,
+    'a notice about the job list',
+  );
+  assert.match((notice!.payload as { message: string }).message, /^The job list could not be saved \(EISDIR\b/);
+  assert.deepEqual(await h.jobs(), before, 'the jobs are all still there');
+  assert.deepEqual((await readdir(h.userDataDir)).filter((name) => name.startsWith('jobs.json')), ['jobs.json'], 'no temporary file is left');
+  assert.deepEqual(await readdir(obstruction), ['in-the-way'], 'what was in the way is untouched');
+
+  // Once the list can be written again, the next write (here on quitting) keeps every job.
+  await rm(obstruction, { recursive: true });
+  await h.restartCore();
+  assert.deepEqual(await h.jobs(), before);
 });
