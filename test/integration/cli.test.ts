@@ -6,7 +6,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdir, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, afterEach, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { manifestJsonName } from '../../main/core/save-manifest';
 import { readImage, startFakeModelsLab, type FakeModelsLab, type Step } from '../fixtures/fake-modelslab';
@@ -32,6 +32,13 @@ before(async () => {
 after(async () => {
   await server.close();
   await rm(workDir, { recursive: true, force: true });
+});
+
+// A test that fails (or times out) while a CLI still runs must not leave it running: it would hold the file's run open.
+const runningChildren = new Set<ReturnType<typeof spawn>>();
+afterEach(() => {
+  for (const child of runningChildren) child.kill('SIGKILL');
+  runningChildren.clear();
 });
 
 interface Run {
@@ -66,6 +73,8 @@ function cliEnvironment(overrides: Record<string, string | undefined> = {}): Nod
 function runCli(args: string[], options: RunOptions = {}): Promise<Run> {
   const env = cliEnvironment(options.env);
   const child = spawn(process.execPath, [cliPath, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  runningChildren.add(child);
+  child.on('exit', () => runningChildren.delete(child));
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -196,30 +205,36 @@ test('usage errors give exit status 2 and name the fix', async () => {
   }
 });
 
-test('SIGTERM mid-batch stops cleanly with no partial file; a second run saves only what is missing', async () => {
+// A CLI that ignored the stop would wait on its stalled download: the timeout makes that a failure.
+test('SIGTERM mid-batch stops cleanly with no partial file; a second run saves only what is missing', { timeout: 60_000 }, async () => {
   const ids = Array.from({ length: 8 }, (_, index) => String(4100 + index));
-  for (const id of ids) server.setScenario(id, success({ serve: 'headshot-a.png', trickle: { chunkBytes: 500, intervalMs: 20 } }));
+  // The first job's image downloads whole; the others stall part-way, so the batch is still under
+  // way when the stop comes, however slow the machine.
+  const [first, ...stalling] = ids;
+  server.setScenario(first!, success({ serve: 'headshot-a.png' }));
+  for (const id of stalling) server.setScenario(id, success({ serve: 'headshot-a.png', stallAfterBytes: 2_000 }));
   const out = await freshFolder();
-  const first = await runCli(['fetch', ...ids, '--out', out, '--concurrency', '2', '--json'], {
+  const stopped = await runCli(['fetch', ...ids, '--out', out, '--concurrency', '2', '--json'], {
     whileRunning: async (child) => {
       await waitUntil(
         () => readdir(out).catch(() => [] as string[]),
-        (names) => names.some((name) => name.endsWith('.png')) && names.some((name) => name.endsWith('.headshot-fetcher-part')),
+        (names) => names.includes(`${first}-1.png`) && names.some((name) => name.endsWith('.headshot-fetcher-part')),
         15_000,
         'a saved image and one under way',
       );
       child.kill('SIGTERM');
     },
   });
-  assert.equal(first.code, 143, first.stderr);
-  assert.match(first.stderr, /Interrupted\. Run the same command again/);
+  assert.equal(stopped.code, 143, stopped.stderr);
+  assert.match(stopped.stderr, /Interrupted\. Run the same command again/);
   const afterStop = await readdir(out);
   assert.ok(!afterStop.some((name) => name.endsWith('.headshot-fetcher-part')), `no temporary file is left: ${afterStop.join(', ')}`);
   for (const name of afterStop.filter((file) => file.endsWith('.png'))) assert.deepEqual(await readFile(join(out, name)), readImage('headshot-a.png'), name);
   const savedFirst = afterStop.filter((name) => name.endsWith('.png')).length;
   assert.ok(savedFirst < ids.length, 'the stop came mid-batch');
-  assert.ok(jsonLines(first.stdout).some((line) => (line.error as { code?: string } | undefined)?.code === 'interrupted'));
+  assert.ok(jsonLines(stopped.stdout).some((line) => (line.error as { code?: string } | undefined)?.code === 'interrupted'));
 
+  for (const id of stalling) server.setScenario(id, success({ serve: 'headshot-a.png' }));
   const second = await runCli(['fetch', ...ids, '--out', out, '--json']);
   assert.equal(second.code, 0, second.stderr);
   const summary = jsonLines(second.stdout).at(-1)!.summary as { files: number; skipped: number };
@@ -416,10 +431,13 @@ test('the summary counts the bytes of saved files, not of downloads that were th
   assert.deepEqual({ files: summary.files, bytes: summary.bytes }, { files: 1, bytes: readImage('headshot-b.jpg').length });
 });
 
-test('standard output closed by the reader (| head) stops the run cleanly, without a crash or a partial file', async () => {
+// A CLI that ignored the stop would wait on its stalled download: the timeout makes that a failure.
+test('standard output closed by the reader (| head) stops the run cleanly, without a crash or a partial file', { timeout: 60_000 }, async () => {
   const ids = Array.from({ length: 6 }, (_, index) => String(4500 + index));
   for (const id of ids) server.setScenario(id, success({ serve: 'headshot-a.png', trickle: { chunkBytes: 1000, intervalMs: 30 } }));
   server.setScenario('4500', [{ answer: 'failed' }]);
+  // A download that never ends: the run cannot finish before the closed output is noticed.
+  server.setScenario('4505', success({ serve: 'headshot-a.png', stallAfterBytes: 2_000 }));
   const out = await freshFolder();
   const run = await runCli(['fetch', ...ids, '--out', out, '--json', '--concurrency', '2'], {
     whileRunning: async (child) => {
@@ -440,6 +458,8 @@ function runInTerminal(args: string[], options: { env?: Record<string, string | 
   const command = [process.execPath, cliPath, ...args].map(shellQuote).join(' ');
   const env = cliEnvironment(options.env);
   const child = spawn('script', ['-qec', command, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  runningChildren.add(child);
+  child.on('exit', () => runningChildren.delete(child));
   let shown = '';
   child.stdout.on('data', (chunk: Buffer) => (shown += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
