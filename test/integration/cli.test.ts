@@ -2,9 +2,11 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdir, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, afterEach, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { manifestJsonName } from '../../main/core/save-manifest';
 import { readImage, startFakeModelsLab, type FakeModelsLab, type Step } from '../fixtures/fake-modelslab';
@@ -30,6 +32,13 @@ before(async () => {
 after(async () => {
   await server.close();
   await rm(workDir, { recursive: true, force: true });
+});
+
+// A test that fails (or times out) while a CLI still runs must not leave it running: it would hold the file's run open.
+const runningChildren = new Set<ReturnType<typeof spawn>>();
+afterEach(() => {
+  for (const child of runningChildren) child.kill('SIGKILL');
+  runningChildren.clear();
 });
 
 interface Run {
@@ -64,6 +73,8 @@ function cliEnvironment(overrides: Record<string, string | undefined> = {}): Nod
 function runCli(args: string[], options: RunOptions = {}): Promise<Run> {
   const env = cliEnvironment(options.env);
   const child = spawn(process.execPath, [cliPath, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  runningChildren.add(child);
+  child.on('exit', () => runningChildren.delete(child));
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -75,6 +86,7 @@ function runCli(args: string[], options: RunOptions = {}): Promise<Run> {
 }
 
 const jsonLines = (stdout: string) => stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const freshFolder = async () => join(await makeTempDir('headshot-fetcher-cli-out-'), 'headshots');
 
 test('fetches IDs from the arguments and saves them; --json prints a line per job and a summary', async () => {
@@ -100,11 +112,11 @@ test('fetches IDs from the arguments and saves them; --json prints a line per jo
   assert.ok((await readdir(out)).includes(manifestJsonName));
 });
 
-test('reads IDs from standard input and from --ids-file, with the layout, name and conflict options', async () => {
+test('reads IDs from standard input and from --ids-file, with the layout and name options', async () => {
   const out = await freshFolder();
   const idsFile = join(workDir, 'jobs.csv');
   await writeFile(idsFile, 'job_id,prompt\n4004,"a portrait"\n');
-  const run = await runCli(['fetch', '--ids-file', idsFile, '--out', out, '--layout', 'per-job', '--name', 'headshot-{n}', '--on-conflict', 'skip'], {
+  const run = await runCli(['fetch', '--ids-file', idsFile, '--out', out, '--layout', 'per-job', '--name', 'headshot-{n}'], {
     stdin: '4001\nnot-an-id\n',
   });
   assert.equal(run.code, 0, run.stderr);
@@ -112,6 +124,37 @@ test('reads IDs from standard input and from --ids-file, with the layout, name a
   assert.match(run.stderr, /2 saved, 0 already saved, 0 failed: 3 files/);
   assert.deepEqual((await readdir(join(out, '4001'))).sort(), ['headshot-1.png', 'headshot-2.jpg']);
   assert.deepEqual(await readdir(join(out, '4004')), ['headshot-1.jpg']);
+});
+
+test('--on-conflict decides what happens to another file under the name: skip keeps it, overwrite replaces it, rename keeps both', async () => {
+  // Someone else's picture under the name 4004's image would get, and no save record: a real conflict.
+  const theirs = Buffer.from('not the headshot of job 4004, but a file the person keeps');
+  const ours = readImage('headshot-b.jpg');
+  const runWithPolicy = async (policy: 'skip' | 'overwrite' | 'rename') => {
+    const out = await freshFolder();
+    await mkdir(out, { recursive: true });
+    await writeFile(join(out, '4004-1.jpg'), theirs);
+    const run = await runCli(['fetch', '4004', '--out', out, '--on-conflict', policy, '--json']);
+    assert.equal(run.code, 0, `${policy}: ${run.stderr}`);
+    const names = (await readdir(out)).filter((name) => !name.startsWith('headshot-fetcher-manifest')).sort();
+    return { out, names, lines: jsonLines(run.stdout), file: (name: string) => readFile(join(out, name)) };
+  };
+
+  const skip = await runWithPolicy('skip');
+  assert.deepEqual(skip.names, ['4004-1.jpg'], 'no second file appears');
+  assert.deepEqual(await skip.file('4004-1.jpg'), theirs, 'the file already there is untouched');
+  const skipSummary = skip.lines.at(-1)!.summary as { files: number; skipped: number };
+  assert.deepEqual({ files: skipSummary.files, skipped: skipSummary.skipped }, { files: 0, skipped: 1 }, 'nothing was written');
+
+  const overwrite = await runWithPolicy('overwrite');
+  assert.deepEqual(overwrite.names, ['4004-1.jpg']);
+  assert.deepEqual(await overwrite.file('4004-1.jpg'), ours, 'the file under the name is replaced');
+
+  const rename = await runWithPolicy('rename');
+  assert.deepEqual(rename.names, ['4004-1 (2).jpg', '4004-1.jpg']);
+  assert.deepEqual(await rename.file('4004-1.jpg'), theirs, 'the file already there is kept');
+  assert.deepEqual(await rename.file('4004-1 (2).jpg'), ours, 'and the headshot is saved beside it');
+  assert.deepEqual(rename.lines[0], { id: '4004', status: 'saved', files: [join(rename.out, '4004-1 (2).jpg')] });
 });
 
 test('a failed job gives exit status 1 and its reason, in JSON too; the others are saved', async () => {
@@ -162,36 +205,93 @@ test('usage errors give exit status 2 and name the fix', async () => {
   }
 });
 
-test('SIGTERM mid-batch stops cleanly with no partial file; a second run saves only what is missing', async () => {
+// A CLI that ignored the stop would wait on its stalled download: the timeout makes that a failure.
+test('SIGTERM mid-batch stops cleanly with no partial file; a second run saves only what is missing', { timeout: 60_000 }, async () => {
   const ids = Array.from({ length: 8 }, (_, index) => String(4100 + index));
-  for (const id of ids) server.setScenario(id, success({ serve: 'headshot-a.png', trickle: { chunkBytes: 500, intervalMs: 20 } }));
+  // The first job's image downloads whole; the others stall part-way, so the batch is still under
+  // way when the stop comes, however slow the machine.
+  const [first, ...stalling] = ids;
+  server.setScenario(first!, success({ serve: 'headshot-a.png' }));
+  for (const id of stalling) server.setScenario(id, success({ serve: 'headshot-a.png', stallAfterBytes: 2_000 }));
   const out = await freshFolder();
-  const first = await runCli(['fetch', ...ids, '--out', out, '--concurrency', '2', '--json'], {
+  const stopped = await runCli(['fetch', ...ids, '--out', out, '--concurrency', '2', '--json'], {
     whileRunning: async (child) => {
       await waitUntil(
         () => readdir(out).catch(() => [] as string[]),
-        (names) => names.some((name) => name.endsWith('.png')) && names.some((name) => name.endsWith('.headshot-fetcher-part')),
+        (names) => names.includes(`${first}-1.png`) && names.some((name) => name.endsWith('.headshot-fetcher-part')),
         15_000,
         'a saved image and one under way',
       );
       child.kill('SIGTERM');
     },
   });
-  assert.equal(first.code, 143, first.stderr);
-  assert.match(first.stderr, /Interrupted\. Run the same command again/);
+  assert.equal(stopped.code, 143, stopped.stderr);
+  assert.match(stopped.stderr, /Interrupted\. Run the same command again/);
   const afterStop = await readdir(out);
   assert.ok(!afterStop.some((name) => name.endsWith('.headshot-fetcher-part')), `no temporary file is left: ${afterStop.join(', ')}`);
   for (const name of afterStop.filter((file) => file.endsWith('.png'))) assert.deepEqual(await readFile(join(out, name)), readImage('headshot-a.png'), name);
   const savedFirst = afterStop.filter((name) => name.endsWith('.png')).length;
   assert.ok(savedFirst < ids.length, 'the stop came mid-batch');
-  assert.ok(jsonLines(first.stdout).some((line) => (line.error as { code?: string } | undefined)?.code === 'interrupted'));
+  assert.ok(jsonLines(stopped.stdout).some((line) => (line.error as { code?: string } | undefined)?.code === 'interrupted'));
 
+  for (const id of stalling) server.setScenario(id, success({ serve: 'headshot-a.png' }));
   const second = await runCli(['fetch', ...ids, '--out', out, '--json']);
   assert.equal(second.code, 0, second.stderr);
   const summary = jsonLines(second.stdout).at(-1)!.summary as { files: number; skipped: number };
   assert.equal(summary.files, ids.length - savedFirst, 'only the missing images were saved');
   assert.equal(summary.skipped, savedFirst);
   assert.deepEqual((await readdir(out)).filter((name) => !name.startsWith('headshot-fetcher-manifest')).sort(), ids.map((id) => `${id}-1.png`).sort());
+});
+
+/** A fetch endpoint that holds every request unanswered and notes when the client hangs up on one. */
+async function startHoldingEndpoint() {
+  const held: Array<{ id: string; abandoned: Promise<void> }> = [];
+  let onArrival: () => void = () => undefined;
+  const server = createServer((request, response) => {
+    let abandon: () => void = () => undefined;
+    const abandoned = new Promise<void>((resolve) => (abandon = resolve));
+    // No answer is ever sent, so a close is always the client walking away.
+    response.on('close', () => abandon());
+    request.resume();
+    held.push({ id: /\/fetch\/([^/?]+)$/.exec(request.url ?? '')?.[1] ?? '', abandoned });
+    onArrival();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    endpointTemplate: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/enterprise/flux_headshot/fetch/{id}`,
+    held,
+    firstRequest: () => new Promise<void>((resolve) => (held.length > 0 ? resolve() : (onArrival = resolve))),
+    close: () => new Promise<void>((resolve) => server.close(() => resolve()).closeAllConnections()),
+  };
+}
+
+test('Ctrl-C while the API request is out stops at once with status 130: the request is dropped, nothing is saved', async () => {
+  const endpoint = await startHoldingEndpoint();
+  const out = await freshFolder();
+  let abandoned = false;
+  try {
+    const run = await runCli(['fetch', '4701', '--out', out, '--json', '--timeout', '3600'], {
+      env: { HEADSHOT_FETCHER_ENDPOINT: endpoint.endpointTemplate },
+      whileRunning: async (child) => {
+        await endpoint.firstRequest(); // the CLI is mid-request: the answer is held
+        child.kill('SIGINT');
+        // The request would otherwise wait for its answer for an hour; the bound only turns such a hang into a failure.
+        const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+        const bound = new Promise<false>((resolve) => setTimeout(() => resolve(false), 20_000).unref());
+        abandoned = await Promise.race([Promise.all([endpoint.held[0]!.abandoned, exited]).then(() => true as const), bound]);
+        if (!abandoned) child.kill('SIGKILL');
+      },
+    });
+    assert.ok(abandoned, `the held request was dropped and the CLI ended: ${run.stderr}`);
+    assert.equal(run.code, 130, run.stderr);
+    assert.match(run.stderr, /Ctrl-C: stopping…/);
+    assert.match(run.stderr, /Interrupted\. Run the same command again to fetch what is missing/);
+    assert.deepEqual(jsonLines(run.stdout)[0], { id: '4701', status: 'failed', files: [], error: { code: 'interrupted', message: 'Interrupted before it was saved.' } });
+    assert.deepEqual(await readdir(out), [], 'no file, partial or whole, was written');
+    assert.deepEqual(endpoint.held.map((request) => request.id), ['4701'], 'the dropped request was not sent again');
+  } finally {
+    await endpoint.close();
+  }
 });
 
 test('key set reads standard input into the keychain; status and clear report it, never showing the key', async () => {
@@ -227,7 +327,6 @@ test('key set reads standard input into the keychain; status and clear report it
   await runCli(['key', 'clear'], { env });
 });
 
-const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Resolves once the process waits on its standard input: on Linux fd 0 then shows in its epoll set
@@ -332,10 +431,13 @@ test('the summary counts the bytes of saved files, not of downloads that were th
   assert.deepEqual({ files: summary.files, bytes: summary.bytes }, { files: 1, bytes: readImage('headshot-b.jpg').length });
 });
 
-test('standard output closed by the reader (| head) stops the run cleanly, without a crash or a partial file', async () => {
+// A CLI that ignored the stop would wait on its stalled download: the timeout makes that a failure.
+test('standard output closed by the reader (| head) stops the run cleanly, without a crash or a partial file', { timeout: 60_000 }, async () => {
   const ids = Array.from({ length: 6 }, (_, index) => String(4500 + index));
   for (const id of ids) server.setScenario(id, success({ serve: 'headshot-a.png', trickle: { chunkBytes: 1000, intervalMs: 30 } }));
   server.setScenario('4500', [{ answer: 'failed' }]);
+  // A download that never ends: the run cannot finish before the closed output is noticed.
+  server.setScenario('4505', success({ serve: 'headshot-a.png', stallAfterBytes: 2_000 }));
   const out = await freshFolder();
   const run = await runCli(['fetch', ...ids, '--out', out, '--json', '--concurrency', '2'], {
     whileRunning: async (child) => {
@@ -356,6 +458,8 @@ function runInTerminal(args: string[], options: { env?: Record<string, string | 
   const command = [process.execPath, cliPath, ...args].map(shellQuote).join(' ');
   const env = cliEnvironment(options.env);
   const child = spawn('script', ['-qec', command, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  runningChildren.add(child);
+  child.on('exit', () => runningChildren.delete(child));
   let shown = '';
   child.stdout.on('data', (chunk: Buffer) => (shown += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
@@ -369,7 +473,12 @@ test('on a terminal a progress line is drawn in place, and a JSON line never run
   assert.match(run.shown, /\r\x1b\[K3\/3 done · 2 saved · 1 failed · 0 processing · \d+ KB/);
   // What stays visible of each terminal line is what follows its last erase (\x1b[K).
   const visibleLines = run.shown.split('\n').map((line) => line.split('\x1b[K').at(-1)!);
-  for (const line of visibleLines.filter((text) => text.includes('{'))) assert.match(line, /^\{.*\}\r?$/, 'each JSON line stands alone');
+  const jsonShown = visibleLines.filter((text) => text.includes('{'));
+  for (const line of jsonShown) assert.match(line, /^\{.*\}\r?$/, `each JSON line stands alone: ${JSON.stringify(line)}`);
+  // A line per job and the summary, each whole: a JSON line that ran into the progress line would not be found here.
+  const parsed = jsonShown.map((line) => JSON.parse(line) as Record<string, unknown>);
+  assert.deepEqual(parsed.filter((line) => 'id' in line).map((line) => line.id).sort(), ['4001', '4003', '4004'], run.shown);
+  assert.ok('summary' in parsed.at(-1)!, 'the summary comes last');
   // Not a terminal: no progress line at all.
   const piped = await runCli(['fetch', '4004', '--out', out, '--json']);
   assert.doesNotMatch(piped.stderr, /\x1b\[K|done ·/);

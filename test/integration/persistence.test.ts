@@ -1,13 +1,34 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import type { Clock } from '../../main/core/clock';
 import type { StoredJob } from '../../main/core/job-queue';
 import { useCoreHarness, waitUntil } from '../support/core-harness';
 
 const start = useCoreHarness();
 const ready = { answer: 'success' as const, images: [{ serve: 'headshot-a.png' as const }] };
+
+/** A clock that moves only when the test says so: a job-list write asked for waits until then. */
+function handClock(): Clock & { advance(ms: number): void } {
+  let now = Date.now();
+  let timers: Array<{ at: number; callback: () => void }> = [];
+  return {
+    now: () => now,
+    schedule(callback, delayMs) {
+      const timer = { at: now + Math.max(0, delayMs), callback };
+      timers.push(timer);
+      return () => (timers = timers.filter((other) => other !== timer));
+    },
+    advance(ms) {
+      now += ms;
+      const due = timers.filter((timer) => timer.at <= now).sort((a, b) => a.at - b.at);
+      timers = timers.filter((timer) => timer.at > now);
+      for (const timer of due) timer.callback();
+    },
+  };
+}
 
 async function storedJobs(userDataDir: string): Promise<StoredJob[]> {
   try {
@@ -116,7 +137,12 @@ test('an unreadable or newer job list is set aside with a message, never silentl
 
 test('a core killed mid-batch starts again from its stored list, and every job finishes exactly once', async () => {
   const ids = Array.from({ length: 24 }, (_, index) => String(300 + index));
-  const h = await start({ scenarios: Object.fromEntries(ids.map((id) => [id, [{ ...ready, delayMs: 40 }]])) });
+  // The first six are answered; the rest are held unanswered, so the batch is provably mid-way when the kill comes.
+  const answered = ids.slice(0, 6);
+  const held = ids.slice(6);
+  const h = await start({
+    scenarios: Object.fromEntries([...answered.map((id) => [id, [ready]]), ...held.map((id) => [id, [{ answer: 'hang' as const }]])]),
+  });
   await h.core.dispose(); // the harness's own core steps aside: the child owns the folder now
   await h.core.handlers.updateSettings({ concurrency: 2 });
 
@@ -126,25 +152,29 @@ test('a core killed mid-batch starts again from its stored list, and every job f
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const exited = new Promise((resolve) => child.on('exit', resolve));
+  // Jobs are fetched in order, two at a time: once the answered ones are stored as ready, two held
+  // requests fill both places and nothing else can happen until the kill.
   const storedBeforeKill = await waitUntil(
     () => storedJobs(h.userDataDir),
-    (jobs) => jobs.filter((job) => job.state === 'ready').length >= 6,
+    (jobs) => jobs.filter((job) => job.state === 'ready').length === answered.length,
     15_000,
-    'some jobs to be stored as ready',
+    'the answered jobs to be stored as ready',
   );
+  await waitUntil(async () => held.filter((id) => h.server.fetchCount(id) > 0), (asked) => asked.length === 2, 15_000, 'two held requests');
   child.kill('SIGKILL');
   await exited;
-  const readyAtKill = new Set(storedBeforeKill.filter((job) => job.state === 'ready').map((job) => job.id));
+  const readyAtKill = storedBeforeKill.filter((job) => job.state === 'ready').map((job) => job.id);
+  assert.deepEqual(readyAtKill.sort(), [...answered].sort(), 'the stored list had the answered jobs as ready');
   const fetchesAtKill = h.server.fetches.length;
-  assert.ok(readyAtKill.size < ids.length, 'the kill came mid-batch');
 
+  for (const id of held) h.server.setScenario(id, [ready]);
   await h.restartCore();
   for (const id of ids) await h.waitForJob(id, 'ready', 10_000);
   const jobs = await h.jobs();
   assert.deepEqual(jobs.map((job) => job.id).sort(), [...ids].sort(), 'each job once, none lost');
   const fetchedAfter = h.server.fetches.slice(fetchesAtKill).map((fetch) => fetch.id);
-  assert.deepEqual(fetchedAfter.filter((id) => readyAtKill.has(id)), [], 'no job stored as ready is fetched again');
-  assert.equal(new Set(fetchedAfter).size, fetchedAfter.length, 'each unfinished job is fetched once after the restart');
+  assert.deepEqual(fetchedAfter.filter((id) => answered.includes(id)), [], 'no job stored as ready is fetched again');
+  assert.deepEqual([...fetchedAfter].sort(), [...held].sort(), 'each unfinished job is fetched once after the restart');
 });
 
 test('a job list that cannot be opened is left alone: changes stay in memory and nothing is written over it', async () => {
@@ -162,4 +192,48 @@ test('a job list that cannot be opened is left alone: changes stay in memory and
   assert.ok(!after.some((message) => /could not be saved/.test(message)), 'no write was tried');
   assert.deepEqual(await readdir(join(h.userDataDir, 'jobs.json')), ['keep-me']);
   assert.deepEqual((await readdir(h.userDataDir)).filter((name) => name.startsWith('jobs.json')), ['jobs.json']);
+});
+
+test('quitting writes the job list at once: a change made just before is on disk after', async () => {
+  const clock = handClock();
+  const h = await start({ scenarios: { '241': [ready], '242': [ready] }, core: { clock } });
+  await h.addText('241 242');
+  await h.waitForJob('241', 'ready');
+  await h.waitForJob('242', 'ready');
+  clock.advance(60_000); // the gathered changes are written
+  await waitUntil(() => storedJobs(h.userDataDir), (jobs) => jobs.filter((job) => job.state === 'ready').length === 2, 5_000, 'both jobs stored');
+
+  await h.core.handlers.removeJobs({ ids: ['241'] });
+  assert.deepEqual((await storedJobs(h.userDataDir)).map((job) => job.id), ['241', '242'], 'the removal waits for its write');
+  await h.core.dispose(); // quitting: the clock never reached the write
+  assert.deepEqual((await storedJobs(h.userDataDir)).map((job) => job.id), ['242'], 'the removal is on disk');
+});
+
+test('a job list that cannot be written becomes a notice in the window, and no job is lost', async () => {
+  const clock = handClock();
+  const h = await start({ scenarios: { '251': [ready], '252': [ready] }, core: { clock } });
+  await h.addText('251 252');
+  await h.waitForJob('251', 'ready');
+  await h.waitForJob('252', 'ready');
+  const before = await h.jobs();
+  // A folder where the list goes: the atomic write's final rename fails (EISDIR), as on a broken disk.
+  const obstruction = join(h.userDataDir, 'jobs.json');
+  await mkdir(join(obstruction, 'in-the-way'), { recursive: true });
+
+  clock.advance(60_000);
+  const notice = await waitUntil(
+    async () => h.events.find((event) => event.event === 'notice' && /job list/.test((event.payload as { message: string }).message)),
+    Boolean,
+    5_000,
+    'a notice about the job list',
+  );
+  assert.match((notice!.payload as { message: string }).message, /^The job list could not be saved \(EISDIR\b/);
+  assert.deepEqual(await h.jobs(), before, 'the jobs are all still there');
+  assert.deepEqual((await readdir(h.userDataDir)).filter((name) => name.startsWith('jobs.json')), ['jobs.json'], 'no temporary file is left');
+  assert.deepEqual(await readdir(obstruction), ['in-the-way'], 'what was in the way is untouched');
+
+  // Once the list can be written again, the next write (here on quitting) keeps every job.
+  await rm(obstruction, { recursive: true });
+  await h.restartCore();
+  assert.deepEqual(await h.jobs(), before);
 });
