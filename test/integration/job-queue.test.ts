@@ -124,12 +124,22 @@ test('an invalid key pauses the whole queue with one message, and a new key resu
 test('never more requests in flight than the concurrency setting', async () => {
   const ids = Array.from({ length: 12 }, (_, i) => String(500 + i));
   const h = await start({
-    scenarios: Object.fromEntries(ids.map((id) => [id, [{ answer: 'success' as const, delayMs: 200, images: [{ serve: 'headshot-a.png' as const }] }]])),
+    scenarios: Object.fromEntries(ids.map((id) => [id, [{ answer: 'success' as const, images: [{ serve: 'headshot-a.png' as const }] }]])),
   });
   await h.core.handlers.updateSettings({ concurrency: 3 });
+  // Every request is held on its way out, so "in flight" is decided by the test, not by timing.
+  const releases = new Map(ids.map((id) => [id, h.holdFetches(id)]));
   await add(h, ids.join(','));
+  await waitUntil(() => h.fetchCalls.length, (sent) => sent >= 3, 10_000, 'the first requests');
+  assert.deepEqual(h.fetchCalls.map((call) => call.jobId), ids.slice(0, 3), 'three sent at once, in the order added');
+  releases.get(ids[0]!)!();
+  await h.waitForJob(ids[0]!, 'ready');
+  await waitUntil(() => h.fetchCalls.length, (sent) => sent >= 4, 10_000, 'the next request');
+  assert.equal(h.fetchCalls.length, 4, 'one answer lets exactly one more request go');
+  for (const release of releases.values()) release();
   for (const id of ids) await h.waitForJob(id, 'ready');
-  assert.equal(h.server.peakConcurrentFetches, 3);
+  assert.equal(h.fetchCalls.length, ids.length, 'each job asked once');
+  assert.ok(h.server.peakConcurrentFetches <= 3);
 });
 
 test('a 429 holds every request for Retry-After, then the queue goes on', async () => {
