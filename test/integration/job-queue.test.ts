@@ -130,11 +130,11 @@ test('never more requests in flight than the concurrency setting', async () => {
   // Every request is held on its way out, so "in flight" is decided by the test, not by timing.
   const releases = new Map(ids.map((id) => [id, h.holdFetches(id)]));
   await add(h, ids.join(','));
-  await waitUntil(() => h.fetchCalls.length, (sent) => sent >= 3, 10_000, 'the first requests');
+  await waitUntil(async () => h.fetchCalls.length, (sent) => sent >= 3, 10_000, 'the first requests');
   assert.deepEqual(h.fetchCalls.map((call) => call.jobId), ids.slice(0, 3), 'three sent at once, in the order added');
   releases.get(ids[0]!)!();
   await h.waitForJob(ids[0]!, 'ready');
-  await waitUntil(() => h.fetchCalls.length, (sent) => sent >= 4, 10_000, 'the next request');
+  await waitUntil(async () => h.fetchCalls.length, (sent) => sent >= 4, 10_000, 'the next request');
   assert.equal(h.fetchCalls.length, 4, 'one answer lets exactly one more request go');
   for (const release of releases.values()) release();
   for (const id of ids) await h.waitForJob(id, 'ready');
