@@ -1,9 +1,11 @@
 // `headshot-fetcher fetch`: the app's engine (intake, queue, client, saver) with a terminal for a window.
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import type { RejectedToken } from '../../preload/api-contract';
-import { createLimiter, systemClock } from '../core/clock';
-import { extractJobIds, type IntakeSource } from '../core/id-intake';
+import type { IntakeSource, RejectedToken } from '../../preload/api-contract';
+import { formatBytes } from '../../preload/shared/bytes';
+import { systemClock } from '../core/clock';
+import { createLimiter } from '../core/limiter';
+import { extractJobIds } from '../core/id-intake';
 import { createImageDownloader } from '../core/image-download';
 import { createJobQueue } from '../core/job-queue';
 import { createJobSaver, describeSaveFailures, type ImageOutcome, type JobSaveResult } from '../core/job-saver';
@@ -80,11 +82,6 @@ function showsPartOf(text: string, key: string): boolean {
 
 function describeRejected({ token, reason }: RejectedToken, key: string | null): string {
   return key !== null && showsPartOf(token, key) ? `Skipped a piece holding your API key (not shown): ${reason}` : `Skipped "${token}": ${reason}`;
-}
-
-function formatBytes(bytes: number): string {
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
 const stoppedBeforeStart = (terminal: Terminal, interrupt: AbortSignal) => {

@@ -1,15 +1,17 @@
 import { join, resolve } from 'node:path';
-import type { EventName, Events, JobView, KeyStatus, Notice, RequestName, ResponseOf, SaveProgress, SaveSummary, Settings } from '../../preload/api-contract';
+import type { EventName, Events, IntakeSource, JobView, KeyStatus, Notice, RequestName, ResponseOf, SaveProgress, SaveSummary, Settings } from '../../preload/api-contract';
 import { AppError } from './app-error';
-import { createLimiter, systemClock, type Clock } from './clock';
-import { defaultFileNameTemplate } from './file-names';
+import { systemClock, type Clock } from './clock';
+import { createLimiter } from './limiter';
+import { defaultFileNameTemplate } from '../../preload/shared/file-names';
+import { defaultSaveLayout } from '../../preload/shared/save-layouts';
 import { createImageCache } from './image-cache';
 import { createImageDownloader } from './image-download';
 import { imageContentTypes, type ImageExtension } from './image-type';
 import { createJobSaver, describeSaveFailures, type JobToSave } from './job-saver';
 import { openSaveFolders } from './save-folders';
 import { createSaveProgress } from './save-progress';
-import { extractJobIds, type IntakeSource } from './id-intake';
+import { extractJobIds } from './id-intake';
 import { createJobQueue, type QueueTiming } from './job-queue';
 import { openJobStore } from './job-store';
 import { KeychainUnavailableError, type SecretStore } from './keychain';
@@ -58,7 +60,7 @@ export const defaultSettings: Omit<Settings, 'endpointTemplate'> = {
   concurrency: 4,
   downloadConcurrency: 4,
   pollDeadlineSeconds: 30 * 60,
-  saveLayout: 'flat',
+  saveLayout: defaultSaveLayout,
   fileNameTemplate: defaultFileNameTemplate,
   // Keeping both never loses a file; identical bytes are still never saved twice.
   conflictPolicy: 'rename',

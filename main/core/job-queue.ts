@@ -1,4 +1,5 @@
 import type { JobState, JobView, QueuePauseReason, QueueStatus } from '../../preload/api-contract';
+import { unreachable } from '../../preload/shared/unreachable';
 import type { Clock } from './clock';
 import type { FetchOutcome, ModelsLabClient } from './modelslab-client';
 
@@ -303,6 +304,8 @@ export function createJobQueue(options: JobQueueOptions) {
       case 'network-error':
         retryOrFail(job, outcome.message);
         return;
+      default:
+        unreachable(outcome);
     }
   }
 

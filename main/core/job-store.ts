@@ -1,6 +1,6 @@
 import type { JobState } from '../../preload/api-contract';
 import type { Clock } from './clock';
-import { isValidJobId } from './job-ids';
+import { isValidJobId } from '../../preload/shared/job-ids';
 import type { StoredJob } from './job-queue';
 import { versionedFile } from './versioned-file';
 

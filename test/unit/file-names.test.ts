@@ -3,7 +3,7 @@ import { posix } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import type { SaveLayout } from '../../preload/api-contract';
-import { checkFileNameTemplate, exampleSavePath, safeNameSegment, savePathSegments } from '../../main/core/file-names';
+import { checkFileNameTemplate, exampleSavePath, safeNameSegment, savePathSegments } from '../../preload/shared/file-names';
 import { manifestCsv } from '../../main/core/save-manifest';
 
 const savedAt = new Date(2026, 10, 24, 9, 5, 7);

@@ -1,4 +1,5 @@
 import type { IntakeSummary, JobState, JobView } from '../../../preload/api-contract';
+import { unreachable } from '../../../preload/shared/unreachable';
 import { savedFileNames } from './save-folders';
 
 export const stateOrder: JobState[] = ['queued', 'fetching', 'processing', 'ready', 'saving', 'saved', 'failed'];
@@ -127,8 +128,11 @@ export function rowAction(view: JobView): RowAction {
       return 'retry';
     case 'saving':
       return null;
-    default:
+    case 'ready':
+    case 'saved':
       return 'remove';
+    default:
+      return unreachable(view.state);
   }
 }
 
