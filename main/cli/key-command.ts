@@ -1,5 +1,5 @@
 // `headshot-fetcher key set | status | clear`: the keychain entry the app uses.
-import { validateApiKey } from '../core/app-core';
+import { validateApiKey } from '../core/request-payloads';
 import type { SecretStore } from '../core/keychain';
 import { unreachable } from '../../preload/shared/unreachable';
 import { UsageError, type KeyCommand } from './arguments';

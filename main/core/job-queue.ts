@@ -530,3 +530,5 @@ function formatDuration(ms: number): string {
   return `${Math.round(ms / 3_600_000)} h`;
 }
 
+
+export type JobQueue = ReturnType<typeof createJobQueue>;
