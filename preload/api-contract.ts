@@ -3,7 +3,9 @@
 // payload fails to compile on every side at once.
 import type { SaveLayout } from './shared/save-layouts';
 
-export type JobState = 'queued' | 'fetching' | 'processing' | 'ready' | 'saving' | 'saved' | 'failed';
+/** A job's states, in the order a job goes through them (failed last): the order the window counts and sorts them in. */
+export const jobStates = ['queued', 'fetching', 'processing', 'ready', 'saving', 'saved', 'failed'] as const;
+export type JobState = (typeof jobStates)[number];
 
 export interface JobView {
   id: string;
@@ -54,7 +56,8 @@ export interface IntakeSummary {
 export type { SaveLayout };
 
 /** What to do when the file name is taken by another file: keep it, replace it, or keep both as "name (2).png". */
-export type ConflictPolicy = 'skip' | 'overwrite' | 'rename';
+export const conflictPolicies = ['skip', 'overwrite', 'rename'] as const;
+export type ConflictPolicy = (typeof conflictPolicies)[number];
 
 export interface Settings {
   /** URL with `{id}` where the job ID goes. */

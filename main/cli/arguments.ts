@@ -1,9 +1,9 @@
 // The command line, parsed into what to do; every mistake becomes a UsageError naming the fix.
 import { parseArgs } from 'node:util';
-import type { ConflictPolicy, SaveLayout } from '../../preload/api-contract';
+import { conflictPolicies, type ConflictPolicy, type SaveLayout } from '../../preload/api-contract';
 import { checkFileNameTemplate, defaultFileNameTemplate } from '../../preload/shared/file-names';
 import { defaultSaveLayout, saveLayouts } from '../../preload/shared/save-layouts';
-import { conflictPolicies, settingRanges, validateEndpointTemplate } from '../core/settings-store';
+import { settingRanges, validateEndpointTemplate } from '../core/settings-store';
 
 export class UsageError extends Error {
   override name = 'UsageError';

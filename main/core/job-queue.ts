@@ -29,15 +29,9 @@ export const defaultTiming: QueueTiming = {
 };
 
 /** What is kept of a job across restarts. */
-export interface StoredJob {
-  id: string;
-  state: JobState;
-  etaSeconds: number | null;
-  message: string | null;
-  retryable: boolean;
+export interface StoredJob extends Pick<JobView, 'id' | 'state' | 'etaSeconds' | 'message' | 'retryable' | 'outputsFirstSeenAt' | 'savedPaths'> {
   outputUrls: string[];
-  outputsFirstSeenAt: number | null;
-  savedPaths: string[];
+  /** When the job was first fetched: the processing time limit counts from it. */
   firstFetchedAt: number | null;
 }
 

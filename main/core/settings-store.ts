@@ -1,4 +1,4 @@
-import type { ConflictPolicy, Settings } from '../../preload/api-contract';
+import { conflictPolicies, type Settings } from '../../preload/api-contract';
 import { saveLayouts } from '../../preload/shared/save-layouts';
 import { AppError } from './app-error';
 import { checkFileNameTemplate } from '../../preload/shared/file-names';
@@ -43,7 +43,6 @@ function validateWholeNumber(field: keyof typeof settingRanges, value: unknown):
   return value;
 }
 
-export const conflictPolicies: readonly ConflictPolicy[] = ['skip', 'overwrite', 'rename'];
 
 function validateChoice<T extends string>(value: unknown, choices: readonly T[], what: string): T {
   if (!choices.includes(value as T)) throw new AppError('invalid-settings', `${what} must be one of: ${choices.join(', ')}.`);

@@ -1,8 +1,9 @@
-import type { IntakeSummary, JobState, JobView } from '../../../preload/api-contract';
+import { jobStates, type IntakeSummary, type JobState, type JobView } from '../../../preload/api-contract';
 import { unreachable } from '../../../preload/shared/unreachable';
 import { savedFileNames } from './save-folders';
 
-export const stateOrder: JobState[] = ['queued', 'fetching', 'processing', 'ready', 'saving', 'saved', 'failed'];
+/** The order the window counts and sorts states in: the order a job goes through them. */
+export const stateOrder: readonly JobState[] = jobStates;
 
 export const stateLabels: Record<JobState, string> = {
   queued: 'Queued',
