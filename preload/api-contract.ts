@@ -1,8 +1,11 @@
 // The one IPC contract: every request and event that crosses between the renderer and main.
 // Main, preload and renderer all take their types from here, so a renamed channel or a changed
 // payload fails to compile on every side at once.
+import type { SaveLayout } from './shared/save-layouts';
 
-export type JobState = 'queued' | 'fetching' | 'processing' | 'ready' | 'saving' | 'saved' | 'failed';
+/** A job's states, in the order a job goes through them (failed last): the order the window counts and sorts them in. */
+export const jobStates = ['queued', 'fetching', 'processing', 'ready', 'saving', 'saved', 'failed'] as const;
+export type JobState = (typeof jobStates)[number];
 
 export interface JobView {
   id: string;
@@ -50,11 +53,11 @@ export interface IntakeSummary {
   rejectedCount: number;
 }
 
-/** Where files go in the chosen folder: all together, a subfolder per job, or a subfolder per day. */
-export type SaveLayout = 'flat' | 'per-job' | 'per-day';
+export type { SaveLayout };
 
 /** What to do when the file name is taken by another file: keep it, replace it, or keep both as "name (2).png". */
-export type ConflictPolicy = 'skip' | 'overwrite' | 'rename';
+export const conflictPolicies = ['skip', 'overwrite', 'rename'] as const;
+export type ConflictPolicy = (typeof conflictPolicies)[number];
 
 export interface Settings {
   /** URL with `{id}` where the job ID goes. */
@@ -249,9 +252,3 @@ export type HeadshotApi = {
 
 export const bridgeGlobalName = 'headshots';
 
-/**
- * Where the window loads a job's image from: a path on its own origin that main answers from its
- * image cache (downloading the image once), so the page never loads a remote URL. `n` counts from 1.
- */
-export const jobImagePath = (jobId: string, n: number): string => `job-images/${encodeURIComponent(jobId)}/${n}`;
-export const jobImagePathPattern = /^\/job-images\/([1-9][0-9]{0,19})\/([1-9][0-9]{0,3})$/;

@@ -1,8 +1,9 @@
 // The command line, parsed into what to do; every mistake becomes a UsageError naming the fix.
 import { parseArgs } from 'node:util';
-import type { ConflictPolicy, SaveLayout } from '../../preload/api-contract';
-import { checkFileNameTemplate, defaultFileNameTemplate } from '../core/file-names';
-import { conflictPolicies, saveLayouts, settingRanges, validateEndpointTemplate } from '../core/settings-store';
+import { conflictPolicies, type ConflictPolicy, type SaveLayout } from '../../preload/api-contract';
+import { checkFileNameTemplate, defaultFileNameTemplate } from '../../preload/shared/file-names';
+import { defaultSaveLayout, saveLayouts } from '../../preload/shared/save-layouts';
+import { settingRanges, validateEndpointTemplate } from '../core/settings-store';
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -10,7 +11,7 @@ export class UsageError extends Error {
 
 export const usage = `Usage:
   headshot-fetcher fetch [ID ...] [--ids-file FILE ...] --out DIR
-      [--endpoint URL_TEMPLATE] [--concurrency N] [--layout flat|per-job|per-day]
+      [--endpoint URL_TEMPLATE] [--concurrency N] [--layout ${saveLayouts.join('|')}]
       [--name TEMPLATE] [--on-conflict skip|overwrite|rename]
       [--poll-deadline SECONDS] [--timeout SECONDS] [--json] [--quiet]
   headshot-fetcher key set | key status | key clear
@@ -23,7 +24,7 @@ Options:
   --out DIR             the folder to save into (made if missing)
   --endpoint TEMPLATE   the fetch URL with {id} (default: HEADSHOT_FETCHER_ENDPOINT or ModelsLab's)
   --concurrency N       API calls at once, and image downloads at once (default 4)
-  --layout L            flat (default), per-job or per-day subfolders
+  --layout L            ${saveLayouts.join(', ')}: the subfolders, if any (default ${defaultSaveLayout})
   --name TEMPLATE       file names from {id} {n} {count} {date} {time} {ext} (default ${defaultFileNameTemplate})
   --on-conflict P       when a name is taken: skip, overwrite or rename (default rename: keep both)
   --poll-deadline S     fail a job still processing after S seconds (default 1800)
@@ -107,7 +108,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
   }
   const { values, positionals } = parsed;
   if (!values.out) throw new UsageError('Say where to save the headshots with --out DIR.');
-  const saveLayout = choice(values.layout, '--layout', saveLayouts, 'flat');
+  const saveLayout = choice(values.layout, '--layout', saveLayouts, defaultSaveLayout);
   const fileNameTemplate = values.name ?? defaultFileNameTemplate;
   const templateProblem = checkFileNameTemplate(fileNameTemplate, saveLayout);
   if (templateProblem) throw new UsageError(`--name: ${templateProblem}`);

@@ -1,13 +1,15 @@
 // `headshot-fetcher fetch`: the app's engine (intake, queue, client, saver) with a terminal for a window.
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import type { RejectedToken } from '../../preload/api-contract';
-import { createLimiter, systemClock } from '../core/clock';
-import { extractJobIds, type IntakeSource } from '../core/id-intake';
+import type { IntakeSource, RejectedToken } from '../../preload/api-contract';
+import { formatBytes } from '../../preload/shared/bytes';
+import { systemClock } from '../core/clock';
+import { extractJobIds } from '../core/id-intake';
 import { createImageDownloader } from '../core/image-download';
 import { createJobQueue } from '../core/job-queue';
-import { createJobSaver, describeSaveFailures, type ImageOutcome, type JobSaveResult } from '../core/job-saver';
+import { createJobSaver } from '../core/job-saver';
 import { createModelsLabClient, defaultEndpointTemplate, redactKey, type FetchFunction } from '../core/modelslab-client';
+import { createSaveDrive } from '../core/save-drive';
 import { validateEndpointTemplate } from '../core/settings-store';
 import { UsageError, type FetchCommand } from './arguments';
 import { exitCodes, type Terminal } from './terminal';
@@ -82,11 +84,6 @@ function describeRejected({ token, reason }: RejectedToken, key: string | null):
   return key !== null && showsPartOf(token, key) ? `Skipped a piece holding your API key (not shown): ${reason}` : `Skipped "${token}": ${reason}`;
 }
 
-function formatBytes(bytes: number): string {
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
-
 const stoppedBeforeStart = (terminal: Terminal, interrupt: AbortSignal) => {
   terminal.error('Interrupted before any job was fetched.');
   return exitCodes.interrupted(interrupt.reason);
@@ -136,8 +133,8 @@ export async function runFetch(command: FetchCommand, environment: FetchEnvironm
     stopSignal: stop.signal,
   });
   const saver = createJobSaver({ downloader, onNotice: (message) => terminal.error(say(message)) });
-  const limitDownloads = createLimiter(() => command.concurrency);
-  const savedAt = new Date();
+  const { saveLayout, fileNameTemplate, conflictPolicy } = command;
+  const saveTarget = { folder, saveLayout, fileNameTemplate, conflictPolicy, savedAt: new Date() };
 
   // Only the IDs: a line is not needed once written, and 100,000 of them would be kept for nothing.
   const finished = new Set<string>();
@@ -172,42 +169,20 @@ export async function runFetch(command: FetchCommand, environment: FetchEnvironm
   );
 
   async function save(id: string) {
-    const job = queue.readyJob(id);
-    if (!job || !queue.markSaving(id)) return;
-    let result: JobSaveResult;
-    const outcomes: ImageOutcome[] = [];
-    try {
-      result = await limitDownloads(() =>
-        stop.signal.aborted
-          ? Promise.resolve({ paths: [], savedFiles: 0, skippedFiles: 0, failures: ['interrupted'] })
-          : saver.saveJob(job, { folder, savedAt, ...command }, {
-              onBytes: (count) => (bytesDownloaded += count),
-              onImage: (outcome) => {
-                outcomes.push(outcome);
-                progress.update();
-              },
-            }),
-      );
-    } catch (error) {
-      result = { paths: [], savedFiles: 0, skippedFiles: 0, failures: [error instanceof Error ? error.message : String(error)] };
-    }
-    filesWritten += result.savedFiles;
+    const [outcome] = await saveDrive.saveJobs([id], saveTarget, {
+      onBytes: (count) => (bytesDownloaded += count),
+      onImage: () => progress.update(),
+    });
+    if (!outcome) return;
+    filesWritten += outcome.savedFiles;
     // Downloaded bytes include cut-off tries and images thrown away; the summary counts files saved.
-    // Paths come in image order, one for each image that did not fail.
-    const placed = outcomes.filter((outcome) => outcome !== 'failed');
-    const newFiles = result.paths.filter((_, index) => placed[index] === 'saved');
-    for (const size of await Promise.all(newFiles.map((path) => stat(path).then((info) => info.size, () => 0)))) bytesSaved += size;
-    if (stop.signal.aborted && result.failures.length > 0) {
-      queue.markSaveFailed(id, 'interrupted', result.paths);
-      return finish({ id, status: 'failed', files: result.paths, error: { code: 'interrupted', message: 'Interrupted before it was saved.' } });
+    for (const size of await Promise.all(outcome.newFiles.map((path) => stat(path).then((info) => info.size, () => 0)))) bytesSaved += size;
+    if (outcome.interrupted) {
+      return finish({ id, status: 'failed', files: outcome.paths, error: { code: 'interrupted', message: 'Interrupted before it was saved.' } });
     }
-    if (result.failures.length > 0) {
-      queue.markSaveFailed(id, result.failures[0]!, result.paths);
-      return finish({ id, status: 'failed', files: result.paths, error: { code: 'save-failed', message: describeSaveFailures(result.failures) } });
-    }
-    queue.markSaved(id, result.paths);
-    if (result.savedFiles === 0) jobsSkipped += 1;
-    finish({ id, status: 'saved', files: result.paths });
+    if (outcome.reason !== null) return finish({ id, status: 'failed', files: outcome.paths, error: { code: 'save-failed', message: outcome.reason } });
+    if (outcome.savedFiles === 0) jobsSkipped += 1;
+    finish({ id, status: 'saved', files: outcome.paths });
   }
 
   const queue = createJobQueue({
@@ -236,6 +211,8 @@ export async function runFetch(command: FetchCommand, environment: FetchEnvironm
       }
     },
   });
+
+  const saveDrive = createSaveDrive({ queue, saver, downloadConcurrency: () => command.concurrency, stopSignal: stop.signal });
 
   // A stop removes downloads under way (never left under a final name); the manifest keeps what was saved.
   const onInterrupt = () => {

@@ -1,6 +1,7 @@
 // `headshot-fetcher key set | status | clear`: the keychain entry the app uses.
-import { validateApiKey } from '../core/app-core';
+import { validateApiKey } from '../core/request-payloads';
 import type { SecretStore } from '../core/keychain';
+import { unreachable } from '../../preload/shared/unreachable';
 import { UsageError, type KeyCommand } from './arguments';
 import { exitCodes, type Terminal } from './terminal';
 
@@ -46,5 +47,7 @@ export async function runKey(command: KeyCommand, { terminal, secretStore, env, 
       await secretStore.erase();
       terminal.error('Removed the key from the system keychain.');
       return exitCodes.success;
+    default:
+      return unreachable(command.action);
   }
 }

@@ -47,7 +47,7 @@ function urlsFrom(value: unknown): string[] {
 }
 
 /** Where a finished job's images are: `output`, else `proxy_links`, else `future_links`. */
-export function outputUrlsOf(body: Json): string[] {
+export function readOutputUrls(body: Json): string[] {
   for (const field of ['output', 'proxy_links', 'future_links']) {
     const urls = urlsFrom(body[field]);
     if (urls.length > 0) return urls;
@@ -105,7 +105,7 @@ export function parseFetchAnswer({ httpStatus, retryAfterHeader, bodyText }: Raw
   const status = body.status.toLowerCase();
   const message = apiMessage(body);
 
-  if (status === 'success') return { kind: 'success', outputUrls: outputUrlsOf(body) };
+  if (status === 'success') return { kind: 'success', outputUrls: readOutputUrls(body) };
   if (status === 'processing') return { kind: 'processing', etaSeconds: secondsFrom(body.eta) };
 
   if (httpStatus === 401 || (message !== null && invalidKeyPattern.test(message))) {

@@ -1,19 +1,27 @@
+// The app's core: it wires the engine's parts together and answers the window's requests (the
+// handler table). The parts do the work; this file decides which part a request goes to.
 import { join, resolve } from 'node:path';
-import type { EventName, Events, JobView, KeyStatus, Notice, RequestName, ResponseOf, SaveProgress, SaveSummary, Settings } from '../../preload/api-contract';
+import type { EventName, Events, KeyStatus, RequestName, ResponseOf, SaveProgress, SaveSummary, Settings } from '../../preload/api-contract';
+import { defaultFileNameTemplate } from '../../preload/shared/file-names';
+import { defaultSaveLayout } from '../../preload/shared/save-layouts';
 import { AppError } from './app-error';
-import { createLimiter, systemClock, type Clock } from './clock';
-import { defaultFileNameTemplate } from './file-names';
+import { systemClock, type Clock } from './clock';
+import { extractJobIds } from './id-intake';
 import { createImageCache } from './image-cache';
 import { createImageDownloader } from './image-download';
 import { imageContentTypes, type ImageExtension } from './image-type';
-import { createJobSaver, describeSaveFailures, type JobToSave } from './job-saver';
+import { createJobQueue, type QueueTiming } from './job-queue';
+import { createJobSaver } from './job-saver';
+import { openJobStore } from './job-store';
+import { createJobUpdateBatcher } from './job-update-batcher';
+import { KeychainUnavailableError, type SecretStore } from './keychain';
+import { createLimiter } from './limiter';
+import { createModelsLabClient, defaultEndpointTemplate, fetchUrlFor, redactKey, type FetchFunction } from './modelslab-client';
+import { createNoticeBoard } from './notice-board';
+import { expectIds, expectIdsOr, expectObject, expectSources, expectString, validateApiKey } from './request-payloads';
+import { createSaveDrive } from './save-drive';
 import { openSaveFolders } from './save-folders';
 import { createSaveProgress } from './save-progress';
-import { extractJobIds, type IntakeSource } from './id-intake';
-import { createJobQueue, type QueueTiming } from './job-queue';
-import { openJobStore } from './job-store';
-import { KeychainUnavailableError, type SecretStore } from './keychain';
-import { createModelsLabClient, defaultEndpointTemplate, fetchUrlFor, redactKey, type FetchFunction } from './modelslab-client';
 import { openSettingsStore, validateEndpointTemplate } from './settings-store';
 
 export interface AppCoreOptions {
@@ -60,85 +68,22 @@ export const defaultSettings: Omit<Settings, 'endpointTemplate'> = {
   concurrency: 4,
   downloadConcurrency: 4,
   pollDeadlineSeconds: 30 * 60,
-  saveLayout: 'flat',
+  saveLayout: defaultSaveLayout,
   fileNameTemplate: defaultFileNameTemplate,
   // Keeping both never loses a file; identical bytes are still never saved twice.
   conflictPolicy: 'rename',
   saveAsTheyArrive: false,
 };
-const keyLengthRange = { min: 8, max: 512 };
-const maxNoticesKept = 20;
-const maxViewsPerEvent = 10_000;
 /** Hosts that may receive the key without asking: ModelsLab's own. */
 const trustedEndpointHost = /(^|\.)modelslab\.com$/i;
-
-function expectObject(request: unknown, what: string): Record<string, unknown> {
-  if (typeof request !== 'object' || request === null || Array.isArray(request)) {
-    throw new AppError('invalid-request', `${what} must be an object.`);
-  }
-  return request as Record<string, unknown>;
-}
-
-function expectIds(value: unknown): string[] {
-  if (!Array.isArray(value) || value.length > 1_000_000 || !value.every((id) => typeof id === 'string')) {
-    throw new AppError('invalid-request', 'The jobs must be a list of IDs.');
-  }
-  return value as string[];
-}
-
-/** A list of IDs, or the word that stands for all of them. */
-function expectIdsOr<Whole extends string>(value: unknown, whole: Whole): string[] | Whole {
-  return value === whole ? whole : expectIds(value);
-}
-
-function expectString(value: unknown, what: string, maxLength: number): string {
-  if (typeof value !== 'string') throw new AppError('invalid-request', `${what} must be text.`);
-  if (value.length > maxLength) throw new AppError('invalid-request', `${what} is too long.`);
-  return value;
-}
-
-/** Pasted keys often carry spaces or a line break; anything else unusual is refused before it is stored. */
-export function validateApiKey(value: unknown): string {
-  const key = expectString(value, 'The API key', 10_000).trim();
-  if (key.length < keyLengthRange.min || key.length > keyLengthRange.max || !/^[\x21-\x7e]+$/.test(key)) {
-    throw new AppError(
-      'invalid-key-format',
-      'That does not look like a ModelsLab API key: paste the key from your ModelsLab dashboard (letters and digits, no spaces).',
-    );
-  }
-  return key;
-}
-
-/** Text dropped or pasted at once; the window refuses larger files before reading them. */
-export const maxIntakeTextLength = 64 * 1024 * 1024;
-
-function expectSources(value: unknown): IntakeSource[] {
-  if (!Array.isArray(value) || value.length > 1_000) throw new AppError('invalid-request', 'The drop must be a list of texts.');
-  let total = 0;
-  return value.map((item) => {
-    const source = expectObject(item, 'A dropped item');
-    const name = source.name === null ? null : expectString(source.name, 'A file name', 1_000);
-    const text = expectString(source.text, 'The dropped text', maxIntakeTextLength);
-    total += text.length;
-    if (total > maxIntakeTextLength) throw new AppError('invalid-request', 'The drop is too large: drop fewer or smaller files at once.');
-    return { name, text };
-  });
-}
 
 export async function createAppCore(options: AppCoreOptions) {
   const clock = options.clock ?? systemClock;
   // Held in memory once read, so the keychain is asked once, not per request.
   let apiKey: string | null = null;
   const log = (message: string) => (options.log ?? console.error)(apiKey ? redactKey(message, apiKey) : message);
-  const notices: Notice[] = [];
-  /** Something the person should know that no request asked for: shown as a banner. */
-  function notify(message: string) {
-    log(message);
-    const notice = { id: (notices.at(-1)?.id ?? 0) + 1, message };
-    notices.push(notice);
-    if (notices.length > maxNoticesKept) notices.shift();
-    options.emit('notice', notice);
-  }
+  const notices = createNoticeBoard({ log, emit: (notice) => options.emit('notice', notice) });
+  const notify = notices.notify;
 
   let endpointFromEnvironment: string | null = null;
   try {
@@ -152,19 +97,7 @@ export async function createAppCore(options: AppCoreOptions) {
     onNotice: notify,
   });
 
-  // Job updates are gathered and sent together, so a burst of changes is one message, not thousands.
-  const pendingViews = new Map<string, JobView>();
-  let cancelFlush: (() => void) | null = null;
-  function flushJobUpdates() {
-    cancelFlush?.();
-    cancelFlush = null;
-    if (pendingViews.size === 0) return;
-    const views = [...pendingViews.values()];
-    pendingViews.clear();
-    // In messages of at most 10,000 jobs: a 100,000-job drop is then ten small messages the
-    // window can take a frame at a time, not one of 14 MB that blocks both sides while it is copied.
-    for (let start = 0; start < views.length; start += maxViewsPerEvent) options.emit('jobsUpdated', views.slice(start, start + maxViewsPerEvent));
-  }
+  const jobUpdates = createJobUpdateBatcher({ clock, delayMs: options.eventBatchMs ?? 50, send: (views) => options.emit('jobsUpdated', views) });
 
   const store = openJobStore({
     filePath: join(options.userDataDir, 'jobs.json'),
@@ -186,13 +119,12 @@ export async function createAppCore(options: AppCoreOptions) {
     timing: options.timing,
     onJobChanged(view) {
       if (view.state === 'ready' && view.message === null) saveWhenArrived(view.id);
-      pendingViews.set(view.id, view);
-      cancelFlush ??= clock.schedule(flushJobUpdates, options.eventBatchMs ?? 50);
+      jobUpdates.add(view);
       store.changed(queue.snapshot);
     },
     onJobsRemoved(ids) {
       // Updates still waiting go first, so a removed job is not brought back by a late update.
-      flushJobUpdates();
+      jobUpdates.flush();
       options.emit('jobsRemoved', ids);
       store.changed(queue.snapshot);
     },
@@ -205,7 +137,7 @@ export async function createAppCore(options: AppCoreOptions) {
   });
   const imageCache = createImageCache({ folder: join(options.userDataDir, 'image-cache'), maxBytes: options.imageCacheMaxBytes, downloader });
   const saver = createJobSaver({ downloader, cache: imageCache, onNotice: notify, retryDelayMs: options.downloadRetryDelayMs });
-  const limitDownloads = createLimiter(() => settings.get().downloadConcurrency);
+  const saveDrive = createSaveDrive({ queue, saver, downloadConcurrency: () => settings.get().downloadConcurrency });
   // Previews take their own small share of the network, so scrolling never holds up a save.
   const limitPreviews = createLimiter(() => 4);
   const saveFolders = await openSaveFolders(join(options.userDataDir, 'save-folders.json'), notify);
@@ -268,38 +200,23 @@ export async function createAppCore(options: AppCoreOptions) {
     );
   }
 
-  async function saveOneJob(job: JobToSave, settingsNow: Settings, folder: string, savedAt: Date) {
-    try {
-      const result = await limitDownloads(() =>
-        saver.saveJob(job, { folder, savedAt, ...settingsNow }, { onBytes: saveProgress.bytesWritten, onImage: saveProgress.imageDone }),
-      );
-      if (result.failures.length === 0) queue.markSaved(job.id, result.paths);
-      else queue.markSaveFailed(job.id, describeSaveFailures(result.failures), result.paths);
-      return result;
-    } catch (error) {
-      queue.markSaveFailed(job.id, error instanceof Error ? error.message : String(error), []);
-      return null;
-    }
-  }
-
-  /** Saves jobs into a chosen folder as one batch with the settings of this moment. */
-  async function saveBatch(candidates: JobToSave[], folder: string): Promise<SaveSummary> {
-    const jobs = candidates.filter((job) => queue.markSaving(job.id));
-    const settingsNow = settings.get();
-    const savedAt = new Date(clock.now());
-    saveProgress.jobsStarted(folder, jobs.map((job) => job.outputUrls.length));
+  /** Saves ready jobs into a chosen folder as one batch with the settings of this moment; the progress bar follows it. */
+  async function saveBatch(ids: Iterable<string>, folder: string): Promise<SaveSummary> {
+    const { saveLayout, fileNameTemplate, conflictPolicy } = settings.get();
+    const target = { folder, saveLayout, fileNameTemplate, conflictPolicy, savedAt: new Date(clock.now()) };
     const summary: SaveSummary = { folder, savedJobs: 0, savedFiles: 0, skippedFiles: 0, failedJobs: 0 };
-    await Promise.all(
-      jobs.map(async (job) => {
-        const result = await saveOneJob(job, settingsNow, folder, savedAt);
-        const saved = result !== null && result.failures.length === 0;
-        if (saved) summary.savedJobs += 1;
+    await saveDrive.saveJobs(ids, target, {
+      onStart: (jobs) => saveProgress.jobsStarted(folder, jobs.map((job) => job.outputUrls.length)),
+      onBytes: saveProgress.bytesWritten,
+      onImage: saveProgress.imageDone,
+      onJobDone(outcome) {
+        if (outcome.saved) summary.savedJobs += 1;
         else summary.failedJobs += 1;
-        summary.savedFiles += result?.savedFiles ?? 0;
-        summary.skippedFiles += result?.skippedFiles ?? 0;
-        saveProgress.jobDone(saved);
-      }),
-    );
+        summary.savedFiles += outcome.savedFiles;
+        summary.skippedFiles += outcome.skippedFiles;
+        saveProgress.jobDone(outcome.saved);
+      },
+    });
     return summary;
   }
 
@@ -316,8 +233,8 @@ export async function createAppCore(options: AppCoreOptions) {
     const ids = new Set(arrivedJobs);
     arrivedJobs.clear();
     if (!settings.get().saveAsTheyArrive || folder === null) return;
-    const jobs = queue.readyJobs({ notTriedYet: true }).filter((job) => ids.has(job.id));
-    if (jobs.length > 0) void saveBatch(jobs, folder);
+    const jobIds = queue.readyJobs({ notTriedYet: true }).flatMap((job) => (ids.has(job.id) ? [job.id] : []));
+    if (jobIds.length > 0) void saveBatch(jobIds, folder);
   }
 
   function expectChosenFolder(value: unknown): string {
@@ -385,7 +302,7 @@ export async function createAppCore(options: AppCoreOptions) {
       return queue.status();
     },
     async listNotices() {
-      return [...notices];
+      return notices.list();
     },
     async getSettings() {
       return settings.get();
@@ -421,7 +338,7 @@ export async function createAppCore(options: AppCoreOptions) {
         throw new AppError('nothing-to-save', wanted === null ? 'No job is ready to save yet.' : 'None of the selected jobs is ready to save.');
       }
       await useFolder(folder);
-      return saveBatch(jobs, folder);
+      return saveBatch(jobs.map((job) => job.id), folder);
     },
     async getSaveProgress() {
       return saveProgress.current();
@@ -458,7 +375,7 @@ export async function createAppCore(options: AppCoreOptions) {
     },
     /** Stops all work and writes the job list: before quitting. */
     async dispose() {
-      flushJobUpdates();
+      jobUpdates.flush();
       queue.dispose();
       await store.flush();
     },

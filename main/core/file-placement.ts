@@ -1,6 +1,7 @@
 import { link, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ConflictPolicy } from '../../preload/api-contract';
+import { unreachable } from '../../preload/shared/unreachable';
 import { errorCode } from './error-cause';
 
 /** What happened to a finished temporary file. */
@@ -77,5 +78,7 @@ export async function placeFile(temporaryPath: string, folder: string, fileName:
         if (await sameContent(candidate, temporaryPath)) return discard(candidate, 'same-file');
       }
       throw new Error(`${maxCopies} files named ${fileName} are already in ${folder}`);
+    default:
+      return unreachable(policy);
   }
 }

@@ -1,14 +1,8 @@
 // Takes job IDs out of whatever a person drops or pastes: plain text, .txt, .csv/.tsv with or
 // without a header, .json/.jsonl (generation or fetch responses, arrays of them, exports), fetch
-// URLs, and mixtures of these. What counts as an ID is decided in job-ids.ts alone.
-import type { RejectedToken } from '../../preload/api-contract';
-import { idFromToken, isValidJobId, reasonForRejecting, shortenToken } from './job-ids';
-
-export interface IntakeSource {
-  /** The file name, when the text came from a file; it decides how the text is read. */
-  name: string | null;
-  text: string;
-}
+// URLs, and mixtures of these. What counts as an ID is decided in preload/shared/job-ids.ts alone.
+import type { IntakeSource, RejectedToken } from '../../preload/api-contract';
+import { idFromToken, isValidJobId, reasonForRejecting, shortenToken } from '../../preload/shared/job-ids';
 
 export interface IntakeResult {
   /** Valid IDs in the order they appeared, each once. */
@@ -33,7 +27,7 @@ const maxTokenLength = 2_048;
 const idListFields = /^(ids|job_?ids|request_?ids)$/i;
 
 /** The token without the quotes and brackets around it, by index, so a long run of them costs no more than its length. */
-function unwrap(token: string): string {
+function stripEnclosingPunctuation(token: string): string {
   let start = 0;
   let end = token.length;
   while (start < end && leadingPunctuation.has(token[start]!)) start += 1;
@@ -83,7 +77,7 @@ class Collector {
   token(raw: string) {
     if (isValidJobId(raw)) return this.accept(raw); // the common case, without the work below
     if (raw.length > maxTokenLength) return this.reject(raw, 'not a job ID: far too long');
-    const token = unwrap(raw);
+    const token = stripEnclosingPunctuation(raw);
     if (token === '') return;
     const id = idFromToken(token);
     if (id !== null) this.accept(id);

@@ -1,4 +1,5 @@
 import type { JobState, JobView, QueuePauseReason, QueueStatus } from '../../preload/api-contract';
+import { unreachable } from '../../preload/shared/unreachable';
 import type { Clock } from './clock';
 import type { FetchOutcome, ModelsLabClient } from './modelslab-client';
 
@@ -28,15 +29,9 @@ export const defaultTiming: QueueTiming = {
 };
 
 /** What is kept of a job across restarts. */
-export interface StoredJob {
-  id: string;
-  state: JobState;
-  etaSeconds: number | null;
-  message: string | null;
-  retryable: boolean;
+export interface StoredJob extends Pick<JobView, 'id' | 'state' | 'etaSeconds' | 'message' | 'retryable' | 'outputsFirstSeenAt' | 'savedPaths'> {
   outputUrls: string[];
-  outputsFirstSeenAt: number | null;
-  savedPaths: string[];
+  /** When the job was first fetched: the processing time limit counts from it. */
   firstFetchedAt: number | null;
 }
 
@@ -303,6 +298,8 @@ export function createJobQueue(options: JobQueueOptions) {
       case 'network-error':
         retryOrFail(job, outcome.message);
         return;
+      default:
+        unreachable(outcome);
     }
   }
 
@@ -527,3 +524,5 @@ function formatDuration(ms: number): string {
   return `${Math.round(ms / 3_600_000)} h`;
 }
 
+
+export type JobQueue = ReturnType<typeof createJobQueue>;

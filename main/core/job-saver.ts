@@ -3,7 +3,7 @@ import { join, relative, sep } from 'node:path';
 import type { ConflictPolicy, SaveLayout } from '../../preload/api-contract';
 import { errorCode } from './error-cause';
 import { exists, placeFile } from './file-placement';
-import { savePathSegments } from './file-names';
+import { savePathSegments } from '../../preload/shared/file-names';
 import type { ImageCache } from './image-cache';
 import { describeFileError, SaveError, temporarySuffix, type ImageDownloader, type TemporaryImage } from './image-download';
 import { openSaveManifest, type SaveManifest } from './save-manifest';

@@ -1,10 +1,9 @@
-import type { JobState } from '../../preload/api-contract';
+import { jobStates, type JobState } from '../../preload/api-contract';
 import type { Clock } from './clock';
-import { isValidJobId } from './job-ids';
+import { isValidJobId } from '../../preload/shared/job-ids';
 import type { StoredJob } from './job-queue';
 import { versionedFile } from './versioned-file';
 
-const jobStates: readonly JobState[] = ['queued', 'fetching', 'processing', 'ready', 'saving', 'saved', 'failed'];
 
 const isStringList = (value: unknown): value is string[] => Array.isArray(value) && value.every((item) => typeof item === 'string');
 const isNumberOrNull = (value: unknown): value is number | null => value === null || (typeof value === 'number' && Number.isFinite(value));

@@ -1,6 +1,7 @@
-import type { ConflictPolicy, SaveLayout, Settings } from '../../preload/api-contract';
+import { conflictPolicies, type Settings } from '../../preload/api-contract';
+import { saveLayouts } from '../../preload/shared/save-layouts';
 import { AppError } from './app-error';
-import { checkFileNameTemplate } from './file-names';
+import { checkFileNameTemplate } from '../../preload/shared/file-names';
 import { fetchUrlFor } from './modelslab-client';
 import { isSecureOrLocalUrl } from './url-policy';
 import { versionedFile } from './versioned-file';
@@ -42,8 +43,6 @@ function validateWholeNumber(field: keyof typeof settingRanges, value: unknown):
   return value;
 }
 
-export const saveLayouts: readonly SaveLayout[] = ['flat', 'per-job', 'per-day'];
-export const conflictPolicies: readonly ConflictPolicy[] = ['skip', 'overwrite', 'rename'];
 
 function validateChoice<T extends string>(value: unknown, choices: readonly T[], what: string): T {
   if (!choices.includes(value as T)) throw new AppError('invalid-settings', `${what} must be one of: ${choices.join(', ')}.`);

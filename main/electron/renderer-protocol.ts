@@ -1,8 +1,8 @@
 import { protocol } from 'electron';
 import { readFile } from 'node:fs/promises';
-import { jobImagePathPattern } from '../../preload/api-contract';
 import { extname, join, normalize, sep } from 'node:path';
-import { contentSecurityPolicy } from '../../renderer/content-security-policy';
+import { contentSecurityPolicy } from '../../preload/shared/content-security-policy';
+import { jobImagePathPattern } from '../../preload/shared/job-image-path';
 import { rendererHost, rendererScheme } from '../core/url-policy';
 
 const contentTypes: Record<string, string> = {
@@ -20,7 +20,7 @@ export function registerRendererScheme(): void {
   protocol.registerSchemesAsPrivileged([{ scheme: rendererScheme, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 }
 
-/** A job's image for the window, from main's image cache; null when there is none to show. */
+/** A job's image for the window, from main's image cache; it rejects when there is none to show (answered 404). */
 export type JobImageSource = (jobId: string, n: number) => Promise<{ path: string; contentType: string }>;
 
 async function serveJobImage(jobImage: JobImageSource, jobId: string, n: number): Promise<Response> {

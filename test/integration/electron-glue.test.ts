@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { eventChannel, requestChannel, requestNames, type JobView, type Result } from '../../preload/api-contract';
-import { contentSecurityPolicy } from '../../renderer/content-security-policy';
+import { contentSecurityPolicy } from '../../preload/shared/content-security-policy';
 import { rendererEntryUrl } from '../../main/core/url-policy';
 import { readImage, startFakeModelsLab, type FakeModelsLab } from '../fixtures/fake-modelslab';
 import type { FakeBrowserWindow, FakeElectronRecord, FakeWebContents } from '../support/fake-electron';

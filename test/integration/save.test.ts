@@ -9,7 +9,7 @@ import { join, relative, sep } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
 import type { SaveProgress, Settings } from '../../preload/api-contract';
-import { formatDate } from '../../main/core/file-names';
+import { formatDate } from '../../preload/shared/file-names';
 import { manifestCsvName, manifestJsonName, openSaveManifest, type ManifestEntry } from '../../main/core/save-manifest';
 import { readImage, type ImageBehaviour, type ImageName } from '../fixtures/fake-modelslab';
 import { makeTempDir, type CoreHarness, useCoreHarness, waitUntil } from '../support/core-harness';

@@ -3,7 +3,8 @@ import { posix } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import type { SaveLayout } from '../../preload/api-contract';
-import { checkFileNameTemplate, exampleSavePath, safeNameSegment, savePathSegments } from '../../main/core/file-names';
+import { saveLayouts } from '../../preload/shared/save-layouts';
+import { checkFileNameTemplate, exampleSavePath, safeNameSegment, savePathSegments } from '../../preload/shared/file-names';
 import { manifestCsv } from '../../main/core/save-manifest';
 
 const savedAt = new Date(2026, 10, 24, 9, 5, 7);
@@ -42,7 +43,7 @@ test('no template climbs out of the folder', () => {
 });
 
 test('whatever the template, every segment is a plain, non-empty name of at most 255 bytes that stays inside the folder', () => {
-  const layout = fc.constantFrom<SaveLayout>('flat', 'per-job', 'per-day');
+  const layout = fc.constantFrom<SaveLayout>(...saveLayouts);
   const pieces = fc.array(fc.oneof(fc.constantFrom('{id}', '{n}', '{count}', '{date}', '{time}', '{ext}', '/', '\\', '..', '.', ' ', ':', 'CON'), fc.string({ maxLength: 40 })), { maxLength: 12 });
   fc.assert(
     fc.property(layout, pieces, fc.constantFrom('png', 'jpg', 'webp'), (chosenLayout, parts, ext) => {
@@ -90,7 +91,7 @@ test('every template that is accepted gives each image of each job a name of its
     { id: '12202888', count: 4 },
     { id: '9'.repeat(20), count: 4 },
   ];
-  const layout = fc.constantFrom<SaveLayout>('flat', 'per-job', 'per-day');
+  const layout = fc.constantFrom<SaveLayout>(...saveLayouts);
   const piece = fc.oneof(
     fc.constantFrom('{id}', '{n}', '{count}', '{date}', '{time}', '{ext}', '/', '-', '1', ' ', '.', 'CON', 'é'.repeat(70)),
     fc.string({ maxLength: 8 }),

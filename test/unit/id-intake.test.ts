@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { extractJobIds, maxRejectedListed, type IntakeSource } from '../../main/core/id-intake';
-import { idFromToken, isValidJobId, jobIdPattern } from '../../main/core/job-ids';
+import type { IntakeSource } from '../../preload/api-contract';
+import { extractJobIds, maxRejectedListed } from '../../main/core/id-intake';
+import { idFromToken, isValidJobId, jobIdPattern } from '../../preload/shared/job-ids';
 import { readExample } from '../fixtures/fake-modelslab';
 
 const text = (value: string, name: string | null = null): IntakeSource[] => [{ name, text: value }];

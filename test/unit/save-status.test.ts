@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { SaveProgress } from '../../preload/api-contract';
-import { formatBytes, formatMegabytes } from '../../renderer/src/lib/bytes';
+import { formatBytes, formatMegabytes } from '../../preload/shared/bytes';
 import { currentFolder, moveToFront, parentFolder, savedFileNames, savedLocation, shortenPath } from '../../renderer/src/lib/save-folders';
 import {
   countsOfFinishedBatch,

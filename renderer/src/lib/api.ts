@@ -19,7 +19,8 @@ export class RequestError extends Error {
   }
 }
 
-export async function unwrap<T>(pending: Promise<Result<T>>): Promise<T> {
+/** The value of a request main answered, or a RequestError with main's message. */
+export async function valueOrThrow<T>(pending: Promise<Result<T>>): Promise<T> {
   const result = await pending;
   if (!result.ok) throw new RequestError(result.error.code, result.error.message);
   return result.value;

@@ -1,7 +1,7 @@
 // Turns what lands on the window (text, one or several files) into texts for main's ID intake,
 // refusing what would freeze the window or is not text, with a reason a person can act on.
 import type { IntakeSource } from '../../../preload/api-contract';
-import { formatBytes } from './bytes';
+import { formatBytes } from '../../../preload/shared/bytes';
 
 /** Larger files are refused before they are read. */
 export const maxDropFileBytes = 20 * 1024 * 1024;

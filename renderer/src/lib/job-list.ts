@@ -1,7 +1,9 @@
-import type { IntakeSummary, JobState, JobView } from '../../../preload/api-contract';
+import { jobStates, type IntakeSummary, type JobState, type JobView } from '../../../preload/api-contract';
+import { unreachable } from '../../../preload/shared/unreachable';
 import { savedFileNames } from './save-folders';
 
-export const stateOrder: JobState[] = ['queued', 'fetching', 'processing', 'ready', 'saving', 'saved', 'failed'];
+/** The order the window counts and sorts states in: the order a job goes through them. */
+export const stateOrder: readonly JobState[] = jobStates;
 
 export const stateLabels: Record<JobState, string> = {
   queued: 'Queued',
@@ -127,8 +129,11 @@ export function rowAction(view: JobView): RowAction {
       return 'retry';
     case 'saving':
       return null;
-    default:
+    case 'ready':
+    case 'saved':
       return 'remove';
+    default:
+      return unreachable(view.state);
   }
 }
 

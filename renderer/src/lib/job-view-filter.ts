@@ -2,6 +2,7 @@
 // applied to the plain job list. It yields only an array of IDs (no per-row objects), costs
 // O(n log n) at worst, and the window recomputes it only when the list, the filter or the sort change.
 import type { JobState, JobView } from '../../../preload/api-contract';
+import { unreachable } from '../../../preload/shared/unreachable';
 import { stateOrder, type JobList } from './job-list';
 
 export type StateFilter = 'all' | JobState;
@@ -68,6 +69,8 @@ export function visibleJobIds(list: JobList, options: JobViewOptions): string[] 
       return byState(list, ids, descending);
     case 'images':
       return byImageCount(list, ids, descending);
+    default:
+      return unreachable(options.sort);
   }
 }
 

@@ -1,4 +1,5 @@
 // Where the preview goes next: left and right move between a job's images, up and down between jobs.
+import { unreachable } from '../../../preload/shared/unreachable';
 
 export interface PreviewPosition {
   jobId: string;
@@ -50,5 +51,7 @@ export function movePreview(current: PreviewPosition, jobs: readonly Previewable
       return { jobId: job.id, n: 1 };
     case 'last-image':
       return { jobId: job.id, n: job.imageCount };
+    default:
+      return unreachable(move);
   }
 }

@@ -1,6 +1,6 @@
 // What the save bar says about a batch: while it runs, and once it has ended.
 import type { ImageCacheUsage, SaveProgress, SaveSummary } from '../../../preload/api-contract';
-import { formatBytes, formatMegabytes } from './bytes';
+import { formatBytes, formatMegabytes } from '../../../preload/shared/bytes';
 import { plural } from './job-list';
 
 /** "Saving 12 of 40 files · 3.1 MB · 1 job failed" */

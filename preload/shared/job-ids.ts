@@ -4,7 +4,8 @@
  * "012" is never silently turned into another job. A fetch URL (…/fetch/12202888) stands for
  * the ID at its end.
  */
-export const jobIdPattern = /^[1-9][0-9]{0,19}$/;
+export const jobIdDigits = '[1-9][0-9]{0,19}';
+export const jobIdPattern = new RegExp(`^${jobIdDigits}$`);
 
 export function isValidJobId(value: string): boolean {
   return jobIdPattern.test(value);

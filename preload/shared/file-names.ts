@@ -1,6 +1,6 @@
 // File names from the person's template, safe on Windows, macOS and Linux. Plain TypeScript with no
 // Node imports: the window uses the same rules for its live example.
-import type { SaveLayout } from '../../preload/api-contract';
+import { saveLayoutRules, type SaveLayout } from './save-layouts';
 
 export const defaultFileNameTemplate = '{id}-{n}.{ext}';
 export const fileNameTokens = ['id', 'n', 'count', 'date', 'time', 'ext'] as const;
@@ -52,7 +52,7 @@ export function checkFileNameTemplate(template: string, layout: SaveLayout): str
   }
   // Every image needs a name of its own, or images would replace or skip each other.
   if (!used.has('n')) return 'The file name needs {n}: a job can have several images.';
-  if (!used.has('id') && layout !== 'per-job') return 'The file name needs {id}, unless each job has its own subfolder.';
+  if (!used.has('id') && !saveLayoutRules[layout].jobHasOwnFolder) return 'The file name needs {id}, unless each job has its own subfolder.';
   const { folders, baseName } = templateSegments(template);
   // Folders are made before the download tells the image's real type.
   if (folders.some((folder) => folder.includes('{ext}'))) return '{ext} can only be in the file name, not in a folder.';
@@ -120,9 +120,9 @@ export function savePathSegments(layout: SaveLayout, template: string, values: F
     ext: values.ext,
   };
   const { folders, baseName } = templateSegments(template);
-  const layoutFolder = layout === 'per-job' ? [safeNameSegment(values.id)] : layout === 'per-day' ? [tokenValues.date] : [];
+  const layoutFolders = saveLayoutRules[layout].foldersFor({ id: values.id, date: tokenValues.date });
   return [
-    ...layoutFolder,
+    ...layoutFolders.map((folder) => safeNameSegment(folder)),
     ...folders.map((folder) => safeNameSegment(fillTokens(folder, tokenValues))),
     safeNameSegment(fillTokens(baseName, tokenValues), `.${values.ext}`),
   ];

@@ -1,0 +1,92 @@
+// The save trip, in one place for the app and the command line: ready jobs are taken from the queue,
+// saved by the saver (at most so many downloads at once), and handed back to the queue as saved or
+// not. Which jobs to save and when (a click, "save as they arrive", each job the CLI fetched) stays
+// with the caller; how a job travels from ready to saved is decided here alone.
+import { describeSaveFailures, type ImageOutcome, type JobSaveResult, type JobSaver, type JobToSave, type SaveTarget } from './job-saver';
+import type { JobQueue } from './job-queue';
+import { createLimiter } from './limiter';
+
+/** How one job's save ended. */
+export interface JobSaveOutcome extends JobSaveResult {
+  id: string;
+  saved: boolean;
+  /** Paths of the files written by this save (not those found already saved), for counting bytes. */
+  newFiles: string[];
+  /** Why the job is not saved, in one line; null when it is. */
+  reason: string | null;
+  /** The save was cut short by a stop, not by a fault of its own. */
+  interrupted: boolean;
+}
+
+/** What a caller hears while a batch saves. Every member is optional. */
+export interface SaveBatchListener {
+  /** The jobs the batch really saves: ready, and not already being saved. */
+  onStart?(jobs: readonly JobToSave[]): void;
+  onBytes?(count: number): void;
+  onImage?(outcome: ImageOutcome): void;
+  onJobDone?(outcome: JobSaveOutcome): void;
+}
+
+export interface SaveDriveOptions {
+  queue: Pick<JobQueue, 'readyJob' | 'markSaving' | 'markSaved' | 'markSaveFailed'>;
+  saver: JobSaver;
+  /** Jobs downloading at once, read at each start so a changed setting applies to the next job. */
+  downloadConcurrency: () => number;
+  /** Once aborted, jobs not yet started are not started, and those under way end as interrupted. */
+  stopSignal?: AbortSignal;
+}
+
+const interruptedReason = 'interrupted';
+
+export function createSaveDrive({ queue, saver, downloadConcurrency, stopSignal }: SaveDriveOptions) {
+  const limitDownloads = createLimiter(downloadConcurrency);
+
+  async function saveOne(job: JobToSave, target: SaveTarget, listener: SaveBatchListener): Promise<JobSaveOutcome> {
+    // Image outcomes come in image order; each image that did not fail has one path.
+    const imageOutcomes: ImageOutcome[] = [];
+    let result: JobSaveResult;
+    try {
+      result = await limitDownloads(() =>
+        stopSignal?.aborted
+          ? Promise.resolve({ paths: [], savedFiles: 0, skippedFiles: 0, failures: [interruptedReason] })
+          : saver.saveJob(job, target, {
+              onBytes: (count) => listener.onBytes?.(count),
+              onImage: (outcome) => {
+                imageOutcomes.push(outcome);
+                listener.onImage?.(outcome);
+              },
+            }),
+      );
+    } catch (error) {
+      result = { paths: [], savedFiles: 0, skippedFiles: 0, failures: [error instanceof Error ? error.message : String(error)] };
+    }
+    const placed = imageOutcomes.filter((outcome) => outcome !== 'failed');
+    const newFiles = result.paths.filter((_, index) => placed[index] === 'saved');
+    const saved = result.failures.length === 0;
+    const interrupted = !saved && stopSignal?.aborted === true;
+    const reason = saved ? null : interrupted ? interruptedReason : describeSaveFailures(result.failures);
+    if (reason === null) queue.markSaved(job.id, result.paths);
+    else queue.markSaveFailed(job.id, reason, result.paths);
+    const outcome: JobSaveOutcome = { ...result, id: job.id, saved, newFiles, reason, interrupted };
+    listener.onJobDone?.(outcome);
+    return outcome;
+  }
+
+  return {
+    /**
+     * Saves the named jobs into one folder as one batch. Jobs not ready, or already being saved by
+     * another batch, are left out (and not in the result).
+     */
+    async saveJobs(ids: Iterable<string>, target: SaveTarget, listener: SaveBatchListener = {}): Promise<JobSaveOutcome[]> {
+      const jobs: JobToSave[] = [];
+      for (const id of ids) {
+        const job = queue.readyJob(id);
+        if (job && queue.markSaving(id)) jobs.push(job);
+      }
+      listener.onStart?.(jobs);
+      return Promise.all(jobs.map((job) => saveOne(job, target, listener)));
+    },
+  };
+}
+
+export type SaveDrive = ReturnType<typeof createSaveDrive>;

@@ -1,0 +1,36 @@
+import type { IntakeSource, IntakeSummary } from '../../../preload/api-contract';
+import { api, messageOf, valueOrThrow } from '../lib/api';
+import { readDroppedText, type DropSource } from '../lib/drop-reading';
+
+export interface IntakeReport {
+  summary: IntakeSummary | null;
+  problems: string[];
+}
+
+/** Job IDs coming in (typed, pasted, dropped), and what the last drop did. */
+class IntakeStore {
+  last = $state<IntakeReport | null>(null);
+
+  addSources = async (sources: IntakeSource[], problems: string[] = []): Promise<void> => {
+    const withText = sources.filter((source) => source.text.trim() !== '');
+    if (withText.length === 0) {
+      this.last = { summary: null, problems: problems.length > 0 ? problems : ['Nothing to add: the drop held no text.'] };
+      return;
+    }
+    try {
+      this.last = { summary: await valueOrThrow(api.addJobs({ sources: withText })), problems };
+    } catch (error) {
+      this.last = { summary: null, problems: [...problems, messageOf(error)] };
+    }
+  };
+
+  addText = (text: string): Promise<void> => this.addSources([{ name: null, text }]);
+
+  /** A drop or a paste: its text and files, read by the window first. */
+  addFrom = async (source: DropSource): Promise<void> => {
+    const { sources, problems } = await readDroppedText(source);
+    await this.addSources(sources, problems);
+  };
+}
+
+export const intake = new IntakeStore();

@@ -1,0 +1,196 @@
+// The job list as the window shows it, and the jobs the person selected in it. Both are plain
+// structures outside reactive state (100,000 jobs would be costly to proxy); a version number
+// counts their changes, and what the window shows is derived from those numbers.
+import type { JobView } from '../../../preload/api-contract';
+import { api, messageOf, valueOrThrow } from '../lib/api';
+import { copyText } from '../lib/clipboard';
+import { animationFrameOrTimeout, createFrameQueue } from '../lib/frame-queue';
+import { applyJobEvents, applyJobUpdates, chunkJobUpdate, countByState, createJobList, jobEventChunk, jobEventWeight, plural, type JobEvent } from '../lib/job-list';
+import {
+  defaultViewOptions,
+  dependsOnJobContent,
+  isFiltered,
+  matchesView,
+  normalizeSearch,
+  visibleJobIds,
+  type JobViewOptions,
+  type SortKey,
+} from '../lib/job-view-filter';
+import {
+  countSelection,
+  forgetRemoved,
+  keepSelectedWhere,
+  selectByGesture,
+  selectedInOrder,
+  selectedInState,
+  selectOnly,
+  selectShownState,
+  type SelectionGesture,
+} from '../lib/selection';
+import { notices } from './notices.svelte';
+import { saving } from './saving.svelte';
+
+class JobsStore {
+  list = createJobList();
+  /** Counts changes to the job list. */
+  version = $state(0);
+  /** Counts changes to which jobs are listed (added or removed): all that some views depend on. */
+  membershipVersion = $state(0);
+  view = $state.raw<JobViewOptions>(defaultViewOptions);
+  /** The clock the "links probably expired" warning reads; it moves once a minute. */
+  now = $state(Date.now());
+
+  counts = $derived((void this.version, countByState(this.list.byId.values())));
+  total = $derived((void this.version, this.list.order.length));
+  /** The IDs shown, recomputed only when what they depend on changed: a storm of state changes leaves an ID sort alone. */
+  visibleIds = $derived.by(() => {
+    void this.membershipVersion;
+    if (dependsOnJobContent(this.view)) void this.version;
+    return visibleJobIds(this.list, this.view);
+  });
+  /** Whether a filter or search hides some jobs. */
+  filtered = $derived(isFiltered(this.view));
+
+  // At most about 10,000 jobs' changes per frame: 100,000 jobs arriving at once show a first
+  // screenful in one frame and fill in over the next few, instead of freezing the window.
+  #events = createFrameQueue<JobEvent>(animationFrameOrTimeout, (events) => this.#apply(events), {
+    weigh: jobEventWeight,
+    maxWeightPerFrame: jobEventChunk,
+  });
+
+  /** Applies a frame's worth of job events at once: one version bump, one redraw. */
+  #apply(events: JobEvent[]) {
+    const effect = applyJobEvents(this.list, events);
+    this.version += 1;
+    if (effect.membershipChanged) this.membershipVersion += 1;
+    if (effect.removedIds.length > 0) selection.forget(effect.removedIds);
+  }
+
+  /** The list main had when the window opened. */
+  load(views: readonly JobView[]): void {
+    applyJobUpdates(this.list, views);
+    this.version += 1;
+    this.membershipVersion += 1;
+  }
+
+  updated(views: JobView[]): void {
+    for (const event of chunkJobUpdate(views)) this.#events.push(event);
+  }
+
+  removed(ids: string[]): void {
+    this.#events.push({ kind: 'removed', ids });
+  }
+
+  get = (id: string): JobView | undefined => this.list.byId.get(id);
+
+  /** A new filter or search keeps selected only what it shows: actions never reach jobs out of sight by surprise. */
+  changeView = (next: JobViewOptions): void => {
+    const filterChanged = next.state !== this.view.state || normalizeSearch(next.search) !== normalizeSearch(this.view.search);
+    this.view = next;
+    if (filterChanged) selection.keepWhere((id) => matchesView(this.list.byId.get(id), next));
+  };
+
+  /** A column header was pressed: sort by it, or turn the order round when it already sorts. */
+  sortBy = (key: SortKey): void => {
+    const direction = this.view.sort === key && this.view.direction === 'ascending' ? 'descending' : 'ascending';
+    this.changeView({ ...this.view, sort: key, direction });
+  };
+
+  showAll = (): void => this.changeView({ ...this.view, state: 'all', search: '' });
+
+  cancel = (ids: string[]) => valueOrThrow(api.cancelJobs({ ids }));
+  retry = (ids: string[]) => valueOrThrow(api.retryJobs({ ids }));
+  remove = (ids: string[]) => valueOrThrow(api.removeJobs({ ids }));
+  showInFolder = (jobId: string) => valueOrThrow(api.showInFolder({ jobId }));
+}
+
+export const jobs = new JobsStore();
+
+class SelectionStore {
+  ids = new Set<string>();
+  /** Counts changes to `ids`. */
+  version = $state(0);
+  /** The job a Shift-click extends the selection from. */
+  #anchor: string | null = null;
+  /** An action on the selection is under way: its buttons are aria-disabled, and the window ignores them. */
+  busy = $state(false);
+  /** What the last action did, announced politely. */
+  note = $state('');
+
+  counts = $derived.by(() => {
+    void jobs.version;
+    void this.version;
+    return countSelection(this.ids, jobs.list.byId, (view) => matchesView(view, jobs.view));
+  });
+  /** Selected jobs the filter or search hides now (they left the view by changing state, say). */
+  notShown = $derived(this.counts.total - this.counts.shown);
+  selectAllState = $derived(selectShownState(this.counts.total, this.counts.shown, jobs.visibleIds.length));
+
+  has = (id: string): boolean => this.ids.has(id);
+
+  #change(change: () => boolean | void) {
+    if (change() !== false) this.version += 1;
+  }
+
+  selectWithGesture = (id: string, gesture: SelectionGesture): void =>
+    this.#change(() => {
+      this.#anchor = selectByGesture(this.ids, jobs.visibleIds, this.#anchor, id, gesture);
+    });
+
+  selectAllShown = (): void => this.#change(() => selectOnly(this.ids, jobs.visibleIds));
+
+  clear = (): void => {
+    this.#anchor = null;
+    this.#change(() => (this.ids.size > 0 ? this.ids.clear() : false));
+  };
+
+  keepWhere(keep: (id: string) => boolean): void {
+    this.#change(() => keepSelectedWhere(this.ids, keep));
+  }
+
+  forget(removedIds: readonly string[]): void {
+    this.#change(() => forgetRemoved(this.ids, removedIds));
+    if (this.#anchor !== null && !jobs.list.byId.has(this.#anchor)) this.#anchor = null;
+  }
+
+  /** Runs an action on the selection; what it did is announced in the selection bar, a refusal as a notice. */
+  async #act(action: () => Promise<string | null>) {
+    if (this.busy) return;
+    this.busy = true;
+    this.note = '';
+    try {
+      this.note = (await action()) ?? '';
+    } catch (error) {
+      notices.show(messageOf(error));
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  save = () =>
+    this.#act(async () => {
+      await saving.save(selectedInState(this.ids, jobs.list.byId, 'ready'));
+      return null;
+    });
+
+  retry = () =>
+    this.#act(async () => {
+      const { retried } = await jobs.retry(selectedInState(this.ids, jobs.list.byId, 'failed'));
+      return `Fetching ${plural(retried, 'job', 'jobs')} again.`;
+    });
+
+  remove = () =>
+    this.#act(async () => {
+      const { removed } = await jobs.remove([...this.ids].filter((id) => jobs.get(id)?.state !== 'saving'));
+      return `Removed ${plural(removed, 'job', 'jobs')} from the list.`;
+    });
+
+  copy = () =>
+    this.#act(async () => {
+      const ids = selectedInOrder(this.ids, jobs.visibleIds, jobs.list.order);
+      await copyText(ids.join('\n'));
+      return `Copied ${plural(ids.length, 'ID', 'IDs')}.`;
+    });
+}
+
+export const selection = new SelectionStore();

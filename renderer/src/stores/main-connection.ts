@@ -1,0 +1,60 @@
+// Fills the stores from main: the first snapshot of everything, then each event as it comes.
+import { api, messageOf, valueOrThrow } from '../lib/api';
+import { jobs } from './jobs.svelte';
+import { notices } from './notices.svelte';
+import { queue } from './queue.svelte';
+import { saving } from './saving.svelte';
+import { settings } from './settings.svelte';
+
+/** Subscribes and loads; the returned function unsubscribes. */
+export function connectToMain(): () => void {
+  // Events that arrive before the first snapshot are held and applied after it, so the snapshot
+  // never overwrites something newer.
+  let held: Array<() => void> | null = [];
+  const whenLoaded = (apply: () => void) => (held ? held.push(apply) : apply());
+  const unsubscribes = [
+    api.on('jobsUpdated', (views) => whenLoaded(() => jobs.updated(views))),
+    api.on('jobsRemoved', (ids) => whenLoaded(() => jobs.removed(ids))),
+    api.on('queueStatus', (status) => whenLoaded(() => (queue.status = status))),
+    api.on('saveProgress', saving.mergeProgress),
+    api.on('saveFolders', (folders) => whenLoaded(() => (saving.recentFolders = folders.recent))),
+    api.on('notice', (notice) => notices.add([notice])),
+  ];
+  const minuteClock = setInterval(() => (jobs.now = Date.now()), 60_000);
+  void loadInitialState().finally(() => {
+    const pending = held ?? [];
+    held = null;
+    pending.forEach((apply) => apply());
+  });
+  return () => {
+    clearInterval(minuteClock);
+    unsubscribes.forEach((unsubscribe) => unsubscribe());
+  };
+}
+
+async function loadInitialState() {
+  try {
+    const [views, queueStatus, currentSettings, earlierNotices, folders, progress] = await Promise.all([
+      valueOrThrow(api.listJobs()),
+      valueOrThrow(api.getQueueStatus()),
+      valueOrThrow(api.getSettings()),
+      valueOrThrow(api.listNotices()),
+      valueOrThrow(api.listSaveFolders()),
+      valueOrThrow(api.getSaveProgress()),
+    ]);
+    jobs.load(views);
+    queue.status = queueStatus;
+    settings.current = currentSettings;
+    notices.add(earlierNotices);
+    saving.recentFolders = folders.recent;
+    saving.mergeProgress(progress);
+  } catch (error) {
+    notices.show(messageOf(error));
+  }
+  try {
+    settings.key = await valueOrThrow(api.getKeyStatus());
+  } catch (error) {
+    notices.show(messageOf(error));
+    settings.key = { isSet: false, lastFour: null };
+  }
+}
