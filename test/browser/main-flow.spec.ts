@@ -217,14 +217,16 @@ test.describe('a very large drop', () => {
   test.use({ withStoredKey: true });
 
   test('100,000 IDs are accepted, only the rows in view are drawn, and scrolling reaches any of them', async ({ app }) => {
-    test.setTimeout(90_000);
+    // 100,000 jobs cross the Playwright binding in ten 1.4 MB messages: minutes on a machine loaded
+    // many times over. The limits only stop a hang; the speed is measured by `npm run bench`.
+    test.setTimeout(300_000);
     const { page } = app;
     await app.core.handlers.pauseQueue(undefined); // nothing to fetch: the fake server knows none of these
     await app.open();
     const ids = Array.from({ length: 100_000 }, (_, index) => String(5_000_000 + index));
     await page.locator('main.jobs').drop({ files: [{ name: 'export.txt', mimeType: 'text/plain', buffer: Buffer.from(ids.join('\n')) }] });
-    await expect(page.getByTestId('intake-summary')).toContainText('Added 100000 jobs', { timeout: 60_000 });
-    await expect(page.getByTestId('counts')).toContainText('100000 jobs', { timeout: 60_000 });
+    await expect(page.getByTestId('intake-summary')).toContainText('Added 100000 jobs', { timeout: 120_000 });
+    await expect(page.getByTestId('counts')).toContainText('100000 jobs', { timeout: 120_000 });
     expect(await page.locator('tr.job-row').count()).toBeLessThan(100);
 
     await page.locator('.job-scroller').evaluate((element) => (element.scrollTop = 37 * 73_000));
