@@ -114,11 +114,14 @@ export interface ImageCacheUsage {
   maxBytes: number;
 }
 
-export type QueuePauseReason = 'no-key' | 'key-rejected' | 'user' | 'rate-limited';
+/** 'offline': the endpoint cannot be reached; the queue probes it and resumes by itself. */
+export type QueuePauseReason = 'no-key' | 'key-rejected' | 'user' | 'rate-limited' | 'offline';
 
 export interface QueueStatus {
   pausedBecause: QueuePauseReason | null;
   message: string | null;
+  /** While offline: when the next probe of the endpoint goes out (ms since 1970), for a countdown; null while one is out. */
+  nextProbeAt?: number | null;
 }
 
 /** A message from main that no request asked for; the id lets the window show each once. */
@@ -162,6 +165,8 @@ export interface Requests {
   pauseQueue: { request: void; response: QueueStatus };
   resumeQueue: { request: void; response: QueueStatus };
   getQueueStatus: { request: void; response: QueueStatus };
+  /** Checks at once whether ModelsLab can be reached ("Try now", the window going online or offline). */
+  retryConnectionNow: { request: void; response: QueueStatus };
   /** Messages from main since it started, such as a stored file that could not be read. */
   listNotices: { request: void; response: Notice[] };
   getSettings: { request: void; response: Settings };
@@ -211,6 +216,7 @@ const requestNameSet: Record<RequestName, true> = {
   pauseQueue: true,
   resumeQueue: true,
   getQueueStatus: true,
+  retryConnectionNow: true,
   listNotices: true,
   getSettings: true,
   updateSettings: true,

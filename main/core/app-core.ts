@@ -301,6 +301,10 @@ export async function createAppCore(options: AppCoreOptions) {
     async getQueueStatus() {
       return queue.status();
     },
+    async retryConnectionNow() {
+      queue.probeNow();
+      return queue.status();
+    },
     async listNotices() {
       return notices.list();
     },

@@ -1,7 +1,8 @@
 import type { JobState, JobView, QueuePauseReason, QueueStatus } from '../../preload/api-contract';
 import { unreachable } from '../../preload/shared/unreachable';
 import type { Clock } from './clock';
-import type { FetchOutcome, ModelsLabClient } from './modelslab-client';
+import { meansUnreachable } from './error-cause';
+import type { FetchOutcome, ModelsLabClient, ProbeResult } from './modelslab-client';
 
 export interface QueueTiming {
   /** Never poll a processing job sooner than this, whatever its eta. */
@@ -16,6 +17,11 @@ export interface QueueTiming {
   rateLimitDefaultMs: number;
   /** Times a `success` without any image link is fetched again before the job fails. */
   maxEmptySuccesses: number;
+  /** The first wait between probes of an endpoint that cannot be reached; it doubles up to the cap. */
+  probeBaseMs: number;
+  probeCapMs: number;
+  /** Requests timing out one after another, with no answer between, that make the queue check the endpoint. */
+  timeoutsBeforeOffline: number;
 }
 
 export const defaultTiming: QueueTiming = {
@@ -26,6 +32,9 @@ export const defaultTiming: QueueTiming = {
   maxRetries: 5,
   rateLimitDefaultMs: 30_000,
   maxEmptySuccesses: 3,
+  probeBaseMs: 1_000,
+  probeCapMs: 30_000,
+  timeoutsBeforeOffline: 3,
 };
 
 /** What is kept of a job across restarts. */
@@ -85,7 +94,8 @@ const pauseMessages: Record<Extract<QueuePauseReason, 'no-key' | 'user'>, string
 /**
  * The job engine: one state machine per job (queued → fetching → processing → ready → saving → saved,
  * or failed), a concurrency limit for API calls, polling after the eta, backoff for faults, and a
- * pause for the whole queue when there is no usable key, ModelsLab asks us to slow down, or the
+ * pause for the whole queue when there is no usable key, ModelsLab asks us to slow down, it cannot
+ * be reached (probed with backoff until it answers: an outage never spends a job's retries), or the
  * user says so.
  */
 export function createJobQueue(options: JobQueueOptions) {
@@ -105,6 +115,21 @@ export function createJobQueue(options: JobQueueOptions) {
   let rateLimitHoldUntil = 0;
   let rateLimitMessage = '';
   let cancelHoldTimer: (() => void) | null = null;
+  /**
+   * Whether the endpoint can be reached: 'checking' while a probe tells an outage from one request
+   * gone wrong (no request goes out meanwhile), 'offline' until a probe or an answer gets through.
+   */
+  let reachability: 'ok' | 'checking' | 'offline' = 'ok';
+  /** Why the endpoint could not be reached, as the last failed request or probe said. */
+  let unreachableBecause = '';
+  let probeAttempts = 0;
+  let nextProbeAt: number | null = null;
+  let cancelProbeTimer: (() => void) | null = null;
+  let probeInFlight: AbortController | null = null;
+  /** Jobs whose request failed while the queue checks the endpoint, with the reason: the check decides whose fault it was. */
+  const suspects = new Map<Job, string>();
+  /** Requests that timed out one after another, with no answer between. */
+  let timeoutsInARow = 0;
   /** When the queue last stopped sending, so a pause does not count against the poll deadline. */
   let pausedSince: number | null = clock.now();
   let status: QueueStatus = currentStatus();
@@ -120,6 +145,9 @@ export function createJobQueue(options: JobQueueOptions) {
       return { pausedBecause: 'key-rejected', message: `ModelsLab rejected the API key ("${keyRejectedMessage}"). Enter a valid key to continue.` };
     }
     if (pausedByUser) return { pausedBecause: 'user', message: pauseMessages.user };
+    if (reachability === 'offline') {
+      return { pausedBecause: 'offline', message: `Can't reach ModelsLab (${unreachableBecause}). Check your connection.`, nextProbeAt };
+    }
     if (rateLimitHoldUntil > clock.now()) {
       const seconds = Math.ceil((rateLimitHoldUntil - clock.now()) / 1000);
       return { pausedBecause: 'rate-limited', message: `ModelsLab asked us to slow down ("${rateLimitMessage}"). Resuming in ${seconds} s.` };
@@ -136,7 +164,7 @@ export function createJobQueue(options: JobQueueOptions) {
       pausedSince = null;
       for (const job of jobs.values()) if (job.firstFetchedAt !== null) job.firstFetchedAt += pausedFor;
     }
-    if (next.pausedBecause === status.pausedBecause && next.message === status.message) return;
+    if (next.pausedBecause === status.pausedBecause && next.message === status.message && next.nextProbeAt === status.nextProbeAt) return;
     status = next;
     options.onStatusChanged(status);
   }
@@ -174,7 +202,7 @@ export function createJobQueue(options: JobQueueOptions) {
   }
 
   function pump() {
-    if (status.pausedBecause !== null || apiKey === null) return;
+    if (status.pausedBecause !== null || apiKey === null || reachability !== 'ok') return;
     while (inFlightCount < Math.max(1, options.concurrency())) {
       const job = takeNextDue();
       if (!job) return;
@@ -234,7 +262,77 @@ export function createJobQueue(options: JobQueueOptions) {
     makeDue(job);
   }
 
+  /** Starts a probe of the endpoint now, unless one is out. */
+  function probe() {
+    if (probeInFlight) return;
+    cancelProbeTimer?.();
+    cancelProbeTimer = null;
+    const controller = new AbortController();
+    probeInFlight = controller;
+    if (nextProbeAt !== null) {
+      nextProbeAt = null;
+      refreshStatus();
+    }
+    void client.probe(controller.signal).then((result) => {
+      if (probeInFlight !== controller) return;
+      probeInFlight = null;
+      probeAnswered(result);
+    });
+  }
+
+  function probeAnswered(result: ProbeResult) {
+    if (result.reachable) return endOutage();
+    unreachableBecause = causeOf(result.message);
+    if (reachability === 'checking') {
+      // An outage, not the jobs' fault: they wait for the endpoint without spending a retry.
+      for (const job of suspects.keys()) if (jobs.get(job.id) === job) waitInLine(job);
+      suspects.clear();
+    }
+    reachability = 'offline';
+    probeAttempts += 1;
+    const delay = withJitter(Math.min(timing.probeCapMs, timing.probeBaseMs * 2 ** (probeAttempts - 1)));
+    nextProbeAt = clock.now() + delay;
+    cancelProbeTimer = clock.schedule(() => {
+      cancelProbeTimer = null;
+      probe();
+    }, delay);
+    refreshStatus();
+  }
+
+  /** The endpoint answered: requests go out again. */
+  function endOutage() {
+    if (reachability === 'ok') return;
+    reachability = 'ok';
+    probeAttempts = 0;
+    nextProbeAt = null;
+    cancelProbeTimer?.();
+    cancelProbeTimer = null;
+    probeInFlight?.abort();
+    probeInFlight = null;
+    // Reachable right after a job's request failed: that request's own fault, which costs the job a retry.
+    for (const [job, reason] of suspects) if (jobs.get(job.id) === job) retryOrFail(job, reason);
+    suspects.clear();
+    refreshStatus();
+    pump();
+  }
+
+  /** A request could not reach the endpoint: hold every request and find out whether it is down. */
+  function suspectOutage(job: Job, reason: string) {
+    if (reachability === 'offline') return waitInLine(job);
+    suspects.set(job, reason);
+    if (reachability === 'ok') {
+      reachability = 'checking';
+      unreachableBecause = causeOf(reason);
+      probe();
+    }
+  }
+
   function applyOutcome(job: Job, outcome: FetchOutcome, keyUsed: string) {
+    if (outcome.kind !== 'network-error') {
+      // Any answer at all shows the endpoint can be reached.
+      timeoutsInARow = 0;
+      endOutage();
+    }
     if (outcome.kind !== 'unexpected' && outcome.kind !== 'network-error') job.retries = 0;
     if (outcome.kind !== 'success') job.emptySuccesses = 0;
     switch (outcome.kind) {
@@ -296,7 +394,14 @@ export function createJobQueue(options: JobQueueOptions) {
         retryOrFail(job, outcome.rawExcerpt ? `${outcome.message}: ${outcome.rawExcerpt.slice(0, 120)}` : outcome.message);
         return;
       case 'network-error':
-        retryOrFail(job, outcome.message);
+        if (outcome.failure === 'timeout') timeoutsInARow += 1;
+        if (meansUnreachable(outcome.failure) || (outcome.failure === 'timeout' && timeoutsInARow >= timing.timeoutsBeforeOffline)) {
+          suspectOutage(job, outcome.message);
+        } else if (reachability === 'offline') {
+          waitInLine(job);
+        } else {
+          retryOrFail(job, outcome.message);
+        }
         return;
       default:
         unreachable(outcome);
@@ -341,6 +446,7 @@ export function createJobQueue(options: JobQueueOptions) {
   }
 
   function stopWork(job: Job) {
+    suspects.delete(job);
     job.inFlight?.abort();
     job.inFlight = null;
     job.cancelTimer?.();
@@ -424,6 +530,20 @@ export function createJobQueue(options: JobQueueOptions) {
       pausedByUser = false;
       refreshStatus();
       pump();
+    },
+
+    /**
+     * Probes the endpoint at once: "Try now", a wake from sleep, the network coming or going. An
+     * outage ends when it gets through; a failed probe starts one (or waits the shortest delay again).
+     */
+    probeNow() {
+      if (reachability === 'ok') {
+        reachability = 'checking';
+        probe();
+        return;
+      }
+      probeAttempts = 0;
+      probe();
     },
 
     /** Fetches failed jobs again from the start; all of them, or the ones named. */
@@ -513,9 +633,17 @@ export function createJobQueue(options: JobQueueOptions) {
 
     dispose() {
       cancelHoldTimer?.();
+      cancelProbeTimer?.();
+      probeInFlight?.abort();
+      probeInFlight = null;
       for (const job of jobs.values()) stopWork(job);
     },
   };
+}
+
+/** The short cause in a network message ("Could not reach ModelsLab (ECONNREFUSED)" → "ECONNREFUSED"). */
+function causeOf(message: string): string {
+  return /\(([^()]+)\)\s*$/.exec(message)?.[1] ?? message.replace(/^ModelsLab /, '');
 }
 
 function formatDuration(ms: number): string {

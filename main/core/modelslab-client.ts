@@ -1,10 +1,17 @@
 import { parseFetchAnswer, type FetchAnswer } from './api-response';
-import { describeCause } from './error-cause';
+import { describeCause, networkFailureOf, type NetworkFailure } from './error-cause';
 
 /** The fetch the core uses: Electron's net.fetch in the app, Node's fetch in tests and the CLI. */
 export type FetchFunction = (url: string, init?: RequestInit) => Promise<Response>;
 
-export type FetchOutcome = FetchAnswer | { kind: 'network-error'; message: string };
+/** `failure` tells an unreachable endpoint (the queue pauses) from one request gone wrong (that job retries). */
+export type FetchOutcome = FetchAnswer | { kind: 'network-error'; message: string; failure: NetworkFailure };
+
+/** What a probe of the endpoint found: any HTTP answer at all means it can be reached. */
+export type ProbeResult = { reachable: true } | { reachable: false; message: string; failure: NetworkFailure };
+
+/** A probe asks for no more than this, whatever the request timeout. */
+const maxProbeTimeoutMs = 10_000;
 
 export const defaultEndpointTemplate = 'https://modelslab.com/api/v1/enterprise/flux_headshot/fetch/{id}';
 
@@ -51,11 +58,31 @@ export function createModelsLabClient({ fetch, endpointTemplate, requestTimeoutM
       });
       return 'message' in answer ? { ...answer, message: redactKey(answer.message, apiKey) } : answer;
     } catch (error) {
-      return { kind: 'network-error', message: redactKey(describeNetworkError(error, requestTimeoutMs), apiKey) };
+      return { kind: 'network-error', message: redactKey(describeNetworkError(error, requestTimeoutMs), apiKey), failure: networkFailureOf(error) };
     }
   }
 
-  return { fetchJob };
+  /**
+   * Checks whether the endpoint's server answers at all: a HEAD of its root, without the key. Any
+   * HTTP status counts as reachable; only a request that gets no answer does not.
+   */
+  async function probe(signal?: AbortSignal): Promise<ProbeResult> {
+    const timeoutMs = Math.min(requestTimeoutMs, maxProbeTimeoutMs);
+    const timeout = AbortSignal.timeout(timeoutMs);
+    try {
+      const response = await fetch(new URL('/', fetchUrlFor(endpointTemplate(), 'probe')).href, {
+        method: 'HEAD',
+        redirect: 'manual',
+        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+      });
+      await response.body?.cancel().catch(() => undefined);
+      return { reachable: true };
+    } catch (error) {
+      return { reachable: false, message: describeNetworkError(error, timeoutMs), failure: networkFailureOf(error) };
+    }
+  }
+
+  return { fetchJob, probe };
 }
 
 export type ModelsLabClient = ReturnType<typeof createModelsLabClient>;

@@ -9,6 +9,7 @@ let server: FakeModelsLab;
 let fetchJob: (id: string, key?: string) => Promise<FetchOutcome>;
 /** A client whose requests time out soon: only for the answer the server holds forever. */
 let impatientClient: ReturnType<typeof createModelsLabClient>;
+let client: ReturnType<typeof createModelsLabClient>;
 
 before(async () => {
   server = await startFakeModelsLab({
@@ -26,7 +27,7 @@ before(async () => {
     },
   });
   // Generous: a first request on a busy machine can be slow, and only the hang test is about timeouts.
-  const client = createModelsLabClient({ fetch, endpointTemplate: () => server.endpointTemplate, requestTimeoutMs: 30_000 });
+  client = createModelsLabClient({ fetch, endpointTemplate: () => server.endpointTemplate, requestTimeoutMs: 30_000 });
   fetchJob = (id, key = validTestKey) => client.fetchJob(id, key);
   impatientClient = createModelsLabClient({ fetch, endpointTemplate: () => server.endpointTemplate, requestTimeoutMs: 300 });
 });
@@ -63,10 +64,11 @@ test('HTML error pages, invalid JSON, hangs and resets become retryable outcomes
   assert.equal((await fetchJob('107')).kind, 'unexpected');
   // The server never answers 105, so the timeout alone ends the request, however slow the machine.
   const hang = await impatientClient.fetchJob('105', validTestKey);
-  assert.deepEqual(hang, { kind: 'network-error', message: 'ModelsLab did not answer within 300 ms' });
+  assert.deepEqual(hang, { kind: 'network-error', message: 'ModelsLab did not answer within 300 ms', failure: 'timeout' });
   const reset = await fetchJob('106');
   assert.equal(reset.kind, 'network-error');
   assert.match(reset.kind === 'network-error' ? reset.message : '', /Could not reach ModelsLab \((ECONNRESET|UND_ERR_SOCKET|other side closed)/);
+  assert.equal(reset.kind === 'network-error' && reset.failure, 'reset', 'a cut connection is told apart from other faults');
 });
 
 test('the key never comes back in a message, even when the server echoes it', async () => {
@@ -88,4 +90,14 @@ test('a connection refused is a network error, not a crash', async () => {
   const outcome = await client.fetchJob('1', validTestKey);
   assert.equal(outcome.kind, 'network-error');
   assert.match(outcome.kind === 'network-error' ? outcome.message : '', /ECONNREFUSED/);
+  assert.equal(outcome.kind === 'network-error' && outcome.failure, 'refused');
+  assert.deepEqual(await client.probe(), { reachable: false, message: 'Could not reach ModelsLab (ECONNREFUSED)', failure: 'refused' });
+});
+
+test('a probe counts any HTTP answer as reachable, and a name that does not resolve as a DNS failure', async () => {
+  // The fake server answers 404 at its root: an answer all the same.
+  assert.deepEqual(await client.probe(), { reachable: true });
+  const nowhere = createModelsLabClient({ fetch, endpointTemplate: () => 'https://no-such-host.invalid/fetch/{id}', requestTimeoutMs: 30_000 });
+  const outcome = await nowhere.probe();
+  assert.equal(outcome.reachable === false && outcome.failure, 'dns', JSON.stringify(outcome));
 });

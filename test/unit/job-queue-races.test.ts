@@ -18,9 +18,10 @@ function handDrivenQueue() {
     fetchJob: (id, _key, signal) =>
       new Promise<FetchOutcome>((resolve) => {
         // An aborted request settles a little later, as one stalled in its body can.
-        signal?.addEventListener('abort', () => setTimeout(() => resolve({ kind: 'network-error', message: 'aborted' }), 5));
+        signal?.addEventListener('abort', () => setTimeout(() => resolve({ kind: 'network-error', message: 'aborted', failure: 'timeout' }), 5));
         requests.push({ id, signal: signal!, answer: resolve });
       }),
+    probe: async () => ({ reachable: true }),
   };
   const views = new Map<string, JobView>();
   const queue = createJobQueue({
