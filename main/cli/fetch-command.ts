@@ -38,7 +38,7 @@ export interface JobLine {
   error?: { code: JobErrorCode; message: string };
 }
 
-type JobErrorCode = 'job-failed' | 'fetch-failed' | 'save-failed' | 'key-rejected' | 'interrupted';
+type JobErrorCode = 'job-failed' | 'fetch-failed' | 'save-failed' | 'key-rejected' | 'interrupted' | 'unreachable';
 
 const maxRejectedShown = 20;
 
@@ -82,6 +82,13 @@ function showsPartOf(text: string, key: string): boolean {
 
 function describeRejected({ token, reason }: RejectedToken, key: string | null): string {
   return key !== null && showsPartOf(token, key) ? `Skipped a piece holding your API key (not shown): ${reason}` : `Skipped "${token}": ${reason}`;
+}
+
+/** A wait in the largest unit that keeps it readable: "90 s", "30 min", "2 h". */
+function describeWait(seconds: number): string {
+  if (seconds < 120) return `${seconds} s`;
+  if (seconds < 2 * 3600) return `${Math.round(seconds / 60)} min`;
+  return `${Math.round(seconds / 3600)} h`;
 }
 
 const stoppedBeforeStart = (terminal: Terminal, interrupt: AbortSignal) => {
@@ -146,6 +153,10 @@ export async function runFetch(command: FetchCommand, environment: FetchEnvironm
   let bytesSaved = 0;
   let jobsSkipped = 0;
   let keyRejected: string | null = null;
+  /** Set when ModelsLab stayed out of reach for --offline-wait: the run stops, and a second one picks up. */
+  let unreachable: string | null = null;
+  let offline = false;
+  let offlineTimer: ReturnType<typeof setTimeout> | undefined;
   let allDone: () => void = () => undefined;
   const done = new Promise<void>((resolveDone) => (allDone = resolveDone));
   const savesUnderWay = new Set<Promise<void>>();
@@ -178,7 +189,8 @@ export async function runFetch(command: FetchCommand, environment: FetchEnvironm
     // Downloaded bytes include cut-off tries and images thrown away; the summary counts files saved.
     for (const size of await Promise.all(outcome.newFiles.map((path) => stat(path).then((info) => info.size, () => 0)))) bytesSaved += size;
     if (outcome.interrupted) {
-      return finish({ id, status: 'failed', files: outcome.paths, error: { code: 'interrupted', message: 'Interrupted before it was saved.' } });
+      const code: JobErrorCode = unreachable !== null ? 'unreachable' : 'interrupted';
+      return finish({ id, status: 'failed', files: outcome.paths, error: { code, message: unreachable !== null ? `Not saved: ${unreachable}` : 'Interrupted before it was saved.' } });
     }
     if (outcome.reason !== null) return finish({ id, status: 'failed', files: outcome.paths, error: { code: 'save-failed', message: outcome.reason } });
     if (outcome.savedFiles === 0) jobsSkipped += 1;
@@ -203,6 +215,21 @@ export async function runFetch(command: FetchCommand, environment: FetchEnvironm
     },
     onJobsRemoved: () => undefined,
     onStatusChanged(status) {
+      const wasOffline = offline;
+      offline = status.pausedBecause === 'offline';
+      if (offline && !wasOffline) {
+        // One line when it pauses, one when it resumes: the probes in between say nothing.
+        terminal.error(say(`${status.message} Waiting up to ${describeWait(command.offlineWaitSeconds)} for it to come back…`));
+        const message = status.message ?? "Can't reach ModelsLab.";
+        offlineTimer = setTimeout(() => {
+          unreachable = message;
+          stop.abort();
+          allDone();
+        }, command.offlineWaitSeconds * 1000);
+      } else if (wasOffline && !offline) {
+        clearTimeout(offlineTimer);
+        terminal.error('ModelsLab can be reached again: resuming.');
+      }
       if (status.pausedBecause === 'key-rejected') {
         keyRejected = status.message;
         allDone();
@@ -231,11 +258,12 @@ export async function runFetch(command: FetchCommand, environment: FetchEnvironm
 
   // No more API calls. Images of jobs already fetched need no key, so after a rejected key they are
   // still saved; only a stop (above) cuts them short.
+  clearTimeout(offlineTimer);
   queue.dispose();
   await Promise.allSettled([...savesUnderWay]);
   interrupt.removeEventListener('abort', onInterrupt);
-  const unfinishedCode: JobErrorCode = keyRejected !== null ? 'key-rejected' : 'interrupted';
-  const unfinishedMessage = keyRejected ?? 'Interrupted before it was saved.';
+  const unfinishedCode: JobErrorCode = keyRejected !== null ? 'key-rejected' : unreachable !== null ? 'unreachable' : 'interrupted';
+  const unfinishedMessage = keyRejected ?? (unreachable !== null ? `Not fetched: ${unreachable}` : 'Interrupted before it was saved.');
   for (const id of extracted.ids) if (!finished.has(id)) finish({ id, status: 'failed', files: [], error: { code: unfinishedCode, message: unfinishedMessage } });
   progress.end();
 
@@ -261,6 +289,12 @@ export async function runFetch(command: FetchCommand, environment: FetchEnvironm
         : 'Store a valid key with "headshot-fetcher key set", or set MODELSLAB_API_KEY.';
     terminal.error(say(`${keyRejected} ${fix}`));
     return exitCodes.keyProblem;
+  }
+  if (unreachable !== null && !interrupt.aborted) {
+    terminal.error(
+      say(`${unreachable} Gave up after waiting ${describeWait(command.offlineWaitSeconds)}. Run the same command again to fetch what is missing: files already saved are not downloaded again.`),
+    );
+    return exitCodes.unreachable;
   }
   if (interrupt.aborted) {
     terminal.error('Interrupted. Run the same command again to fetch what is missing: files already saved are not downloaded again.');
