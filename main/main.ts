@@ -1,5 +1,5 @@
 // The composition root: Electron glue only. All logic lives in ./core and runs under plain Node too.
-import { app, BrowserWindow, dialog, Notification, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, Notification, powerMonitor, session, shell } from 'electron';
 import { join } from 'node:path';
 import { eventChannel, type Events } from '../preload/api-contract';
 import { createAppCore } from './core/app-core';
@@ -104,6 +104,10 @@ async function start(): Promise<void> {
       isRendererUrl(event.senderFrame.url),
     core.log,
   );
+
+  // Back from sleep the network may have changed under the queue: ModelsLab is probed now, not at the
+  // next planned probe. (The window forwards its own online and offline events the same way.)
+  powerMonitor.on('resume', () => void core.handlers.retryConnectionNow(undefined));
 
   mainWindow = createMainWindow();
   app.on('activate', () => {

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { eventChannel, requestChannel, requestNames, type JobView, type Result } from '../../preload/api-contract';
+import { eventChannel, requestChannel, requestNames, type JobView, type QueueStatus, type Result } from '../../preload/api-contract';
 import { contentSecurityPolicy } from '../../preload/shared/content-security-policy';
 import { rendererEntryUrl } from '../../main/core/url-policy';
 import { readImage, startFakeModelsLab, type FakeModelsLab } from '../fixtures/fake-modelslab';
@@ -213,4 +213,18 @@ test('navigation away, new windows and permission requests are denied', () => {
   assert.equal(electron.permissionCheckHandler?.({}, 'clipboard-read', 'app://headshot-fetcher'), false);
   assert.equal(electron.permissionCheckHandler?.({}, 'clipboard-sanitized-write', 'app://headshot-fetcher'), true);
   assert.equal(electron.permissionCheckHandler?.({}, 'clipboard-sanitized-write', 'https://example.com'), false);
+});
+
+test('a wake from sleep probes ModelsLab at once: down, the window hears the queue is offline; back, that it runs', async () => {
+  const statuses = () => window.webContents.sent.filter((message) => message.channel === eventChannel('queueStatus')).map((message) => message.payload as QueueStatus);
+  await modelsLab.goDown();
+  try {
+    electron.powerMonitor.emit('resume');
+    await waitUntil(async () => statuses().at(-1), (status) => status?.pausedBecause === 'offline', 10_000, 'the offline status');
+    assert.match(statuses().at(-1)?.message ?? '', /Can't reach ModelsLab \((ECONNREFUSED|ECONNRESET)\)\. Check your connection\./);
+  } finally {
+    await modelsLab.comeBack();
+  }
+  electron.powerMonitor.emit('resume');
+  await waitUntil(async () => statuses().at(-1), (status) => status?.pausedBecause === null, 10_000, 'the queue to run again');
 });

@@ -21,6 +21,10 @@ export function connectToMain(): () => void {
     api.on('notice', (notice) => notices.add([notice])),
   ];
   const minuteClock = setInterval(() => (jobs.now = Date.now()), 60_000);
+  // "Online" does not mean ModelsLab answers, nor "offline" that it does not: either way main probes it now.
+  const probeNow = () => void queue.retryConnectionNow();
+  window.addEventListener('online', probeNow);
+  window.addEventListener('offline', probeNow);
   void loadInitialState().finally(() => {
     const pending = held ?? [];
     held = null;
@@ -28,6 +32,8 @@ export function connectToMain(): () => void {
   });
   return () => {
     clearInterval(minuteClock);
+    window.removeEventListener('online', probeNow);
+    window.removeEventListener('offline', probeNow);
     unsubscribes.forEach((unsubscribe) => unsubscribe());
   };
 }
