@@ -41,14 +41,18 @@ export function apiMessage(body: Json): string | null {
   return null;
 }
 
+/** A list of links, an object whose values are links, or one link on its own (`output` has been seen as one string). */
 function urlsFrom(value: unknown): string[] {
-  const candidates = Array.isArray(value) ? value : isObject(value) ? Object.values(value) : [];
+  const candidates = Array.isArray(value) ? value : isObject(value) ? Object.values(value) : [value];
   return candidates.filter((item): item is string => typeof item === 'string' && item.trim() !== '').map((url) => url.trim());
 }
 
-/** Where a finished job's images are: `output`, else `proxy_links`, else `future_links`. */
+/** The fields that may hold a finished job's image links, in the order they are trusted. */
+const linkFields = ['output', 'output_url', 'proxy_links', 'future_links'] as const;
+
+/** Where a finished job's images are: `output`, else `output_url` (ModelsLab's CLI reads it), else `proxy_links`, else `future_links`. */
 export function readOutputUrls(body: Json): string[] {
-  for (const field of ['output', 'proxy_links', 'future_links']) {
+  for (const field of linkFields) {
     const urls = urlsFrom(body[field]);
     if (urls.length > 0) return urls;
   }

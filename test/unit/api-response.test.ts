@@ -35,6 +35,25 @@ test('success with neither output nor proxy links uses future_links, and none at
   assert.deepEqual(answer(200, { status: 'success', output: [] }), { kind: 'success', outputUrls: [] });
 });
 
+test('success with output as one string takes that link (the copied example)', () => {
+  assert.deepEqual(example('fetch-success-string-output'), {
+    kind: 'success',
+    outputUrls: ['https://pub-8b49af329fae499aa563997f5d4068a4.r2.dev/generations/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0-0.png'],
+  });
+  assert.deepEqual(answer(200, { status: 'success', output: '  https://x.test/one.png ' }), { kind: 'success', outputUrls: ['https://x.test/one.png'] });
+});
+
+test('success without output takes output_url, as one string or a list, before proxy_links', () => {
+  assert.deepEqual(answer(200, { status: 'success', output_url: 'https://x.test/a.png', proxy_links: ['https://y.test/a.png'] }), {
+    kind: 'success',
+    outputUrls: ['https://x.test/a.png'],
+  });
+  assert.deepEqual(answer(200, { status: 'success', output: [], output_url: ['https://x.test/a.png', 'https://x.test/b.png'] }), {
+    kind: 'success',
+    outputUrls: ['https://x.test/a.png', 'https://x.test/b.png'],
+  });
+});
+
 test('processing keeps the eta, integer or float, and none in the lean shape', () => {
   assert.deepEqual(example('fetch-processing-eta'), { kind: 'processing', etaSeconds: 5 });
   assert.deepEqual(example('fetch-processing-legacy'), { kind: 'processing', etaSeconds: 1.25 });
