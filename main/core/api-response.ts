@@ -3,7 +3,8 @@
 // `status` first, the HTTP code second.
 
 export type FetchAnswer =
-  | { kind: 'success'; outputUrls: string[] }
+  /** `alternateUrls[i]`: other links to image i (`proxy_links`, `future_links`), tried when its own link fails. */
+  | { kind: 'success'; outputUrls: string[]; alternateUrls: string[][] }
   | { kind: 'processing'; etaSeconds: number | null }
   /** Final for this job: the generation failed, or the API refused this ID. */
   | { kind: 'failed'; message: string; httpStatus: number }
@@ -52,11 +53,31 @@ const linkFields = ['output', 'output_url', 'proxy_links', 'future_links'] as co
 
 /** Where a finished job's images are: `output`, else `output_url` (ModelsLab's CLI reads it), else `proxy_links`, else `future_links`. */
 export function readOutputUrls(body: Json): string[] {
-  for (const field of linkFields) {
-    const urls = urlsFrom(body[field]);
-    if (urls.length > 0) return urls;
-  }
-  return [];
+  return readImageLinks(body).outputUrls;
+}
+
+/** The fields that hold second links to the same images, position for position. */
+const alternateFields = ['proxy_links', 'future_links'] as const;
+
+/**
+ * The image links, and for each image the links the other fields give at the same position: a
+ * second source when the first fails (an R2 link gone while the CDN still has the file).
+ */
+export function readImageLinks(body: Json): { outputUrls: string[]; alternateUrls: string[][] } {
+  const field = linkFields.find((name) => urlsFrom(body[name]).length > 0);
+  if (field === undefined) return { outputUrls: [], alternateUrls: [] };
+  const outputUrls = urlsFrom(body[field]);
+  const others = alternateFields.filter((name) => name !== field).map((name) => urlsFrom(body[name]));
+  const alternateUrls = outputUrls.map((url, index) => {
+    const seen = new Set([url]);
+    return others.flatMap((links) => {
+      const alternate = links[index];
+      if (alternate === undefined || seen.has(alternate)) return [];
+      seen.add(alternate);
+      return [alternate];
+    });
+  });
+  return { outputUrls, alternateUrls };
 }
 
 function secondsFrom(value: unknown): number | null {
@@ -109,7 +130,7 @@ export function parseFetchAnswer({ httpStatus, retryAfterHeader, bodyText }: Raw
   const status = body.status.toLowerCase();
   const message = apiMessage(body);
 
-  if (status === 'success') return { kind: 'success', outputUrls: readOutputUrls(body) };
+  if (status === 'success') return { kind: 'success', ...readImageLinks(body) };
   if (status === 'processing') return { kind: 'processing', etaSeconds: secondsFrom(body.eta) };
 
   if (httpStatus === 401 || (message !== null && invalidKeyPattern.test(message))) {

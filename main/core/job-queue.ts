@@ -31,6 +31,11 @@ export const defaultTiming: QueueTiming = {
 /** What is kept of a job across restarts. */
 export interface StoredJob extends Pick<JobView, 'id' | 'state' | 'etaSeconds' | 'message' | 'retryable' | 'outputsFirstSeenAt' | 'savedPaths'> {
   outputUrls: string[];
+  /**
+   * Per image, other links to the same file (`proxy_links`, `future_links`), tried in order when its
+   * own link fails. A job list written before these were kept has none.
+   */
+  alternateUrls: string[][];
   /** When the job was first fetched: the processing time limit counts from it. */
   firstFetchedAt: number | null;
 }
@@ -73,8 +78,8 @@ export function toJobView(job: StoredJob): JobView {
   };
 }
 
-export function toStoredJob({ id, state, etaSeconds, message, retryable, outputUrls, outputsFirstSeenAt, savedPaths, firstFetchedAt }: StoredJob): StoredJob {
-  return { id, state, etaSeconds, message, retryable, outputUrls, outputsFirstSeenAt, savedPaths, firstFetchedAt };
+export function toStoredJob({ id, state, etaSeconds, message, retryable, outputUrls, alternateUrls, outputsFirstSeenAt, savedPaths, firstFetchedAt }: StoredJob): StoredJob {
+  return { id, state, etaSeconds, message, retryable, outputUrls, alternateUrls, outputsFirstSeenAt, savedPaths, firstFetchedAt };
 }
 
 const pauseMessages: Record<Extract<QueuePauseReason, 'no-key' | 'user'>, string> = {
@@ -255,6 +260,7 @@ export function createJobQueue(options: JobQueueOptions) {
         job.etaSeconds = null;
         job.message = null;
         job.outputUrls = outcome.outputUrls;
+        job.alternateUrls = outcome.alternateUrls;
         job.outputsFirstSeenAt ??= clock.now();
         changed(job);
         return;
@@ -328,6 +334,7 @@ export function createJobQueue(options: JobQueueOptions) {
       message: null,
       retryable: false,
       outputUrls: [],
+      alternateUrls: [],
       outputsFirstSeenAt: null,
       savedPaths: [],
       firstFetchedAt: null,
@@ -464,10 +471,10 @@ export function createJobQueue(options: JobQueueOptions) {
     },
 
     /** Ready jobs with their image links, for the saver; `notTriedYet` leaves out those whose save failed. */
-    readyJobs(options: { notTriedYet?: boolean } = {}): Array<{ id: string; outputUrls: string[] }> {
+    readyJobs(options: { notTriedYet?: boolean } = {}): Array<{ id: string; outputUrls: string[]; alternateUrls: string[][] }> {
       return [...jobs.values()]
         .filter((job) => job.state === 'ready' && !(options.notTriedYet && job.message !== null))
-        .map(({ id, outputUrls }) => ({ id, outputUrls }));
+        .map(({ id, outputUrls, alternateUrls }) => ({ id, outputUrls, alternateUrls }));
     },
 
     /** A job's image links in any state (empty until it is ready), or null for a job not in the list. */
@@ -475,10 +482,17 @@ export function createJobQueue(options: JobQueueOptions) {
       return jobs.get(id)?.outputUrls ?? null;
     },
 
-    /** One ready job with its image links, or null when it is not ready. */
-    readyJob(id: string): { id: string; outputUrls: string[] } | null {
+    /** Image n (from 1) of a job in any state: its link and the second links to it, or null when there is no such image. */
+    imageLinksOf(id: string, n: number): { url: string; alternates: readonly string[] } | null {
       const job = jobs.get(id);
-      return job?.state === 'ready' ? { id: job.id, outputUrls: job.outputUrls } : null;
+      const url = job?.outputUrls[n - 1];
+      return job && url !== undefined ? { url, alternates: job.alternateUrls[n - 1] ?? [] } : null;
+    },
+
+    /** One ready job with its image links, or null when it is not ready. */
+    readyJob(id: string): { id: string; outputUrls: string[]; alternateUrls: string[][] } | null {
+      const job = jobs.get(id);
+      return job?.state === 'ready' ? { id: job.id, outputUrls: job.outputUrls, alternateUrls: job.alternateUrls } : null;
     },
 
     markSaving(id: string) {

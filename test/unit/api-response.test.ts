@@ -7,9 +7,11 @@ import { readExample, type ExampleName } from '../fixtures/fake-modelslab';
 const answer = (httpStatus: number, body: unknown, retryAfterHeader: string | null = null): FetchAnswer =>
   parseFetchAnswer({ httpStatus, retryAfterHeader, bodyText: typeof body === 'string' ? body : JSON.stringify(body) });
 const example = (name: ExampleName, httpStatus = 200) => answer(httpStatus, readExample(name));
+/** A success answer's kind and links alone, for tests about where the links come from. */
+const linksOf = (parsed: FetchAnswer) => (parsed.kind === 'success' ? { kind: parsed.kind, outputUrls: parsed.outputUrls } : parsed);
 
 test('success takes the image links from output', () => {
-  assert.deepEqual(example('fetch-success'), {
+  assert.deepEqual(linksOf(example('fetch-success')), {
     kind: 'success',
     outputUrls: ['https://pub-8b49af329fae499aa563997f5d4068a4.r2.dev/generations/e5cd86d3-7305-47fc-82c1-7d1a3b130fa4-0.png'],
   });
@@ -21,37 +23,58 @@ test('success takes the image links from output', () => {
 });
 
 test('success with an empty output falls back to proxy_links given as an object', () => {
-  assert.deepEqual(example('fetch-success-proxy-object'), {
+  assert.deepEqual(linksOf(example('fetch-success-proxy-object')), {
     kind: 'success',
     outputUrls: ['https://cdn.modelslab.com/generations/example-0.png'],
   });
 });
 
 test('success with neither output nor proxy links uses future_links, and none at all gives no links', () => {
-  assert.deepEqual(answer(200, { status: 'success', output: '', future_links: ['https://x.test/a.png'] }), {
+  assert.deepEqual(linksOf(answer(200, { status: 'success', output: '', future_links: ['https://x.test/a.png'] })), {
     kind: 'success',
     outputUrls: ['https://x.test/a.png'],
   });
-  assert.deepEqual(answer(200, { status: 'success', output: [] }), { kind: 'success', outputUrls: [] });
+  assert.deepEqual(linksOf(answer(200, { status: 'success', output: [] })), { kind: 'success', outputUrls: [] });
 });
 
 test('success with output as one string takes that link (the copied example)', () => {
-  assert.deepEqual(example('fetch-success-string-output'), {
+  assert.deepEqual(linksOf(example('fetch-success-string-output')), {
     kind: 'success',
     outputUrls: ['https://pub-8b49af329fae499aa563997f5d4068a4.r2.dev/generations/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0-0.png'],
   });
-  assert.deepEqual(answer(200, { status: 'success', output: '  https://x.test/one.png ' }), { kind: 'success', outputUrls: ['https://x.test/one.png'] });
+  assert.deepEqual(linksOf(answer(200, { status: 'success', output: '  https://x.test/one.png ' })), { kind: 'success', outputUrls: ['https://x.test/one.png'] });
 });
 
 test('success without output takes output_url, as one string or a list, before proxy_links', () => {
-  assert.deepEqual(answer(200, { status: 'success', output_url: 'https://x.test/a.png', proxy_links: ['https://y.test/a.png'] }), {
+  assert.deepEqual(linksOf(answer(200, { status: 'success', output_url: 'https://x.test/a.png', proxy_links: ['https://y.test/a.png'] })), {
     kind: 'success',
     outputUrls: ['https://x.test/a.png'],
   });
-  assert.deepEqual(answer(200, { status: 'success', output: [], output_url: ['https://x.test/a.png', 'https://x.test/b.png'] }), {
+  assert.deepEqual(linksOf(answer(200, { status: 'success', output: [], output_url: ['https://x.test/a.png', 'https://x.test/b.png'] })), {
     kind: 'success',
     outputUrls: ['https://x.test/a.png', 'https://x.test/b.png'],
   });
+});
+
+test('proxy_links and future_links at the same position are kept as second links to each image', () => {
+  const full = example('fetch-success-full');
+  assert.deepEqual(full.kind === 'success' && full.alternateUrls, [['https://cdn2.stablediffusionapi.com/temp/8c3ef6ea-1c44-4d69-91cb-fc11971a65d1-0.png']]);
+  const parsed = answer(200, {
+    status: 'success',
+    output: ['https://r2.test/0.png', 'https://r2.test/1.png'],
+    proxy_links: { 0: 'https://cdn.test/0.png', 1: 'https://r2.test/1.png' },
+    future_links: ['https://future.test/0.png', 'https://future.test/1.png'],
+  });
+  assert.deepEqual(parsed.kind === 'success' && parsed.alternateUrls, [
+    ['https://cdn.test/0.png', 'https://future.test/0.png'],
+    // The same link as the output's is not a second source.
+    ['https://future.test/1.png'],
+  ]);
+  // Links taken from proxy_links have future_links as their second source.
+  const fromProxy = answer(200, { status: 'success', output: [], proxy_links: ['https://cdn.test/0.png'], future_links: ['https://future.test/0.png'] });
+  assert.deepEqual(fromProxy.kind === 'success' && fromProxy.alternateUrls, [['https://future.test/0.png']]);
+  const single = example('fetch-success');
+  assert.deepEqual(single.kind === 'success' && single.alternateUrls, [[]], 'one list per image, empty when there is no second link');
 });
 
 test('processing keeps the eta, integer or float, and none in the lean shape', () => {
@@ -132,7 +155,7 @@ test('property: a success answer gives back exactly the links it holds, from whi
       if (field === 'proxy-array') body.proxy_links = links;
       if (field === 'proxy-object') body.proxy_links = Object.fromEntries(links.map((url, index) => [String(index), url]));
       if (field === 'future') body.future_links = links;
-      assert.deepEqual(answer(status, body), { kind: 'success', outputUrls: links.map((url) => url.trim()) });
+      assert.deepEqual(linksOf(answer(status, body)), { kind: 'success', outputUrls: links.map((url) => url.trim()) });
     }),
   );
 });
