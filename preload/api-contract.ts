@@ -114,7 +114,8 @@ export interface ImageCacheUsage {
   maxBytes: number;
 }
 
-export type QueuePauseReason = 'no-key' | 'key-rejected' | 'user' | 'rate-limited';
+/** `account-refused`: ModelsLab answered 402 (no credits) or 403 (plan or permission); the user resumes once it is dealt with. */
+export type QueuePauseReason = 'no-key' | 'key-rejected' | 'account-refused' | 'user' | 'rate-limited';
 
 export interface QueueStatus {
   pausedBecause: QueuePauseReason | null;

@@ -10,6 +10,11 @@ export type FetchAnswer =
   | { kind: 'failed'; message: string; httpStatus: number }
   /** Final for the whole queue until the user enters another key. */
   | { kind: 'key-rejected'; message: string }
+  /**
+   * About the account, not the job: no credits left (402), or the plan or key may not do this (403).
+   * The whole queue waits until the user has dealt with it. `message` is ModelsLab's, when it gave one.
+   */
+  | { kind: 'account-refused'; httpStatus: 402 | 403; message: string | null }
   | { kind: 'rate-limited'; message: string; retryAfterSeconds: number | null }
   /** Anything else: gateway pages, empty or invalid bodies, 5xx. Worth trying again. */
   | { kind: 'unexpected'; message: string; httpStatus: number; rawExcerpt: string };
@@ -96,8 +101,6 @@ function excerpt(text: string): string {
 // 4xx answers that no retry will change, worded for the person reading the row.
 const jobRefusals: Record<number, string> = {
   400: 'ModelsLab rejected the request for this job',
-  402: 'ModelsLab says the account has no credits left',
-  403: 'ModelsLab refused access to this job',
   404: 'ModelsLab does not know this job ID',
 };
 
@@ -117,6 +120,7 @@ export function parseFetchAnswer({ httpStatus, retryAfterHeader, bodyText }: Raw
 
   if (!isObject(body) || typeof body.status !== 'string') {
     if (httpStatus === 401) return { kind: 'key-rejected', message: 'ModelsLab rejected the API key (HTTP 401).' };
+    if (httpStatus === 402 || httpStatus === 403) return { kind: 'account-refused', httpStatus, message: null };
     if (httpStatus === 429) {
       return { kind: 'rate-limited', message: describeHttp(429), retryAfterSeconds: secondsFrom(retryAfterHeader) };
     }
@@ -136,6 +140,7 @@ export function parseFetchAnswer({ httpStatus, retryAfterHeader, bodyText }: Raw
   if (httpStatus === 401 || (message !== null && invalidKeyPattern.test(message))) {
     return { kind: 'key-rejected', message: message ?? 'ModelsLab rejected the API key.' };
   }
+  if (httpStatus === 402 || httpStatus === 403) return { kind: 'account-refused', httpStatus, message };
   if (httpStatus === 429 || (message !== null && rateLimitPattern.test(message))) {
     return {
       kind: 'rate-limited',

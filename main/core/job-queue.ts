@@ -107,6 +107,13 @@ export function createJobQueue(options: JobQueueOptions) {
   let pausedByUser = false;
   /** ModelsLab's words when it refused the current key; cleared by a new key. */
   let keyRejectedMessage: string | null = null;
+  /** What ModelsLab said when it refused the account (402, 403); cleared when the user resumes, retries or enters a key. */
+  let accountRefusal: AccountRefusal | null = null;
+  /**
+   * Counts the user's "go on" (resume, retry, a new key): a refusal to a request sent before the
+   * last one is old news and does not pause the queue again.
+   */
+  let goAheads = 0;
   let rateLimitHoldUntil = 0;
   let rateLimitMessage = '';
   let cancelHoldTimer: (() => void) | null = null;
@@ -124,6 +131,7 @@ export function createJobQueue(options: JobQueueOptions) {
     if (keyRejectedMessage !== null) {
       return { pausedBecause: 'key-rejected', message: `ModelsLab rejected the API key ("${keyRejectedMessage}"). Enter a valid key to continue.` };
     }
+    if (accountRefusal !== null) return { pausedBecause: 'account-refused', message: describeAccountRefusal(accountRefusal) };
     if (pausedByUser) return { pausedBecause: 'user', message: pauseMessages.user };
     if (rateLimitHoldUntil > clock.now()) {
       const seconds = Math.ceil((rateLimitHoldUntil - clock.now()) / 1000);
@@ -196,6 +204,7 @@ export function createJobQueue(options: JobQueueOptions) {
       job.state = 'fetching';
       changed(job);
     }
+    const sentAfter = goAheads;
     let outcome: FetchOutcome;
     try {
       outcome = await client.fetchJob(job.id, key, controller.signal);
@@ -205,7 +214,7 @@ export function createJobQueue(options: JobQueueOptions) {
       if (job.inFlight === controller) job.inFlight = null;
     }
     // The job was removed, cancelled or reset while the request was out: its answer no longer counts.
-    if (jobs.get(job.id) === job && !controller.signal.aborted) applyOutcome(job, outcome, key);
+    if (jobs.get(job.id) === job && !controller.signal.aborted) applyOutcome(job, outcome, key, sentAfter === goAheads);
     pump();
   }
 
@@ -239,7 +248,7 @@ export function createJobQueue(options: JobQueueOptions) {
     makeDue(job);
   }
 
-  function applyOutcome(job: Job, outcome: FetchOutcome, keyUsed: string) {
+  function applyOutcome(job: Job, outcome: FetchOutcome, keyUsed: string, sentSinceLastGoAhead: boolean) {
     if (outcome.kind !== 'unexpected' && outcome.kind !== 'network-error') job.retries = 0;
     if (outcome.kind !== 'success') job.emptySuccesses = 0;
     switch (outcome.kind) {
@@ -291,6 +300,14 @@ export function createJobQueue(options: JobQueueOptions) {
           refreshStatus();
         }
         return;
+      case 'account-refused':
+        // Like a rejected key: the job is not at fault and waits; the queue pauses once, with ModelsLab's words.
+        waitInLine(job);
+        if (keyUsed === apiKey && sentSinceLastGoAhead) {
+          accountRefusal = { httpStatus: outcome.httpStatus, message: outcome.message };
+          refreshStatus();
+        }
+        return;
       case 'rate-limited': {
         const holdMs = outcome.retryAfterSeconds !== null ? outcome.retryAfterSeconds * 1000 : timing.rateLimitDefaultMs;
         waitInLine(job);
@@ -325,6 +342,12 @@ export function createJobQueue(options: JobQueueOptions) {
       }, holdMs);
     }
     refreshStatus();
+  }
+
+  /** The user said to go on: a refused account is asked again. */
+  function goAhead() {
+    goAheads += 1;
+    accountRefusal = null;
   }
 
   function newJob(stored: Partial<StoredJob> & { id: string }): Job {
@@ -418,6 +441,7 @@ export function createJobQueue(options: JobQueueOptions) {
     setApiKey(key: string | null) {
       apiKey = key;
       keyRejectedMessage = null;
+      goAhead();
       refreshStatus();
       pump();
     },
@@ -427,8 +451,10 @@ export function createJobQueue(options: JobQueueOptions) {
       refreshStatus();
     },
 
+    /** Also the way on after ModelsLab refused the account: the user has added credits or changed the plan. */
     resume() {
       pausedByUser = false;
+      goAhead();
       refreshStatus();
       pump();
     },
@@ -437,6 +463,11 @@ export function createJobQueue(options: JobQueueOptions) {
     retry(ids: readonly string[] | 'all'): number {
       const failed = selected(ids).filter((job) => job.state === 'failed');
       failed.forEach(requeue);
+      // Retrying says "try again" as resuming does, so a queue paused by a refused account goes on too.
+      if (accountRefusal !== null) {
+        goAhead();
+        refreshStatus();
+      }
       pump();
       return failed.length;
     },
@@ -530,6 +561,19 @@ export function createJobQueue(options: JobQueueOptions) {
       for (const job of jobs.values()) stopWork(job);
     },
   };
+}
+
+interface AccountRefusal {
+  httpStatus: 402 | 403;
+  message: string | null;
+}
+
+/** What happened to the account, ModelsLab's own words, and what to do; the window and the CLI each add how to go on. */
+export function describeAccountRefusal({ httpStatus, message }: AccountRefusal): string {
+  const quoted = message ? ` ("${message}")` : '';
+  return httpStatus === 402
+    ? `ModelsLab says the account has no credits left${quoted}. Add credits to your ModelsLab account, then try again.`
+    : `ModelsLab refused the request: the account's plan or the key's permissions do not allow it${quoted}. Check your plan and key on modelslab.com, then try again.`;
 }
 
 function formatDuration(ms: number): string {

@@ -49,7 +49,7 @@ export function createModelsLabClient({ fetch, endpointTemplate, requestTimeoutM
         retryAfterHeader: response.headers.get('retry-after'),
         bodyText: redactKey(bodyText, apiKey),
       });
-      return 'message' in answer ? { ...answer, message: redactKey(answer.message, apiKey) } : answer;
+      return 'message' in answer && answer.message !== null ? { ...answer, message: redactKey(answer.message, apiKey) } : answer;
     } catch (error) {
       return { kind: 'network-error', message: redactKey(describeNetworkError(error, requestTimeoutMs), apiKey) };
     }

@@ -121,6 +121,49 @@ test('an invalid key pauses the whole queue with one message, and a new key resu
   for (const id of ids) await h.waitForJob(id, 'ready');
 });
 
+test('no credits (402) pauses the whole queue once with ModelsLab\'s message; no job fails, and Resume goes on', async () => {
+  const ids = ['81', '82', '83', '84', '85', '86'];
+  const ready = [{ answer: 'success' as const, images: [{ serve: 'headshot-a.png' as const }] }];
+  const h = await start({ scenarios: Object.fromEntries(ids.map((id) => [id, [{ answer: 'no-credits' as const }]])) });
+  await add(h, ids.join(' '));
+  const paused = await waitUntil(() => queueStatus(h), (s) => s.pausedBecause === 'account-refused', 10_000, 'pause');
+  assert.equal(
+    paused.message,
+    'ModelsLab says the account has no credits left ("Insufficient credits. Please recharge your wallet to continue."). Add credits to your ModelsLab account, then try again.',
+  );
+  await settled(h);
+  assert.equal(h.fetchCalls.length, 4, 'one round of requests (the concurrency), no more');
+  assert.ok((await h.jobs()).every((view) => view.state === 'queued'), 'no job fails because of the account');
+  assert.equal(statusEvents(h).filter((s) => s.pausedBecause === 'account-refused').length, 1, 'one message, not one per job');
+
+  for (const id of ids) h.server.setScenario(id, ready);
+  assert.equal((await h.core.handlers.resumeQueue(undefined)).pausedBecause, null);
+  for (const id of ids) await h.waitForJob(id, 'ready');
+});
+
+test('a plan or permission refusal (403) pauses the queue the same way, and retrying goes on', async () => {
+  const h = await start({ scenarios: { '87': [{ answer: 'forbidden' }], '88': [{ answer: 'forbidden', html: true }] } });
+  await h.core.handlers.updateSettings({ concurrency: 1 });
+  await add(h, '87 88');
+  const paused = await waitUntil(() => queueStatus(h), (s) => s.pausedBecause === 'account-refused', 10_000, 'pause');
+  assert.match(paused.message ?? '', /plan or the key's permissions do not allow it \("Your plan does not include this API\."\)\. Check your plan and key/);
+  await settled(h);
+  assert.equal(h.fetchCalls.length, 1);
+  h.server.setScenario('87', [{ answer: 'success', images: [{ serve: 'headshot-a.png' }] }]);
+  // Nothing failed, so "retry" retries no job, but it is the user saying to go on. Job 88 is next
+  // in line: a gateway's 403 without JSON pauses the queue again, worded without a quote.
+  assert.deepEqual(await h.core.handlers.retryJobs({ ids: 'all-failed' }), { retried: 0 });
+  await waitUntil(async () => h.fetchCalls.length, (sent) => sent === 2, 10_000, 'the next request');
+  const again = await waitUntil(() => queueStatus(h), (s) => s.pausedBecause === 'account-refused' && s.message !== paused.message, 10_000, 'the second pause');
+  assert.match(again.message ?? '', /do not allow it\. Check your plan/);
+  await settled(h);
+  assert.equal(h.fetchCalls.length, 2);
+  h.server.setScenario('88', [{ answer: 'success', images: [{ serve: 'headshot-b.jpg' }] }]);
+  await h.core.handlers.resumeQueue(undefined);
+  await h.waitForJob('87', 'ready');
+  await h.waitForJob('88', 'ready');
+});
+
 test('never more requests in flight than the concurrency setting', async () => {
   const ids = Array.from({ length: 12 }, (_, i) => String(500 + i));
   const h = await start({

@@ -124,15 +124,31 @@ test('gateway pages, empty and invalid bodies are unexpected and keep a short ex
 });
 
 test('4xx answers without JSON are final for the job', () => {
-  for (const status of [400, 402, 403, 404]) {
+  for (const status of [400, 404]) {
     const parsed = answer(status, '<html>nope</html>');
     assert.equal(parsed.kind, 'failed', String(status));
   }
-  assert.match((answer(402, '') as { message: string }).message, /no credits/);
+});
+
+test('402 and 403 are about the account, not the job: with ModelsLab\'s message when there is one (the copied 402 example)', () => {
+  assert.deepEqual(example('error-no-credits-402', 402), {
+    kind: 'account-refused',
+    httpStatus: 402,
+    message: 'Insufficient credits. Please recharge your wallet to continue.',
+  });
+  assert.deepEqual(answer(403, { status: 'error', message: 'Your plan does not include this API.' }), {
+    kind: 'account-refused',
+    httpStatus: 403,
+    message: 'Your plan does not include this API.',
+  });
+  assert.deepEqual(answer(402, ''), { kind: 'account-refused', httpStatus: 402, message: null });
+  assert.deepEqual(answer(403, '<html>Forbidden</html>'), { kind: 'account-refused', httpStatus: 403, message: null });
+  // A 403 that says the key is invalid is a rejected key, which asks for another key.
+  assert.equal(answer(403, { status: 'error', message: 'Invalid Api Key' }).kind, 'key-rejected');
 });
 
 // Property-based: whatever ModelsLab or a gateway sends, the parser answers with one of its kinds.
-const kinds = ['success', 'processing', 'failed', 'key-rejected', 'rate-limited', 'unexpected'];
+const kinds = ['success', 'processing', 'failed', 'key-rejected', 'account-refused', 'rate-limited', 'unexpected'];
 const httpStatus = fc.constantFrom(200, 201, 400, 401, 402, 403, 404, 429, 500, 502, 503, 504);
 
 test('property: any body with any status parses to a known kind, with a bounded excerpt', () => {
@@ -141,7 +157,8 @@ test('property: any body with any status parses to a known kind, with a bounded 
       const parsed = parseFetchAnswer({ httpStatus: status, retryAfterHeader: retryAfter, bodyText });
       assert.ok(kinds.includes(parsed.kind), parsed.kind);
       if (parsed.kind === 'unexpected') assert.ok(parsed.rawExcerpt.length <= 301);
-      if ('message' in parsed) assert.ok(parsed.message.length > 0);
+      // Only a refused account may carry no message: the queue words that one itself.
+      if ('message' in parsed) assert.ok(parsed.kind === 'account-refused' ? parsed.message === null || parsed.message.length > 0 : parsed.message.length > 0);
       if (parsed.kind === 'rate-limited' && parsed.retryAfterSeconds !== null) assert.ok(parsed.retryAfterSeconds >= 0);
     }),
   );
@@ -168,7 +185,7 @@ test('property: an error message in any field and shape becomes readable text', 
       (field, message) => {
         const parsed = answer(200, { status: 'error', [field]: message });
         assert.equal(parsed.kind === 'failed' || parsed.kind === 'key-rejected' || parsed.kind === 'rate-limited', true);
-        assert.ok('message' in parsed && parsed.message.trim().length > 0);
+        assert.ok('message' in parsed && (parsed.message ?? '').trim().length > 0);
         if (typeof message === 'string' && parsed.kind === 'failed') assert.equal(parsed.message, message.trim());
       },
     ),

@@ -5,9 +5,15 @@ import { api, valueOrThrow } from '../lib/api';
 class QueueStore {
   status = $state<QueueStatus>({ pausedBecause: null, message: null });
   pausedByUser = $derived(this.status.pausedBecause === 'user');
+  /** Paused until the user says to go on: by themselves, or after ModelsLab refused the account (no credits, plan). */
+  waitsForResume = $derived(this.pausedByUser || this.status.pausedBecause === 'account-refused');
 
   togglePause = async (): Promise<void> => {
-    this.status = await valueOrThrow(this.pausedByUser ? api.resumeQueue() : api.pauseQueue());
+    this.status = await valueOrThrow(this.waitsForResume ? api.resumeQueue() : api.pauseQueue());
+  };
+
+  resume = async (): Promise<void> => {
+    this.status = await valueOrThrow(api.resumeQueue());
   };
 
   retryAllFailed = () => valueOrThrow(api.retryJobs({ ids: 'all-failed' }));
