@@ -120,6 +120,8 @@ export type QueuePauseReason = 'no-key' | 'key-rejected' | 'account-refused' | '
 export interface QueueStatus {
   pausedBecause: QueuePauseReason | null;
   message: string | null;
+  /** When the queue goes on by itself (ms since 1970): the end of a rate limit's hold; null when it waits for nothing timed. */
+  holdUntil: number | null;
 }
 
 /** A message from main that no request asked for; the id lets the window show each once. */

@@ -212,7 +212,8 @@ export async function runFetch(command: FetchCommand, environment: FetchEnvironm
         accountRefused = status.message;
         allDone();
       } else if (status.pausedBecause === 'rate-limited' && status.message) {
-        terminal.error(say(status.message));
+        const seconds = status.holdUntil === null ? null : Math.max(1, Math.ceil((status.holdUntil - systemClock.now()) / 1000));
+        terminal.error(say(seconds === null ? status.message : `${status.message} Resuming in ${seconds} s.`));
       }
     },
   });

@@ -23,7 +23,12 @@ const rawExcerptLength = 300;
 
 export interface RawAnswer {
   httpStatus: number;
+  /** `Retry-After`: seconds, or an HTTP date. */
   retryAfterHeader: string | null;
+  /** `X-RateLimit-Reset`: when the limit resets, in seconds since 1970. */
+  rateLimitResetHeader?: string | null;
+  /** When the answer came (ms since 1970), which the dates above are counted from. */
+  receivedAt?: number;
   bodyText: string;
 }
 
@@ -90,6 +95,29 @@ function secondsFrom(value: unknown): number | null {
   return typeof seconds === 'number' && Number.isFinite(seconds) && seconds >= 0 ? seconds : null;
 }
 
+/** Epoch seconds are past this; a smaller X-RateLimit-Reset is a count of seconds, as some gateways send. */
+const epochSecondsFloor = 1_000_000_000;
+
+/**
+ * How long a rate limit asks to wait, from whichever place names it: `retry_after` in the body,
+ * `Retry-After` in seconds or as an HTTP date, or `X-RateLimit-Reset`; null when none does.
+ */
+export function rateLimitWaitSeconds(body: Json | null, raw: RawAnswer): number | null {
+  const fromBody = body ? secondsFrom(body.retry_after) : null;
+  if (fromBody !== null) return fromBody;
+  const receivedAt = raw.receivedAt ?? Date.now();
+  const header = raw.retryAfterHeader?.trim() ?? '';
+  if (header !== '') {
+    const seconds = /^\d+(\.\d+)?$/.test(header) ? Number(header) : null;
+    if (seconds !== null) return seconds;
+    const date = Date.parse(header);
+    if (Number.isFinite(date)) return Math.max(0, (date - receivedAt) / 1000);
+  }
+  const reset = secondsFrom(raw.rateLimitResetHeader?.trim() || undefined);
+  if (reset !== null) return reset < epochSecondsFloor ? reset : Math.max(0, (reset * 1000 - receivedAt) / 1000);
+  return null;
+}
+
 const invalidKeyPattern = /invalid\s*api\s*key|api\s*key\s*(is\s*)?invalid|invalid\s*key/i;
 const rateLimitPattern = /rate\s*limit|too many requests/i;
 
@@ -110,7 +138,8 @@ function describeHttp(status: number): string {
   return `ModelsLab answered HTTP ${status} with a body that is not the API's JSON`;
 }
 
-export function parseFetchAnswer({ httpStatus, retryAfterHeader, bodyText }: RawAnswer): FetchAnswer {
+export function parseFetchAnswer(raw: RawAnswer): FetchAnswer {
+  const { httpStatus, bodyText } = raw;
   let body: unknown;
   try {
     body = bodyText.trim() === '' ? undefined : JSON.parse(bodyText);
@@ -122,7 +151,7 @@ export function parseFetchAnswer({ httpStatus, retryAfterHeader, bodyText }: Raw
     if (httpStatus === 401) return { kind: 'key-rejected', message: 'ModelsLab rejected the API key (HTTP 401).' };
     if (httpStatus === 402 || httpStatus === 403) return { kind: 'account-refused', httpStatus, message: null };
     if (httpStatus === 429) {
-      return { kind: 'rate-limited', message: describeHttp(429), retryAfterSeconds: secondsFrom(retryAfterHeader) };
+      return { kind: 'rate-limited', message: describeHttp(429), retryAfterSeconds: rateLimitWaitSeconds(null, raw) };
     }
     const finalForJob = jobRefusals[httpStatus];
     if (finalForJob) return { kind: 'failed', message: `${finalForJob} (HTTP ${httpStatus}).`, httpStatus };
@@ -145,7 +174,7 @@ export function parseFetchAnswer({ httpStatus, retryAfterHeader, bodyText }: Raw
     return {
       kind: 'rate-limited',
       message: message ?? describeHttp(429),
-      retryAfterSeconds: secondsFrom(body.retry_after) ?? secondsFrom(retryAfterHeader),
+      retryAfterSeconds: rateLimitWaitSeconds(body, raw),
     };
   }
   if (httpStatus >= 500) {

@@ -110,6 +110,7 @@ export async function createAppCore(options: AppCoreOptions) {
     fetch: options.fetch,
     endpointTemplate: () => settings.get().endpointTemplate,
     requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
+    now: clock.now,
   });
   const queue = createJobQueue({
     client,

@@ -127,17 +127,17 @@ export function createJobQueue(options: JobQueueOptions) {
 
   /** The status follows from what holds the queue, the most pressing first. */
   function currentStatus(): QueueStatus {
-    if (apiKey === null) return { pausedBecause: 'no-key', message: pauseMessages['no-key'] };
+    if (apiKey === null) return { pausedBecause: 'no-key', message: pauseMessages['no-key'], holdUntil: null };
     if (keyRejectedMessage !== null) {
-      return { pausedBecause: 'key-rejected', message: `ModelsLab rejected the API key ("${keyRejectedMessage}"). Enter a valid key to continue.` };
+      return { pausedBecause: 'key-rejected', message: `ModelsLab rejected the API key ("${keyRejectedMessage}"). Enter a valid key to continue.`, holdUntil: null };
     }
-    if (accountRefusal !== null) return { pausedBecause: 'account-refused', message: describeAccountRefusal(accountRefusal) };
-    if (pausedByUser) return { pausedBecause: 'user', message: pauseMessages.user };
+    if (accountRefusal !== null) return { pausedBecause: 'account-refused', message: describeAccountRefusal(accountRefusal), holdUntil: null };
+    if (pausedByUser) return { pausedBecause: 'user', message: pauseMessages.user, holdUntil: null };
     if (rateLimitHoldUntil > clock.now()) {
-      const seconds = Math.ceil((rateLimitHoldUntil - clock.now()) / 1000);
-      return { pausedBecause: 'rate-limited', message: `ModelsLab asked us to slow down ("${rateLimitMessage}"). Resuming in ${seconds} s.` };
+      // The window counts down to holdUntil, and the CLI says it; the words stay the same meanwhile.
+      return { pausedBecause: 'rate-limited', message: `ModelsLab asked us to slow down ("${rateLimitMessage}").`, holdUntil: rateLimitHoldUntil };
     }
-    return { pausedBecause: null, message: null };
+    return { pausedBecause: null, message: null, holdUntil: null };
   }
 
   function refreshStatus() {
@@ -149,7 +149,7 @@ export function createJobQueue(options: JobQueueOptions) {
       pausedSince = null;
       for (const job of jobs.values()) if (job.firstFetchedAt !== null) job.firstFetchedAt += pausedFor;
     }
-    if (next.pausedBecause === status.pausedBecause && next.message === status.message) return;
+    if (next.pausedBecause === status.pausedBecause && next.message === status.message && next.holdUntil === status.holdUntil) return;
     status = next;
     options.onStatusChanged(status);
   }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { QueueStatus } from '../../preload/api-contract';
+import type { Step } from '../fixtures/fake-modelslab';
 import { type CoreHarness, fastTiming, useCoreHarness, validTestKey, waitUntil } from '../support/core-harness';
 import { createManualClock } from '../support/manual-clock';
 
@@ -215,6 +216,33 @@ test('a 429 holds every request for Retry-After, then the queue goes on', async 
   assert.equal((await queueStatus(h)).pausedBecause, null);
 });
 
+test('a 429 holds for the wait named in the body, Retry-After (seconds or a date) or X-RateLimit-Reset, and the status says until when', async () => {
+  const clock = createManualClock();
+  const ready = { answer: 'success' as const, images: [{ serve: 'headshot-a.png' as const }] };
+  const h = await start({ core: { clock, timing: { ...fastTiming, rateLimitDefaultMs: 5_000 } } });
+  await h.core.handlers.updateSettings({ concurrency: 1 });
+  const forms: Array<[string, (now: number) => Step, number]> = [
+    ['66', () => ({ answer: 'rate-limit', via: 'body', retryAfter: 15 }), 15_000],
+    ['67', () => ({ answer: 'rate-limit', via: 'header', retryAfter: 20 }), 20_000],
+    ['68', (now) => ({ answer: 'rate-limit', via: 'header-date', until: now + 25_000 }), 25_000],
+    ['69', (now) => ({ answer: 'rate-limit', via: 'reset-header', until: now + 40_000 }), 40_000],
+  ];
+  for (const [id, limit, waitMs] of forms) {
+    const answeredAt = clock.now();
+    h.server.setScenario(id, [limit(answeredAt), ready]);
+    await add(h, id);
+    const held = await waitUntil(() => queueStatus(h), (s) => s.pausedBecause === 'rate-limited', 10_000, `the hold for ${id}`);
+    assert.equal(held.holdUntil, answeredAt + waitMs, `job ${id}: the status names the end of the hold`);
+    await settled(h);
+    clock.advance(waitMs - 1);
+    assert.equal(sentFor(h, id), 1, `job ${id}: not asked again before the wait is over`);
+    clock.advance(1);
+    assert.equal(sentFor(h, id), 2, `job ${id}: asked again once it is over`);
+    await h.waitForJob(id, 'ready');
+    assert.deepEqual(await queueStatus(h), { pausedBecause: null, message: null, holdUntil: null });
+  }
+});
+
 test('5xx pages, resets and invalid JSON are retried after a growing backoff, then fail with the reason', async () => {
   const image = [{ serve: 'headshot-a.png' as const }];
   const clock = createManualClock();
@@ -369,7 +397,7 @@ test('pause stops new requests; resume goes on where it stopped', async () => {
   await add(h, '131 132');
   clock.advance(600_000);
   assert.equal(h.fetchCalls.length, 0);
-  assert.deepEqual(await h.core.handlers.getQueueStatus(undefined), { pausedBecause: 'user', message: 'Paused. Resume to go on fetching.' });
+  assert.deepEqual(await h.core.handlers.getQueueStatus(undefined), { pausedBecause: 'user', message: 'Paused. Resume to go on fetching.', holdUntil: null });
   await h.core.handlers.resumeQueue(undefined);
   await h.waitForJob('131', 'ready');
   await h.waitForJob('132', 'ready');

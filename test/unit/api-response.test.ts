@@ -111,6 +111,29 @@ test('rate limiting takes retry_after from the body, else the Retry-After header
   assert.deepEqual(htmlBody, { kind: 'rate-limited', message: 'ModelsLab is rate limiting requests', retryAfterSeconds: null });
 });
 
+test('a rate limit\'s wait is read from the body, Retry-After in seconds or as a date, or X-RateLimit-Reset', () => {
+  const receivedAt = Date.UTC(2025, 0, 1, 12, 0, 0);
+  const wait = (body: unknown, headers: { retryAfter?: string; reset?: string }) => {
+    const parsed = parseFetchAnswer({
+      httpStatus: 429,
+      retryAfterHeader: headers.retryAfter ?? null,
+      rateLimitResetHeader: headers.reset ?? null,
+      receivedAt,
+      bodyText: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    return parsed.kind === 'rate-limited' ? parsed.retryAfterSeconds : parsed.kind;
+  };
+  const limited = { status: 'error', message: 'Too many requests' };
+  assert.equal(wait({ ...limited, retry_after: 12 }, { retryAfter: '99', reset: String(receivedAt / 1000 + 99) }), 12, 'the body first');
+  assert.equal(wait(limited, { retryAfter: '20' }), 20);
+  assert.equal(wait(limited, { retryAfter: 'Wed, 01 Jan 2025 12:00:45 GMT' }), 45, 'an HTTP date');
+  assert.equal(wait('<html>429</html>', { retryAfter: 'Wed, 01 Jan 2025 12:01:00 GMT' }), 60, 'also without a JSON body');
+  assert.equal(wait(limited, { retryAfter: 'Wed, 01 Jan 2025 11:00:00 GMT' }), 0, 'a date already past holds for nothing');
+  assert.equal(wait(limited, { reset: String(receivedAt / 1000 + 90) }), 90, 'X-RateLimit-Reset in epoch seconds');
+  assert.equal(wait(limited, { retryAfter: 'soon', reset: String(receivedAt / 1000 + 30) }), 30, 'an unreadable Retry-After gives way to the reset');
+  assert.equal(wait(limited, {}), null);
+});
+
 test('gateway pages, empty and invalid bodies are unexpected and keep a short excerpt', () => {
   const html = answer(502, `<html><body>${'Bad gateway '.repeat(100)}</body></html>`);
   assert.equal(html.kind, 'unexpected');
