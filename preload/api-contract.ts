@@ -21,6 +21,10 @@ export interface JobView {
   outputsFirstSeenAt: number | null;
   /** Where its images were saved so far, absolute paths. */
   savedPaths: string[];
+  /** ModelsLab flagged the job's images as NSFW; they may be blank. */
+  nsfwFlagged: boolean;
+  /** The host names its image links point at (each once): whether they expire depends on them. */
+  imageHosts: string[];
 }
 
 /** What the window may know of the key: never the key itself. */

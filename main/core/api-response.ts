@@ -4,7 +4,8 @@
 
 export type FetchAnswer =
   /** `alternateUrls[i]`: other links to image i (`proxy_links`, `future_links`), tried when its own link fails. */
-  | { kind: 'success'; outputUrls: string[]; alternateUrls: string[][] }
+  /** `nsfwDetected`: ModelsLab flagged the images, which may then be blank. */
+  | { kind: 'success'; outputUrls: string[]; alternateUrls: string[][]; nsfwDetected: boolean }
   | { kind: 'processing'; etaSeconds: number | null }
   /** Final for this job: the generation failed, or the API refused this ID. */
   | { kind: 'failed'; message: string; httpStatus: number }
@@ -90,6 +91,12 @@ export function readImageLinks(body: Json): { outputUrls: string[]; alternateUrl
   return { outputUrls, alternateUrls };
 }
 
+/** `nsfw_content_detected`: `true`, or a list of what was flagged; a list of nothing but `false` flags nothing. */
+export function readNsfwFlag(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some((item) => item !== false && item !== null && item !== 0 && item !== '');
+  return value === true || value === 'true';
+}
+
 function secondsFrom(value: unknown): number | null {
   const seconds = typeof value === 'string' ? Number(value) : value;
   return typeof seconds === 'number' && Number.isFinite(seconds) && seconds >= 0 ? seconds : null;
@@ -163,7 +170,7 @@ export function parseFetchAnswer(raw: RawAnswer): FetchAnswer {
   const status = body.status.toLowerCase();
   const message = apiMessage(body);
 
-  if (status === 'success') return { kind: 'success', ...readImageLinks(body) };
+  if (status === 'success') return { kind: 'success', ...readImageLinks(body), nsfwDetected: readNsfwFlag(body.nsfw_content_detected) };
   if (status === 'processing') return { kind: 'processing', etaSeconds: secondsFrom(body.eta) };
 
   if (httpStatus === 401 || (message !== null && invalidKeyPattern.test(message))) {

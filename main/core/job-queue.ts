@@ -1,4 +1,5 @@
 import type { JobState, JobView, QueuePauseReason, QueueStatus } from '../../preload/api-contract';
+import { imageHostOf } from '../../preload/shared/temporary-image-hosts';
 import { unreachable } from '../../preload/shared/unreachable';
 import type { Clock } from './clock';
 import type { FetchOutcome, ModelsLabClient } from './modelslab-client';
@@ -29,7 +30,7 @@ export const defaultTiming: QueueTiming = {
 };
 
 /** What is kept of a job across restarts. */
-export interface StoredJob extends Pick<JobView, 'id' | 'state' | 'etaSeconds' | 'message' | 'retryable' | 'outputsFirstSeenAt' | 'savedPaths'> {
+export interface StoredJob extends Pick<JobView, 'id' | 'state' | 'etaSeconds' | 'message' | 'retryable' | 'outputsFirstSeenAt' | 'savedPaths' | 'nsfwFlagged'> {
   outputUrls: string[];
   /**
    * Per image, other links to the same file (`proxy_links`, `future_links`), tried in order when its
@@ -75,11 +76,17 @@ export function toJobView(job: StoredJob): JobView {
     imageCount: job.outputUrls.length,
     outputsFirstSeenAt: job.outputsFirstSeenAt,
     savedPaths: [...job.savedPaths],
+    nsfwFlagged: job.nsfwFlagged,
+    imageHosts: imageHostsOf(job.outputUrls),
   };
 }
 
-export function toStoredJob({ id, state, etaSeconds, message, retryable, outputUrls, alternateUrls, outputsFirstSeenAt, savedPaths, firstFetchedAt }: StoredJob): StoredJob {
-  return { id, state, etaSeconds, message, retryable, outputUrls, alternateUrls, outputsFirstSeenAt, savedPaths, firstFetchedAt };
+function imageHostsOf(urls: readonly string[]): string[] {
+  return [...new Set(urls.flatMap((url) => imageHostOf(url) ?? []))];
+}
+
+export function toStoredJob({ id, state, etaSeconds, message, retryable, outputUrls, alternateUrls, outputsFirstSeenAt, savedPaths, firstFetchedAt, nsfwFlagged }: StoredJob): StoredJob {
+  return { id, state, etaSeconds, message, retryable, outputUrls, alternateUrls, outputsFirstSeenAt, savedPaths, firstFetchedAt, nsfwFlagged };
 }
 
 const pauseMessages: Record<Extract<QueuePauseReason, 'no-key' | 'user'>, string> = {
@@ -270,6 +277,7 @@ export function createJobQueue(options: JobQueueOptions) {
         job.message = null;
         job.outputUrls = outcome.outputUrls;
         job.alternateUrls = outcome.alternateUrls;
+        job.nsfwFlagged = outcome.nsfwDetected;
         job.outputsFirstSeenAt ??= clock.now();
         changed(job);
         return;
@@ -358,6 +366,7 @@ export function createJobQueue(options: JobQueueOptions) {
       retryable: false,
       outputUrls: [],
       alternateUrls: [],
+      nsfwFlagged: false,
       outputsFirstSeenAt: null,
       savedPaths: [],
       firstFetchedAt: null,

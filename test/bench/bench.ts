@@ -102,7 +102,7 @@ for (const count of [10_000, 100_000]) {
   // The first paint (rows on screen), and when every job is in the list (the table's row count).
   const [firstPaintMs, allListedMs, longestFrameMs] = (await page.evaluate(`(async () => {
     const total = ${count};
-    const views = Array.from({ length: total }, (_, index) => ({ id: String(20000000 + index), state: 'queued', etaSeconds: null, message: null, retryable: false, imageCount: 0, outputsFirstSeenAt: null, savedPaths: [] }));
+    const views = Array.from({ length: total }, (_, index) => ({ id: String(20000000 + index), state: 'queued', etaSeconds: null, message: null, retryable: false, imageCount: 0, outputsFirstSeenAt: null, savedPaths: [], nsfwFlagged: false, imageHosts: [] }));
     const table = () => document.querySelector('table.job-table');
     const started = performance.now();
     let firstPaint = null;
@@ -138,6 +138,8 @@ for (const count of [10_000, 100_000]) {
       imageCount: state === 'ready' ? 2 : 0,
       outputsFirstSeenAt: state === 'ready' ? Date.now() : null,
       savedPaths: [],
+      nsfwFlagged: false,
+      imageHosts: [],
     });
     dispatch('jobsUpdated', Array.from({ length: 10000 }, (_, index) => view(index, 'processing')));
     await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 100)));

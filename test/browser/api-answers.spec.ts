@@ -51,3 +51,58 @@ test('a rate limit shows a countdown to the moment X-RateLimit-Reset names, one 
   await page.clock.runFor(3_000);
   await expect(banner).toContainText('Resuming in 42 s.');
 });
+
+test('a job ModelsLab flagged as NSFW says so in its row', async ({ app }) => {
+  const { page } = app;
+  const image = [{ serve: 'headshot-a.png' as const }];
+  app.setScenarios({ '5301': [{ answer: 'success', images: image, nsfw: true }], '5302': [{ answer: 'success', images: image }] });
+  await app.open();
+  await addId(page, '5301');
+  await addId(page, '5302');
+  for (const id of ['5301', '5302']) await expect(row(page, id)).toHaveAttribute('data-state', 'ready');
+  await expect(row(page, '5301').locator('td.detail')).toHaveText('Flagged as NSFW by ModelsLab; images may be blank.');
+  await expect(row(page, '5302').locator('td.detail')).toHaveText('');
+});
+
+test.describe('links found more than a day ago', () => {
+  const foundAt = Date.now() - 30 * 3_600_000;
+  const readyJob = (id: string, link: string) => ({
+    id,
+    state: 'ready',
+    etaSeconds: null,
+    message: null,
+    retryable: false,
+    outputUrls: [link],
+    alternateUrls: [[]],
+    nsfwFlagged: false,
+    outputsFirstSeenAt: foundAt,
+    savedPaths: [],
+    firstFetchedAt: foundAt,
+  });
+  test.use({
+    userDataFiles: {
+      'jobs.json': JSON.stringify({
+        version: 1,
+        content: [
+          readyJob('5401', 'https://pub-3626123a908346a7a8be8d9295f44e26.r2.dev/temp/5401-0.png'),
+          readyJob('5402', 'https://cdn.modelslab.com/generations/5402-0.png'),
+          readyJob('5403', 'https://acme-headshots.s3.eu-west-1.amazonaws.com/generations/5403-0.png'),
+        ],
+      }),
+    },
+  });
+
+  test('warn of expiry only on ModelsLab\'s temporary hosts, never for a customer\'s own bucket', async ({ app }) => {
+    const { page } = app;
+    // The thumbnails are not the point here: none of these hosts is reached.
+    await page.route('**/job-images/**', (route) => route.fulfill({ status: 404, contentType: 'text/plain', body: 'Not found' }));
+    await app.open();
+    for (const id of ['5401', '5402']) {
+      await expect(row(page, id).locator('td.detail')).toContainText('the links have probably expired. Save now.');
+      await expect(row(page, id).locator('td.detail')).toHaveClass(/warning/);
+    }
+    await expect(row(page, '5403')).toHaveAttribute('data-state', 'ready');
+    await expect(row(page, '5403').locator('td.detail')).toHaveText('');
+    await expect(row(page, '5403').locator('td.detail')).not.toHaveClass(/warning/);
+  });
+});

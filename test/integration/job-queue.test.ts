@@ -165,6 +165,20 @@ test('a plan or permission refusal (403) pauses the queue the same way, and retr
   await h.waitForJob('88', 'ready');
 });
 
+test('a job ModelsLab flagged as NSFW shows the flag, which survives a restart', async () => {
+  const image = [{ serve: 'headshot-a.png' as const }];
+  const h = await start({
+    scenarios: { '91': [{ answer: 'success', images: image, nsfw: true }], '92': [{ answer: 'success', images: image, nsfw: [1] }], '93': [{ answer: 'success', images: image, nsfw: false }] },
+  });
+  await add(h, '91 92 93');
+  assert.equal((await h.waitForJob('91', 'ready')).nsfwFlagged, true);
+  assert.equal((await h.waitForJob('92', 'ready')).nsfwFlagged, true, 'a list of flags');
+  assert.equal((await h.waitForJob('93', 'ready')).nsfwFlagged, false);
+  await h.restartCore();
+  assert.deepEqual((await h.jobs()).map((view) => [view.id, view.nsfwFlagged]), [['91', true], ['92', true], ['93', false]]);
+  assert.deepEqual((await h.job('91'))?.imageHosts, ['127.0.0.1'], 'the window learns where the links point, not the links');
+});
+
 test('never more requests in flight than the concurrency setting', async () => {
   const ids = Array.from({ length: 12 }, (_, i) => String(500 + i));
   const h = await start({

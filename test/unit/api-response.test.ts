@@ -77,6 +77,22 @@ test('proxy_links and future_links at the same position are kept as second links
   assert.deepEqual(single.kind === 'success' && single.alternateUrls, [[]], 'one list per image, empty when there is no second link');
 });
 
+test('nsfw_content_detected flags a success when true or a list of flags, not when false, absent or a list of false', () => {
+  const flagged = (value: unknown) => {
+    const parsed = answer(200, { status: 'success', output: ['https://x.test/a.png'], nsfw_content_detected: value });
+    return parsed.kind === 'success' && parsed.nsfwDetected;
+  };
+  assert.equal(flagged(true), true);
+  assert.equal(flagged([true]), true);
+  assert.equal(flagged(['https://x.test/a.png']), true);
+  assert.equal(flagged(false), false);
+  assert.equal(flagged(undefined), false);
+  assert.equal(flagged([]), false);
+  assert.equal(flagged([false]), false);
+  const full = example('fetch-success-full');
+  assert.equal(full.kind === 'success' && full.nsfwDetected, false, 'the documented example says false');
+});
+
 test('processing keeps the eta, integer or float, and none in the lean shape', () => {
   assert.deepEqual(example('fetch-processing-eta'), { kind: 'processing', etaSeconds: 5 });
   assert.deepEqual(example('fetch-processing-legacy'), { kind: 'processing', etaSeconds: 1.25 });
