@@ -21,6 +21,10 @@ export interface JobView {
   outputsFirstSeenAt: number | null;
   /** Where its images were saved so far, absolute paths. */
   savedPaths: string[];
+  /** ModelsLab flagged the job's images as NSFW; they may be blank. */
+  nsfwFlagged: boolean;
+  /** The host names its image links point at (each once): whether they expire depends on them. */
+  imageHosts: string[];
 }
 
 /** What the window may know of the key: never the key itself. */
@@ -114,12 +118,18 @@ export interface ImageCacheUsage {
   maxBytes: number;
 }
 
-/** 'offline': the endpoint cannot be reached; the queue probes it and resumes by itself. */
-export type QueuePauseReason = 'no-key' | 'key-rejected' | 'user' | 'rate-limited' | 'offline';
+/**
+ * Why the queue does not run. 'offline': the endpoint cannot be reached; the queue probes it and
+ * resumes by itself. 'account-refused': ModelsLab answered 402 (no credits) or 403 (plan or
+ * permission); the user resumes once it is dealt with.
+ */
+export type QueuePauseReason = 'no-key' | 'key-rejected' | 'account-refused' | 'user' | 'rate-limited' | 'offline';
 
 export interface QueueStatus {
   pausedBecause: QueuePauseReason | null;
   message: string | null;
+  /** When the queue goes on by itself (ms since 1970): the end of a rate limit's hold; null when it waits for nothing timed. */
+  holdUntil: number | null;
   /** While offline: when the next probe of the endpoint goes out (ms since 1970), for a countdown; null while one is out. */
   nextProbeAt?: number | null;
 }

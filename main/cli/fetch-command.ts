@@ -38,7 +38,7 @@ export interface JobLine {
   error?: { code: JobErrorCode; message: string };
 }
 
-type JobErrorCode = 'job-failed' | 'fetch-failed' | 'save-failed' | 'key-rejected' | 'interrupted' | 'unreachable';
+type JobErrorCode = 'job-failed' | 'fetch-failed' | 'save-failed' | 'key-rejected' | 'account-refused' | 'interrupted' | 'unreachable';
 
 const maxRejectedShown = 20;
 
@@ -157,6 +157,8 @@ export async function runFetch(command: FetchCommand, environment: FetchEnvironm
   let unreachable: string | null = null;
   let offline = false;
   let offlineTimer: ReturnType<typeof setTimeout> | undefined;
+  /** ModelsLab's refusal of the account (no credits, plan or permission), which stops the run like a rejected key. */
+  let accountRefused: string | null = null;
   let allDone: () => void = () => undefined;
   const done = new Promise<void>((resolveDone) => (allDone = resolveDone));
   const savesUnderWay = new Set<Promise<void>>();
@@ -233,8 +235,12 @@ export async function runFetch(command: FetchCommand, environment: FetchEnvironm
       if (status.pausedBecause === 'key-rejected') {
         keyRejected = status.message;
         allDone();
+      } else if (status.pausedBecause === 'account-refused') {
+        accountRefused = status.message;
+        allDone();
       } else if (status.pausedBecause === 'rate-limited' && status.message) {
-        terminal.error(say(status.message));
+        const seconds = status.holdUntil === null ? null : Math.max(1, Math.ceil((status.holdUntil - systemClock.now()) / 1000));
+        terminal.error(say(seconds === null ? status.message : `${status.message} Resuming in ${seconds} s.`));
       }
     },
   });
@@ -262,8 +268,9 @@ export async function runFetch(command: FetchCommand, environment: FetchEnvironm
   queue.dispose();
   await Promise.allSettled([...savesUnderWay]);
   interrupt.removeEventListener('abort', onInterrupt);
-  const unfinishedCode: JobErrorCode = keyRejected !== null ? 'key-rejected' : unreachable !== null ? 'unreachable' : 'interrupted';
-  const unfinishedMessage = keyRejected ?? (unreachable !== null ? `Not fetched: ${unreachable}` : 'Interrupted before it was saved.');
+  const unfinishedCode: JobErrorCode =
+    keyRejected !== null ? 'key-rejected' : accountRefused !== null ? 'account-refused' : unreachable !== null ? 'unreachable' : 'interrupted';
+  const unfinishedMessage = keyRejected ?? accountRefused ?? (unreachable !== null ? `Not fetched: ${unreachable}` : 'Interrupted before it was saved.');
   for (const id of extracted.ids) if (!finished.has(id)) finish({ id, status: 'failed', files: [], error: { code: unfinishedCode, message: unfinishedMessage } });
   progress.end();
 
@@ -288,6 +295,10 @@ export async function runFetch(command: FetchCommand, environment: FetchEnvironm
         ? 'MODELSLAB_API_KEY holds a key ModelsLab rejected: correct it, or unset it to use the key stored with "headshot-fetcher key set".'
         : 'Store a valid key with "headshot-fetcher key set", or set MODELSLAB_API_KEY.';
     terminal.error(say(`${keyRejected} ${fix}`));
+    return exitCodes.keyProblem;
+  }
+  if (accountRefused !== null) {
+    terminal.error(say(`${accountRefused} Run the same command again once that is done: files already saved are not downloaded again.`));
     return exitCodes.keyProblem;
   }
   if (unreachable !== null && !interrupt.aborted) {

@@ -110,6 +110,7 @@ export async function createAppCore(options: AppCoreOptions) {
     fetch: options.fetch,
     endpointTemplate: () => settings.get().endpointTemplate,
     requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
+    now: clock.now,
   });
   const queue = createJobQueue({
     client,
@@ -371,9 +372,9 @@ export async function createAppCore(options: AppCoreOptions) {
      * cache, where saving finds it later. Throws AppError 'not-found' for a job or image not listed.
      */
     async jobImage(jobId: string, n: number): Promise<{ path: string; contentType: string }> {
-      const url = queue.outputUrlsOf(jobId)?.[n - 1];
-      if (url === undefined) throw new AppError('not-found', `Job ${jobId} has no image ${n}.`);
-      const path = await limitPreviews(() => imageCache.fetch(jobId, n, url, `Image ${n} of job ${jobId}`));
+      const links = queue.imageLinksOf(jobId, n);
+      if (links === null) throw new AppError('not-found', `Job ${jobId} has no image ${n}.`);
+      const path = await limitPreviews(() => imageCache.fetch(jobId, n, links.url, `Image ${n} of job ${jobId}`, links.alternates));
       const extension = path.slice(path.lastIndexOf('.') + 1) as ImageExtension;
       return { path, contentType: imageContentTypes[extension] ?? 'application/octet-stream' };
     },

@@ -14,9 +14,32 @@ export class SaveError extends Error {
     message: string,
     /** Whether trying again soon may work (a dropped connection), unlike an expired link or a full disk. */
     readonly transient = false,
+    /** The link itself failed (an HTTP error, a host that cannot be reached): another link to the same image may work. */
+    readonly linkFailed = false,
   ) {
     super(message);
   }
+}
+
+/**
+ * Tries an image's links in order (its own, then the second links ModelsLab gave for it) until one
+ * works; only a failed link moves on to the next, never a full disk or a stop. When all fail, the
+ * first link's reason is the one given.
+ */
+export async function fromFirstWorkingLink<T>(links: readonly string[], attempt: (link: string) => Promise<T>): Promise<{ value: T; link: string }> {
+  let firstFailure: SaveError | null = null;
+  for (const link of links) {
+    try {
+      return { value: await attempt(link), link };
+    } catch (error) {
+      if (!(error instanceof SaveError && error.linkFailed)) throw error;
+      firstFailure ??= error;
+    }
+  }
+  if (firstFailure === null) throw new SaveError('The image has no link.');
+  if (links.length === 1) throw firstFailure;
+  const others = links.length === 2 ? 'The second link ModelsLab gave for it failed too.' : `The ${links.length - 1} other links ModelsLab gave for it failed too.`;
+  throw new SaveError(`${firstFailure.message} ${others}`, firstFailure.transient, true);
 }
 
 /** A checked image in a temporary file: complete, typed by its bytes, flushed to disk. */
@@ -82,10 +105,15 @@ export function createImageDownloader({ fetch, requestTimeoutMs, maxImageBytes =
   const writing = new Set<string>();
 
   /** Why a download ended without its bytes: a stop is final, since trying again would only hold the stop up. */
-  function unfinished(error: unknown, imageLabel: string): SaveError {
+  function unfinished(error: unknown, imageLabel: string, beforeAnswer = false): SaveError {
     if (stopSignal?.aborted) return new SaveError(`${imageLabel} was not saved: saving was stopped.`);
     const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-    return new SaveError(timedOut ? `${imageLabel} took too long to download.` : `${imageLabel} could not be downloaded (${describeCause(error)}).`, true);
+    return new SaveError(
+      timedOut ? `${imageLabel} took too long to download.` : `${imageLabel} could not be downloaded (${describeCause(error)}).`,
+      true,
+      // No answer at all: the host is unreachable, and another host may have the image.
+      beforeAnswer,
+    );
   }
 
   /** Follows redirects by hand so that none of them can lead to plain http. */
@@ -113,6 +141,7 @@ export function createImageDownloader({ fetch, requestTimeoutMs, maxImageBytes =
             ? `${imageLabel} is no longer on the server (HTTP ${response.status}). ModelsLab deletes images after 24 hours, so the link has probably expired.`
             : `${imageLabel} could not be downloaded (HTTP ${response.status}).`,
           response.status >= 500 || response.status === 429,
+          true,
         );
       }
       return response;
@@ -201,7 +230,7 @@ export function createImageDownloader({ fetch, requestTimeoutMs, maxImageBytes =
         response = await request(url, imageLabel, signal);
       } catch (error) {
         if (error instanceof SaveError) throw error;
-        throw unfinished(error, imageLabel);
+        throw unfinished(error, imageLabel, true);
       }
       const isBase64 = new URL(url).pathname.toLowerCase().endsWith('.base64');
       // A compressed answer's Content-Length counts the compressed bytes, not the image's.

@@ -1,4 +1,5 @@
 import type { JobState, JobView, QueuePauseReason, QueueStatus } from '../../preload/api-contract';
+import { imageHostOf } from '../../preload/shared/temporary-image-hosts';
 import { unreachable } from '../../preload/shared/unreachable';
 import type { Clock } from './clock';
 import { meansUnreachable } from './error-cause';
@@ -38,8 +39,13 @@ export const defaultTiming: QueueTiming = {
 };
 
 /** What is kept of a job across restarts. */
-export interface StoredJob extends Pick<JobView, 'id' | 'state' | 'etaSeconds' | 'message' | 'retryable' | 'outputsFirstSeenAt' | 'savedPaths'> {
+export interface StoredJob extends Pick<JobView, 'id' | 'state' | 'etaSeconds' | 'message' | 'retryable' | 'outputsFirstSeenAt' | 'savedPaths' | 'nsfwFlagged'> {
   outputUrls: string[];
+  /**
+   * Per image, other links to the same file (`proxy_links`, `future_links`), tried in order when its
+   * own link fails. A job list written before these were kept has none.
+   */
+  alternateUrls: string[][];
   /** When the job was first fetched: the processing time limit counts from it. */
   firstFetchedAt: number | null;
 }
@@ -79,11 +85,17 @@ export function toJobView(job: StoredJob): JobView {
     imageCount: job.outputUrls.length,
     outputsFirstSeenAt: job.outputsFirstSeenAt,
     savedPaths: [...job.savedPaths],
+    nsfwFlagged: job.nsfwFlagged,
+    imageHosts: imageHostsOf(job.outputUrls),
   };
 }
 
-export function toStoredJob({ id, state, etaSeconds, message, retryable, outputUrls, outputsFirstSeenAt, savedPaths, firstFetchedAt }: StoredJob): StoredJob {
-  return { id, state, etaSeconds, message, retryable, outputUrls, outputsFirstSeenAt, savedPaths, firstFetchedAt };
+function imageHostsOf(urls: readonly string[]): string[] {
+  return [...new Set(urls.flatMap((url) => imageHostOf(url) ?? []))];
+}
+
+export function toStoredJob({ id, state, etaSeconds, message, retryable, outputUrls, alternateUrls, outputsFirstSeenAt, savedPaths, firstFetchedAt, nsfwFlagged }: StoredJob): StoredJob {
+  return { id, state, etaSeconds, message, retryable, outputUrls, alternateUrls, outputsFirstSeenAt, savedPaths, firstFetchedAt, nsfwFlagged };
 }
 
 const pauseMessages: Record<Extract<QueuePauseReason, 'no-key' | 'user'>, string> = {
@@ -112,6 +124,13 @@ export function createJobQueue(options: JobQueueOptions) {
   let pausedByUser = false;
   /** ModelsLab's words when it refused the current key; cleared by a new key. */
   let keyRejectedMessage: string | null = null;
+  /** What ModelsLab said when it refused the account (402, 403); cleared when the user resumes, retries or enters a key. */
+  let accountRefusal: AccountRefusal | null = null;
+  /**
+   * Counts the user's "go on" (resume, retry, a new key): a refusal to a request sent before the
+   * last one is old news and does not pause the queue again.
+   */
+  let goAheads = 0;
   let rateLimitHoldUntil = 0;
   let rateLimitMessage = '';
   let cancelHoldTimer: (() => void) | null = null;
@@ -140,19 +159,20 @@ export function createJobQueue(options: JobQueueOptions) {
 
   /** The status follows from what holds the queue, the most pressing first. */
   function currentStatus(): QueueStatus {
-    if (apiKey === null) return { pausedBecause: 'no-key', message: pauseMessages['no-key'] };
+    if (apiKey === null) return { pausedBecause: 'no-key', message: pauseMessages['no-key'], holdUntil: null };
     if (keyRejectedMessage !== null) {
-      return { pausedBecause: 'key-rejected', message: `ModelsLab rejected the API key ("${keyRejectedMessage}"). Enter a valid key to continue.` };
+      return { pausedBecause: 'key-rejected', message: `ModelsLab rejected the API key ("${keyRejectedMessage}"). Enter a valid key to continue.`, holdUntil: null };
     }
-    if (pausedByUser) return { pausedBecause: 'user', message: pauseMessages.user };
+    if (accountRefusal !== null) return { pausedBecause: 'account-refused', message: describeAccountRefusal(accountRefusal), holdUntil: null };
+    if (pausedByUser) return { pausedBecause: 'user', message: pauseMessages.user, holdUntil: null };
     if (reachability === 'offline') {
-      return { pausedBecause: 'offline', message: `Can't reach ModelsLab (${unreachableBecause}). Check your connection.`, nextProbeAt };
+      return { pausedBecause: 'offline', message: `Can't reach ModelsLab (${unreachableBecause}). Check your connection.`, holdUntil: null, nextProbeAt };
     }
     if (rateLimitHoldUntil > clock.now()) {
-      const seconds = Math.ceil((rateLimitHoldUntil - clock.now()) / 1000);
-      return { pausedBecause: 'rate-limited', message: `ModelsLab asked us to slow down ("${rateLimitMessage}"). Resuming in ${seconds} s.` };
+      // The window counts down to holdUntil, and the CLI says it; the words stay the same meanwhile.
+      return { pausedBecause: 'rate-limited', message: `ModelsLab asked us to slow down ("${rateLimitMessage}").`, holdUntil: rateLimitHoldUntil };
     }
-    return { pausedBecause: null, message: null };
+    return { pausedBecause: null, message: null, holdUntil: null };
   }
 
   function refreshStatus() {
@@ -164,7 +184,9 @@ export function createJobQueue(options: JobQueueOptions) {
       pausedSince = null;
       for (const job of jobs.values()) if (job.firstFetchedAt !== null) job.firstFetchedAt += pausedFor;
     }
-    if (next.pausedBecause === status.pausedBecause && next.message === status.message && next.nextProbeAt === status.nextProbeAt) return;
+    const unchanged =
+      next.pausedBecause === status.pausedBecause && next.message === status.message && next.holdUntil === status.holdUntil && next.nextProbeAt === status.nextProbeAt;
+    if (unchanged) return;
     status = next;
     options.onStatusChanged(status);
   }
@@ -219,6 +241,7 @@ export function createJobQueue(options: JobQueueOptions) {
       job.state = 'fetching';
       changed(job);
     }
+    const sentAfter = goAheads;
     let outcome: FetchOutcome;
     try {
       outcome = await client.fetchJob(job.id, key, controller.signal);
@@ -228,7 +251,7 @@ export function createJobQueue(options: JobQueueOptions) {
       if (job.inFlight === controller) job.inFlight = null;
     }
     // The job was removed, cancelled or reset while the request was out: its answer no longer counts.
-    if (jobs.get(job.id) === job && !controller.signal.aborted) applyOutcome(job, outcome, key);
+    if (jobs.get(job.id) === job && !controller.signal.aborted) applyOutcome(job, outcome, key, sentAfter === goAheads);
     pump();
   }
 
@@ -327,7 +350,7 @@ export function createJobQueue(options: JobQueueOptions) {
     }
   }
 
-  function applyOutcome(job: Job, outcome: FetchOutcome, keyUsed: string) {
+  function applyOutcome(job: Job, outcome: FetchOutcome, keyUsed: string, sentSinceLastGoAhead: boolean) {
     if (outcome.kind !== 'network-error') {
       // Any answer at all shows the endpoint can be reached.
       timeoutsInARow = 0;
@@ -353,6 +376,8 @@ export function createJobQueue(options: JobQueueOptions) {
         job.etaSeconds = null;
         job.message = null;
         job.outputUrls = outcome.outputUrls;
+        job.alternateUrls = outcome.alternateUrls;
+        job.nsfwFlagged = outcome.nsfwDetected;
         job.outputsFirstSeenAt ??= clock.now();
         changed(job);
         return;
@@ -380,6 +405,14 @@ export function createJobQueue(options: JobQueueOptions) {
         waitInLine(job);
         if (keyUsed === apiKey) {
           keyRejectedMessage = outcome.message;
+          refreshStatus();
+        }
+        return;
+      case 'account-refused':
+        // Like a rejected key: the job is not at fault and waits; the queue pauses once, with ModelsLab's words.
+        waitInLine(job);
+        if (keyUsed === apiKey && sentSinceLastGoAhead) {
+          accountRefusal = { httpStatus: outcome.httpStatus, message: outcome.message };
           refreshStatus();
         }
         return;
@@ -426,6 +459,12 @@ export function createJobQueue(options: JobQueueOptions) {
     refreshStatus();
   }
 
+  /** The user said to go on: a refused account is asked again. */
+  function goAhead() {
+    goAheads += 1;
+    accountRefusal = null;
+  }
+
   function newJob(stored: Partial<StoredJob> & { id: string }): Job {
     return {
       state: 'queued',
@@ -433,6 +472,8 @@ export function createJobQueue(options: JobQueueOptions) {
       message: null,
       retryable: false,
       outputUrls: [],
+      alternateUrls: [],
+      nsfwFlagged: false,
       outputsFirstSeenAt: null,
       savedPaths: [],
       firstFetchedAt: null,
@@ -517,6 +558,7 @@ export function createJobQueue(options: JobQueueOptions) {
     setApiKey(key: string | null) {
       apiKey = key;
       keyRejectedMessage = null;
+      goAhead();
       refreshStatus();
       pump();
     },
@@ -526,8 +568,10 @@ export function createJobQueue(options: JobQueueOptions) {
       refreshStatus();
     },
 
+    /** Also the way on after ModelsLab refused the account: the user has added credits or changed the plan. */
     resume() {
       pausedByUser = false;
+      goAhead();
       refreshStatus();
       pump();
     },
@@ -550,6 +594,11 @@ export function createJobQueue(options: JobQueueOptions) {
     retry(ids: readonly string[] | 'all'): number {
       const failed = selected(ids).filter((job) => job.state === 'failed');
       failed.forEach(requeue);
+      // Retrying says "try again" as resuming does, so a queue paused by a refused account goes on too.
+      if (accountRefusal !== null) {
+        goAhead();
+        refreshStatus();
+      }
       pump();
       return failed.length;
     },
@@ -584,10 +633,10 @@ export function createJobQueue(options: JobQueueOptions) {
     },
 
     /** Ready jobs with their image links, for the saver; `notTriedYet` leaves out those whose save failed. */
-    readyJobs(options: { notTriedYet?: boolean } = {}): Array<{ id: string; outputUrls: string[] }> {
+    readyJobs(options: { notTriedYet?: boolean } = {}): Array<{ id: string; outputUrls: string[]; alternateUrls: string[][] }> {
       return [...jobs.values()]
         .filter((job) => job.state === 'ready' && !(options.notTriedYet && job.message !== null))
-        .map(({ id, outputUrls }) => ({ id, outputUrls }));
+        .map(({ id, outputUrls, alternateUrls }) => ({ id, outputUrls, alternateUrls }));
     },
 
     /** A job's image links in any state (empty until it is ready), or null for a job not in the list. */
@@ -595,10 +644,17 @@ export function createJobQueue(options: JobQueueOptions) {
       return jobs.get(id)?.outputUrls ?? null;
     },
 
-    /** One ready job with its image links, or null when it is not ready. */
-    readyJob(id: string): { id: string; outputUrls: string[] } | null {
+    /** Image n (from 1) of a job in any state: its link and the second links to it, or null when there is no such image. */
+    imageLinksOf(id: string, n: number): { url: string; alternates: readonly string[] } | null {
       const job = jobs.get(id);
-      return job?.state === 'ready' ? { id: job.id, outputUrls: job.outputUrls } : null;
+      const url = job?.outputUrls[n - 1];
+      return job && url !== undefined ? { url, alternates: job.alternateUrls[n - 1] ?? [] } : null;
+    },
+
+    /** One ready job with its image links, or null when it is not ready. */
+    readyJob(id: string): { id: string; outputUrls: string[]; alternateUrls: string[][] } | null {
+      const job = jobs.get(id);
+      return job?.state === 'ready' ? { id: job.id, outputUrls: job.outputUrls, alternateUrls: job.alternateUrls } : null;
     },
 
     markSaving(id: string) {
@@ -644,6 +700,19 @@ export function createJobQueue(options: JobQueueOptions) {
 /** The short cause in a network message ("Could not reach ModelsLab (ECONNREFUSED)" → "ECONNREFUSED"). */
 function causeOf(message: string): string {
   return /\(([^()]+)\)\s*$/.exec(message)?.[1] ?? message.replace(/^ModelsLab /, '');
+}
+
+interface AccountRefusal {
+  httpStatus: 402 | 403;
+  message: string | null;
+}
+
+/** What happened to the account, ModelsLab's own words, and what to do; the window and the CLI each add how to go on. */
+export function describeAccountRefusal({ httpStatus, message }: AccountRefusal): string {
+  const quoted = message ? ` ("${message}")` : '';
+  return httpStatus === 402
+    ? `ModelsLab says the account has no credits left${quoted}. Add credits to your ModelsLab account, then try again.`
+    : `ModelsLab refused the request: the account's plan or the key's permissions do not allow it${quoted}. Check your plan and key on modelslab.com, then try again.`;
 }
 
 function formatDuration(ms: number): string {

@@ -5,7 +5,7 @@ import { errorCode } from './error-cause';
 import { exists, placeFile } from './file-placement';
 import { savePathSegments } from '../../preload/shared/file-names';
 import type { ImageCache } from './image-cache';
-import { describeFileError, SaveError, temporarySuffix, type ImageDownloader, type TemporaryImage } from './image-download';
+import { describeFileError, fromFirstWorkingLink, SaveError, temporarySuffix, type ImageDownloader, type TemporaryImage } from './image-download';
 import { openSaveManifest, type SaveManifest } from './save-manifest';
 
 /** Where and how a batch saves. */
@@ -22,6 +22,8 @@ export interface SaveTarget {
 export interface JobToSave {
   id: string;
   outputUrls: readonly string[];
+  /** Per image, other links to the same file, tried in order when its own link fails. */
+  alternateUrls?: ReadonlyArray<readonly string[]>;
 }
 
 /** What happened to one image. */
@@ -123,22 +125,27 @@ export function createJobSaver({ downloader, cache, onNotice, downloadRetries = 
     return info?.isFile() === true && info.size === entry.bytes;
   }
 
-  /** The image in a temporary file: copied from the preview cache when it is there, else downloaded with retries. */
-  async function fetchImage(job: JobToSave, image: number, directory: string, label: string, progress: SaveProgressListener): Promise<TemporaryImage> {
+  /**
+   * The image in a temporary file, with the link it came from: copied from the preview cache when it
+   * is there, else downloaded with retries, from its second links when its own fails.
+   */
+  async function fetchImage(job: JobToSave, image: number, directory: string, label: string, progress: SaveProgressListener): Promise<{ value: TemporaryImage; link: string }> {
     const url = job.outputUrls[image - 1]!;
     const cachedPath = await cache?.lookup(job.id, image, url);
     if (cachedPath) {
       const copied = await downloader.copy(cachedPath, directory, label, progress.onBytes).catch(() => null);
-      if (copied) return copied;
+      if (copied) return { value: copied, link: url };
     }
-    for (let attempt = 0; ; attempt += 1) {
-      try {
-        return await downloader.download(url, directory, label, progress.onBytes);
-      } catch (error) {
-        if (!(error instanceof SaveError && error.transient) || attempt >= downloadRetries) throw error;
-        await sleep(retryDelayMs * 2 ** attempt);
+    return fromFirstWorkingLink([url, ...(job.alternateUrls?.[image - 1] ?? [])], async (link) => {
+      for (let attempt = 0; ; attempt += 1) {
+        try {
+          return await downloader.download(link, directory, label, progress.onBytes);
+        } catch (error) {
+          if (!(error instanceof SaveError && error.transient) || attempt >= downloadRetries) throw error;
+          await sleep(retryDelayMs * 2 ** attempt);
+        }
       }
-    }
+    });
   }
 
   async function saveImage(job: JobToSave, image: number, target: SaveTarget, session: FolderSession, progress: SaveProgressListener) {
@@ -165,7 +172,7 @@ export function createJobSaver({ downloader, cache, onNotice, downloadRetries = 
     // the type changes only the file name, never a folder.
     const folders = segmentsFor('png').slice(0, -1);
     const directory = await prepareDirectory(target.folder, folders, session);
-    const temporary = await fetchImage(job, image, directory, label, progress);
+    const { value: temporary, link: sourceUrl } = await fetchImage(job, image, directory, label, progress);
     let placed;
     try {
       placed = await placeFile(temporary.path, directory, segmentsFor(temporary.extension).at(-1)!, target.conflictPolicy);
@@ -182,7 +189,7 @@ export function createJobSaver({ downloader, cache, onNotice, downloadRetries = 
       .record({
         jobId: job.id,
         image,
-        sourceUrl: url,
+        sourceUrl,
         path: relative(target.folder, placed.path).split(sep).join('/'),
         bytes: temporary.bytes,
         sha256: temporary.sha256,

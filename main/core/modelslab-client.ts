@@ -19,6 +19,8 @@ export interface ModelsLabClientOptions {
   fetch: FetchFunction;
   endpointTemplate: () => string;
   requestTimeoutMs: number;
+  /** The clock a rate limit's dates are counted on (the queue's). */
+  now?: () => number;
 }
 
 export function fetchUrlFor(endpointTemplate: string, jobId: string): string {
@@ -38,7 +40,7 @@ function describeNetworkError(error: unknown, timeoutMs: number): string {
   return `Could not reach ModelsLab (${describeCause(error)})`;
 }
 
-export function createModelsLabClient({ fetch, endpointTemplate, requestTimeoutMs }: ModelsLabClientOptions) {
+export function createModelsLabClient({ fetch, endpointTemplate, requestTimeoutMs, now = Date.now }: ModelsLabClientOptions) {
   /** Asks for one job's results. Never throws: every failure is an outcome. */
   async function fetchJob(jobId: string, apiKey: string, signal?: AbortSignal): Promise<FetchOutcome> {
     const timeout = AbortSignal.timeout(requestTimeoutMs);
@@ -54,9 +56,11 @@ export function createModelsLabClient({ fetch, endpointTemplate, requestTimeoutM
       const answer = parseFetchAnswer({
         httpStatus: response.status,
         retryAfterHeader: response.headers.get('retry-after'),
+        rateLimitResetHeader: response.headers.get('x-ratelimit-reset'),
+        receivedAt: now(),
         bodyText: redactKey(bodyText, apiKey),
       });
-      return 'message' in answer ? { ...answer, message: redactKey(answer.message, apiKey) } : answer;
+      return 'message' in answer && answer.message !== null ? { ...answer, message: redactKey(answer.message, apiKey) } : answer;
     } catch (error) {
       return { kind: 'network-error', message: redactKey(describeNetworkError(error, requestTimeoutMs), apiKey), failure: networkFailureOf(error) };
     }

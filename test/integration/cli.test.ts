@@ -399,6 +399,28 @@ test('a key rejected mid-batch: downloads under way still finish, the rest fail 
   assert.match(run.stderr, /MODELSLAB_API_KEY holds a key ModelsLab rejected/);
 });
 
+test('no credits (402) or a plan refusal (403) stops the run with exit status 3 and ModelsLab\'s message, once', async () => {
+  server.setScenario('4701', success({ serve: 'headshot-a.png' }));
+  server.setScenario('4702', [{ answer: 'no-credits' }]);
+  server.setScenario('4703', success({ serve: 'headshot-b.jpg' }));
+  const out = await freshFolder();
+  const run = await runCli(['fetch', '4701', '4702', '4703', '--out', out, '--concurrency', '1', '--json']);
+  assert.equal(run.code, 3, run.stderr);
+  const byId = new Map(jsonLines(run.stdout).filter((line) => 'id' in line).map((line) => [line.id, line]));
+  assert.deepEqual(byId.get('4701'), { id: '4701', status: 'saved', files: [join(out, '4701-1.png')] });
+  for (const id of ['4702', '4703']) assert.equal((byId.get(id)?.error as { code: string }).code, 'account-refused', id);
+  assert.equal(server.fetchCount('4703'), 0, 'nothing more is asked once the account is refused');
+  const said = run.stderr.split('\n').filter((line) => line.includes('Insufficient credits'));
+  assert.deepEqual(said, [
+    'ModelsLab says the account has no credits left ("Insufficient credits. Please recharge your wallet to continue."). Add credits to your ModelsLab account, then try again. Run the same command again once that is done: files already saved are not downloaded again.',
+  ]);
+
+  server.setScenario('4704', [{ answer: 'forbidden' }]);
+  const refused = await runCli(['fetch', '4704', '--out', out]);
+  assert.equal(refused.code, 3, refused.stderr);
+  assert.match(refused.stderr, /plan or the key's permissions do not allow it \("Your plan does not include this API\."\)/);
+});
+
 test('a 429 holds the requests for the time asked and says so; the jobs then finish', async () => {
   server.setScenario('4601', [{ answer: 'rate-limit', retryAfter: 1 }, ...success({ serve: 'headshot-c.webp' })]);
   const out = await freshFolder();

@@ -683,3 +683,50 @@ test('the image cache reports its size and clears', async () => {
   assert.deepEqual(await h.core.handlers.clearImageCache(undefined), { bytes: 0, files: 0, maxBytes: 512 * 1024 * 1024 });
   assert.deepEqual(await readdir(cacheDir), []);
 });
+
+test('an image whose own link fails (403, 404, 5xx, no answer) is taken from its second link, also after a restart', async () => {
+  const withSecond = (image: ImageBehaviour, second: ImageBehaviour, alternatesIn?: 'proxy_links' | 'future_links') => [
+    { answer: 'success' as const, images: [image], alternates: [second], alternatesIn },
+  ];
+  const h = await start({
+    scenarios: {
+      '1601': withSecond({ broken: 'forbidden' }, { serve: 'headshot-a.png' }),
+      '1602': withSecond({ expired: true }, { serve: 'headshot-b.jpg' }, 'future_links'),
+      '1603': withSecond({ broken: 'unreachable' }, { serve: 'headshot-c.webp' }),
+      '1604': withSecond({ serve: 'headshot-a.png', failFirst: 10 }, { serve: 'headshot-a.png' }),
+      '1605': withSecond({ expired: true }, { expired: true }),
+    },
+  });
+  await readyJobs(h, ['1601', '1602', '1603', '1604', '1605']);
+  // The second links are part of the job list on disk.
+  await h.restartCore();
+  const summary = await chooseAndSave(h);
+  assert.deepEqual({ ...summary }, { folder: h.saveDir, savedJobs: 4, savedFiles: 4, skippedFiles: 0, failedJobs: 1 });
+  assert.deepEqual(await filesUnder(h.saveDir), ['1601-1.png', '1602-1.jpg', '1603-1.webp', '1604-1.png']);
+  assert.deepEqual(await readFile(join(h.saveDir, '1602-1.jpg')), readImage('headshot-b.jpg'));
+  const manifest = await readManifest(h.saveDir);
+  assert.ok(manifest.every((entry) => entry.sourceUrl.includes('/alternate-images/')), 'the manifest names the link the image came from');
+  const requests = h.server.imageRequests;
+  assert.equal(requests.filter((path) => path.startsWith('/images/1604/')).length, 3, 'a 5xx link is tried three times before the second one');
+  assert.ok(
+    requests.indexOf('/images/1601/0/image.png') < requests.indexOf('/alternate-images/1601/0/image.png'),
+    'its own link first, then the second',
+  );
+  const failed = await h.job('1605');
+  assert.equal(failed?.state, 'ready');
+  assert.match(failed?.message ?? '', /Not saved: Image 1 of job 1605 is no longer on the server \(HTTP 404\).*The second link ModelsLab gave for it failed too\./);
+});
+
+test('a preview whose own link fails comes from its second link, and saving copies it from the cache', async () => {
+  const h = await start({
+    scenarios: { '1611': [{ answer: 'success', images: [{ broken: 'forbidden' }], alternates: [{ serve: 'headshot-c.webp' }] }] },
+  });
+  await readyJobs(h, ['1611']);
+  const preview = await h.core.jobImage('1611', 1);
+  assert.equal(preview.contentType, 'image/webp');
+  assert.deepEqual(await readFile(preview.path), readImage('headshot-c.webp'));
+  const downloads = h.server.imageRequests.length;
+  await chooseAndSave(h);
+  assert.deepEqual(await filesUnder(h.saveDir), ['1611-1.webp']);
+  assert.equal(h.server.imageRequests.length, downloads, 'saved from the cache, not downloaded again');
+});

@@ -15,7 +15,7 @@ export function connectToMain(): () => void {
   const unsubscribes = [
     api.on('jobsUpdated', (views) => whenLoaded(() => jobs.updated(views))),
     api.on('jobsRemoved', (ids) => whenLoaded(() => jobs.removed(ids))),
-    api.on('queueStatus', (status) => whenLoaded(() => (queue.status = status))),
+    api.on('queueStatus', (status) => whenLoaded(() => queue.statusChanged(status))),
     api.on('saveProgress', saving.mergeProgress),
     api.on('saveFolders', (folders) => whenLoaded(() => (saving.recentFolders = folders.recent))),
     api.on('notice', (notice) => notices.add([notice])),
@@ -25,6 +25,7 @@ export function connectToMain(): () => void {
   const probeNow = () => void queue.retryConnectionNow();
   window.addEventListener('online', probeNow);
   window.addEventListener('offline', probeNow);
+  const secondClock = setInterval(queue.tick, 1_000);
   void loadInitialState().finally(() => {
     const pending = held ?? [];
     held = null;
@@ -34,6 +35,7 @@ export function connectToMain(): () => void {
     clearInterval(minuteClock);
     window.removeEventListener('online', probeNow);
     window.removeEventListener('offline', probeNow);
+    clearInterval(secondClock);
     unsubscribes.forEach((unsubscribe) => unsubscribe());
   };
 }
@@ -49,7 +51,7 @@ async function loadInitialState() {
       valueOrThrow(api.getSaveProgress()),
     ]);
     jobs.load(views);
-    queue.status = queueStatus;
+    queue.statusChanged(queueStatus);
     settings.current = currentSettings;
     notices.add(earlierNotices);
     saving.recentFolders = folders.recent;

@@ -12,37 +12,38 @@ export function offlineNotice(status: QueueStatus, now: number): string | null {
 
 /** Whether the queue runs, and why not; main sends each change. */
 class QueueStore {
-  #status = $state<QueueStatus>({ pausedBecause: null, message: null });
-  /** The time the countdown is read at: moved each second while a probe is planned, not otherwise. */
+  status = $state<QueueStatus>({ pausedBecause: null, message: null, holdUntil: null });
+  /** The time a countdown (a hold, the next probe) counts from; moved each second while one runs. */
   now = $state(Date.now());
-  #ticker: ReturnType<typeof setInterval> | null = null;
 
-  get status(): QueueStatus {
-    return this.#status;
-  }
-
-  set status(next: QueueStatus) {
-    this.#status = next;
+  statusChanged = (status: QueueStatus) => {
+    this.status = status;
     this.now = Date.now();
-    const counting = next.pausedBecause === 'offline' && typeof next.nextProbeAt === 'number';
-    if (counting && this.#ticker === null) this.#ticker = setInterval(() => (this.now = Date.now()), 1_000);
-    if (!counting && this.#ticker !== null) {
-      clearInterval(this.#ticker);
-      this.#ticker = null;
-    }
-  }
+  };
 
-  pausedByUser = $derived(this.#status.pausedBecause === 'user');
-  offlineNotice = $derived(offlineNotice(this.#status, this.now));
+  /** Called each second: only a countdown needs the time that often. */
+  tick = () => {
+    const probePlanned = this.status.pausedBecause === 'offline' && typeof this.status.nextProbeAt === 'number';
+    if (this.status.holdUntil !== null || probePlanned) this.now = Date.now();
+  };
+
+  pausedByUser = $derived(this.status.pausedBecause === 'user');
+  /** Paused until the user says to go on: by themselves, or after ModelsLab refused the account (no credits, plan). */
+  waitsForResume = $derived(this.pausedByUser || this.status.pausedBecause === 'account-refused');
+  offlineNotice = $derived(offlineNotice(this.status, this.now));
 
   togglePause = async (): Promise<void> => {
-    this.status = await valueOrThrow(this.pausedByUser ? api.resumeQueue() : api.pauseQueue());
+    this.statusChanged(await valueOrThrow(this.waitsForResume ? api.resumeQueue() : api.pauseQueue()));
+  };
+
+  resume = async (): Promise<void> => {
+    this.statusChanged(await valueOrThrow(api.resumeQueue()));
   };
 
   /** "Try now", and the window going online or offline: main probes ModelsLab at once. */
   retryConnectionNow = async (): Promise<void> => {
     try {
-      this.status = await valueOrThrow(api.retryConnectionNow());
+      this.statusChanged(await valueOrThrow(api.retryConnectionNow()));
     } catch (error) {
       notices.show(messageOf(error));
     }
