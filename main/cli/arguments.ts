@@ -13,7 +13,7 @@ export const usage = `Usage:
   headshot-fetcher fetch [ID ...] [--ids-file FILE ...] --out DIR
       [--endpoint URL_TEMPLATE] [--concurrency N] [--layout ${saveLayouts.join('|')}]
       [--name TEMPLATE] [--on-conflict skip|overwrite|rename]
-      [--poll-deadline SECONDS] [--timeout SECONDS] [--json] [--quiet]
+      [--poll-deadline SECONDS] [--timeout SECONDS] [--allow-private-network] [--json] [--quiet]
   headshot-fetcher key set | key status | key clear
 
 IDs come from the arguments, from --ids-file (text, CSV, TSV, JSON or JSONL) and from standard
@@ -29,6 +29,9 @@ Options:
   --on-conflict P       when a name is taken: skip, overwrite or rename (default rename: keep both)
   --poll-deadline S     fail a job still processing after S seconds (default 1800)
   --timeout S           give up one HTTP request after S seconds (default 30; images 120)
+  --allow-private-network
+                        follow image links to private and link-local addresses (storage on your
+                        own network); refused by default
   --json                one JSON object per finished job on stdout, then a summary
   --quiet               no progress line
 
@@ -47,6 +50,7 @@ export interface FetchCommand {
   conflictPolicy: ConflictPolicy;
   pollDeadlineSeconds: number;
   timeoutSeconds: number | null;
+  allowPrivateNetwork: boolean;
   json: boolean;
   quiet: boolean;
 }
@@ -99,6 +103,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
         'on-conflict': { type: 'string' },
         'poll-deadline': { type: 'string' },
         timeout: { type: 'string' },
+        'allow-private-network': { type: 'boolean' },
         json: { type: 'boolean' },
         quiet: { type: 'boolean' },
       },
@@ -132,6 +137,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
     conflictPolicy: choice(values['on-conflict'], '--on-conflict', conflictPolicies, 'rename'),
     pollDeadlineSeconds: wholeNumber(values['poll-deadline'], '--poll-deadline', settingRanges.pollDeadlineSeconds, 1800),
     timeoutSeconds: values.timeout === undefined ? null : wholeNumber(values.timeout, '--timeout', { min: 1, max: 3600 }, 30),
+    allowPrivateNetwork: values['allow-private-network'] ?? false,
     json: values.json ?? false,
     quiet: values.quiet ?? false,
   };

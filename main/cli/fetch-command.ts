@@ -11,6 +11,7 @@ import { createJobSaver } from '../core/job-saver';
 import { createModelsLabClient, defaultEndpointTemplate, redactKey, type FetchFunction } from '../core/modelslab-client';
 import { createSaveDrive } from '../core/save-drive';
 import { validateEndpointTemplate } from '../core/settings-store';
+import { createLinkPolicy } from '../core/url-policy';
 import { UsageError, type FetchCommand } from './arguments';
 import { exitCodes, type Terminal } from './terminal';
 
@@ -129,6 +130,11 @@ export async function runFetch(command: FetchCommand, environment: FetchEnvironm
   const downloader = createImageDownloader({
     fetch: environment.fetch,
     requestTimeoutMs: command.timeoutSeconds === null ? 120_000 : requestTimeoutMs,
+    linkPolicy: createLinkPolicy({
+      endpointTemplate: () => endpointTemplate,
+      allowPrivateNetwork: () => command.allowPrivateNetwork,
+      privateNetworkSwitch: 'run again with --allow-private-network',
+    }),
     stopSignal: stop.signal,
   });
   const saver = createJobSaver({ downloader, onNotice: (message) => terminal.error(say(message)) });

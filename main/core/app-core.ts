@@ -23,6 +23,7 @@ import { createSaveDrive } from './save-drive';
 import { openSaveFolders } from './save-folders';
 import { createSaveProgress } from './save-progress';
 import { openSettingsStore, validateEndpointTemplate } from './settings-store';
+import { createLinkPolicy } from './url-policy';
 
 export interface AppCoreOptions {
   fetch: FetchFunction;
@@ -73,6 +74,8 @@ export const defaultSettings: Omit<Settings, 'endpointTemplate'> = {
   // Keeping both never loses a file; identical bytes are still never saved twice.
   conflictPolicy: 'rename',
   saveAsTheyArrive: false,
+  // Off: an answer's links may not lead into the person's own network unless they say so.
+  allowPrivateNetworkLinks: false,
 };
 /** Hosts that may receive the key without asking: ModelsLab's own. */
 const trustedEndpointHost = /(^|\.)modelslab\.com$/i;
@@ -133,6 +136,10 @@ export async function createAppCore(options: AppCoreOptions) {
   const downloader = createImageDownloader({
     fetch: options.fetch,
     requestTimeoutMs: options.imageTimeoutMs ?? 120_000,
+    linkPolicy: createLinkPolicy({
+      endpointTemplate: () => settings.get().endpointTemplate,
+      allowPrivateNetwork: () => settings.get().allowPrivateNetworkLinks,
+    }),
     maxImageBytes: options.maxImageBytes,
   });
   const imageCache = createImageCache({ folder: join(options.userDataDir, 'image-cache'), maxBytes: options.imageCacheMaxBytes, downloader });

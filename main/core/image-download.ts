@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describeCause, errorCode } from './error-cause';
 import { imageTypeOf, signatureLength, type ImageExtension } from './image-type';
 import type { FetchFunction } from './modelslab-client';
-import { isSecureOrLocalUrl } from './url-policy';
+import type { LinkPolicy } from './url-policy';
 
 /** A save that failed for a reason the person can read and act on. */
 export class SaveError extends Error {
@@ -30,6 +30,8 @@ export interface TemporaryImage {
 export interface ImageDownloadOptions {
   fetch: FetchFunction;
   requestTimeoutMs: number;
+  /** Where links may lead; checked before every request, redirects included. */
+  linkPolicy: LinkPolicy;
   /** Guards against a runaway download. */
   maxImageBytes?: number;
   /** Stops every download at once, as an interrupted command line does. */
@@ -77,7 +79,7 @@ async function writeWhole(file: FileHandle, chunk: Uint8Array): Promise<void> {
  * Downloads images to temporary files. Nothing it writes has a final name: the caller renames a
  * returned file into place, so a cut, a wrong type or a crash never leaves a wrong file behind.
  */
-export function createImageDownloader({ fetch, requestTimeoutMs, maxImageBytes = defaultMaxImageBytes, stopSignal }: ImageDownloadOptions) {
+export function createImageDownloader({ fetch, requestTimeoutMs, linkPolicy, maxImageBytes = defaultMaxImageBytes, stopSignal }: ImageDownloadOptions) {
   /** Temporary files being written now, which a sweep for crash leftovers must not touch. */
   const writing = new Set<string>();
 
@@ -88,16 +90,13 @@ export function createImageDownloader({ fetch, requestTimeoutMs, maxImageBytes =
     return new SaveError(timedOut ? `${imageLabel} took too long to download.` : `${imageLabel} could not be downloaded (${describeCause(error)}).`, true);
   }
 
-  /** Follows redirects by hand so that none of them can lead to plain http. */
+  /** Follows redirects by hand so that each hop is checked against the link policy before it is requested. */
   async function request(url: string, imageLabel: string, signal: AbortSignal): Promise<Response> {
     let current = new URL(url);
-    // Plain http to this machine is for a local server (the tests'): a link from elsewhere may not
-    // redirect there, where it would reach local services unencrypted.
-    const localServer = current.protocol === 'http:' && isSecureOrLocalUrl(current);
     for (let hop = 0; hop <= maxRedirects; hop += 1) {
-      if (current.protocol !== 'https:' && !(localServer && isSecureOrLocalUrl(current))) {
-        throw new SaveError(`${imageLabel} has a link that is not https (${current.protocol}//${current.host}); it was not downloaded.`);
-      }
+      // Checked before each request, the name resolved again: a redirect may lead anywhere.
+      const refusal = await linkPolicy.refusal(current);
+      if (refusal !== null) throw new SaveError(`${imageLabel} was not downloaded: ${refusal}`);
       const response = await fetch(current.href, { redirect: 'manual', signal });
       const location = response.headers.get('location');
       if (response.status >= 300 && response.status < 400 && location) {

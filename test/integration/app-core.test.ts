@@ -74,6 +74,7 @@ test('settings are checked, saved one change after another, and read again after
     fileNameTemplate: '{id}-{n}.{ext}',
     conflictPolicy: 'rename',
     saveAsTheyArrive: false,
+    allowPrivateNetworkLinks: false,
   });
 
   for (const patch of [

@@ -500,3 +500,25 @@ test('key set on a terminal asks without echoing; Ctrl-C at the prompt cancels w
   assert.equal(cancelled.code, 130, cancelled.shown);
   assert.doesNotMatch(cancelled.shown, /--help/);
 });
+
+test('an answer linking to a private or link-local address is refused, nothing is asked of it; the local server\'s own links are saved', async () => {
+  server.setScenario('4501', [{ answer: 'success', images: [{ link: 'https://10.0.0.1/headshot.png' }, { link: 'https://169.254.169.254/latest/meta-data/' }] }]);
+  server.setScenario('4502', success({ serve: 'headshot-a.png' }));
+  const out = await freshFolder();
+  const run = await runCli(['fetch', '4501', '4502', '--out', out, '--json']);
+  assert.equal(run.code, 1, run.stderr);
+  const refused = jsonLines(run.stdout).find((line) => line.id === '4501');
+  assert.match((refused?.error as { message: string }).message, /private network address \(10\.0\.0\.1\).*run again with --allow-private-network/);
+  assert.equal(jsonLines(run.stdout).find((line) => line.id === '4502')?.status, 'saved');
+});
+
+test('an answer of tens of megabytes is cut off at 2 MB: the job is tried again and then saved; nothing of it reaches the output', async () => {
+  server.setScenario('4511', [{ answer: 'flood', megabytes: 40 }, ...success({ serve: 'headshot-b.jpg' })]);
+  const out = await freshFolder();
+  const run = await runCli(['fetch', '4511', '--out', out, '--json']);
+  assert.equal(run.code, 0, run.stderr);
+  assert.deepEqual((await readdir(out)).filter((name) => name.endsWith('.jpg')), ['4511-1.jpg']);
+  const [flood] = server.floods.get('4511') ?? [];
+  assert.equal(flood?.complete, false);
+  assert.ok(!run.stdout.includes(validTestKey) && !run.stderr.includes(validTestKey));
+});

@@ -485,7 +485,7 @@ test('redirects are followed to https or this machine, never to plain http elsew
   const summary = await chooseAndSave(h);
   assert.equal(summary.savedJobs, 1);
   assert.deepEqual(await filesUnder(h.saveDir), ['2001-1.jpg']);
-  assert.match((await h.job('2003'))?.message ?? '', /not https \(http:\/\/images\.example\.com\); it was not downloaded/);
+  assert.match((await h.job('2003'))?.message ?? '', /was not downloaded: its link is not https \(http:\/\/images\.example\.com\)/);
 });
 
 /** An address of this machine that is not loopback, for an https server that stands for a CDN elsewhere. */
@@ -513,7 +513,10 @@ test('an https link elsewhere that redirects to plain http on this machine is re
     // A process of its own trusts the test certificate the way the system trusts a real one.
     const script = `
       const { createImageDownloader } = await import('./main/core/image-download.ts');
-      const downloader = createImageDownloader({ fetch: (url, init) => fetch(url, init), requestTimeoutMs: 5000 });
+      const { createLinkPolicy } = await import('./main/core/url-policy.ts');
+      // An endpoint on the internet, and the CDN on this machine's network address, which the person allowed.
+      const linkPolicy = createLinkPolicy({ endpointTemplate: () => 'https://203.0.113.10/fetch/{id}', allowPrivateNetwork: () => true });
+      const downloader = createImageDownloader({ fetch: (url, init) => fetch(url, init), requestTimeoutMs: 5000, linkPolicy });
       for (const url of process.argv.slice(1)) {
         const outcome = await downloader.download(url, ${JSON.stringify(certDir)}, 'Image 1').then((image) => image.extension, (error) => error.message);
         console.log(outcome);
@@ -523,12 +526,58 @@ test('an https link elsewhere that redirects to plain http on this machine is re
     });
     const [direct, redirected] = stdout.trim().split('\n');
     assert.equal(direct, 'jpg', 'the https server is trusted');
-    assert.match(redirected ?? '', /has a link that is not https \(http:\/\/127\.0\.0\.1:\d+\); it was not downloaded/);
+    assert.match(redirected ?? '', /was not downloaded: its link is not https \(http:\/\/127\.0\.0\.1:\d+\)/);
     assert.deepEqual(h.server.imageRequests, [], 'nothing was asked of the local server');
   } finally {
     cdn.close();
     await rm(certDir, { recursive: true, force: true });
   }
+});
+
+test('image links to private, link-local or unspecified addresses are refused before any request, thumbnails too; the loopback endpoint\'s own links work', async () => {
+  const h = await start({
+    scenarios: {
+      '2201': success({ serve: 'headshot-a.png' }),
+      '2202': success({ link: 'https://10.0.0.1/headshot.png' }),
+      '2203': success({ link: 'https://169.254.169.254/latest/meta-data/headshot.png' }),
+      '2204': success({ redirectTo: 'https://192.168.1.20/headshot.png' }),
+      '2205': success({ link: 'https://[fd00::7]/headshot.png' }, { link: 'https://[::ffff:172.16.0.1]/headshot.png' }, { link: 'https://0.0.0.0/headshot.png' }),
+    },
+  });
+  await readyJobs(h, ['2201', '2202', '2203', '2204', '2205']);
+  // A thumbnail of a refused link is refused as well, without a request.
+  await assert.rejects(h.core.jobImage('2203', 1), /link-local network address \(169\.254\.169\.254\)/);
+  assert.ok((await h.core.jobImage('2201', 1)).path.endsWith('.png'), 'the endpoint\'s own loopback link is shown');
+
+  const summary = await chooseAndSave(h);
+  assert.equal(summary.savedJobs, 1);
+  assert.deepEqual(await filesUnder(h.saveDir), ['2201-1.png']);
+  assert.match((await h.job('2202'))?.message ?? '', /not downloaded: its link leads to a private network address \(10\.0\.0\.1\).*"Allow image links to my private network"/);
+  assert.match((await h.job('2203'))?.message ?? '', /link-local network address \(169\.254\.169\.254\)/);
+  assert.match((await h.job('2204'))?.message ?? '', /private network address \(192\.168\.1\.20\)/);
+  assert.match((await h.job('2205'))?.message ?? '', /private network address \(\[fd00::7\]\)/);
+  assert.equal((await h.job('2205'))?.retryable, false);
+  const offMachine = h.requestedUrls.filter((url) => new URL(url).hostname !== '127.0.0.1');
+  assert.deepEqual(offMachine, [], 'nothing was asked of any other address');
+  // The redirect was asked of the local server, and its hop was checked before it was followed.
+  assert.ok(h.requestedUrls.some((url) => url.endsWith('/images/2204/0/image.png')));
+});
+
+test('"Allow image links to my private network" lets private links through; the unspecified address stays refused', async () => {
+  const h = await start({
+    scenarios: {
+      '2211': success({ link: 'https://10.0.0.1/headshot.png' }),
+      '2212': success({ link: 'https://0.0.0.0/headshot.png' }),
+    },
+  });
+  await assert.rejects(setSettings(h, { allowPrivateNetworkLinks: 'yes' as unknown as boolean }), { code: 'invalid-settings' });
+  await setSettings(h, { allowPrivateNetworkLinks: true });
+  await readyJobs(h, ['2211', '2212']);
+  await chooseAndSave(h);
+  // The link was allowed: the request was made (and stopped unsent by the test's fetch, which reaches only this machine).
+  assert.ok(h.requestedUrls.includes('https://10.0.0.1/headshot.png'), JSON.stringify(h.requestedUrls));
+  assert.ok(!h.requestedUrls.includes('https://0.0.0.0/headshot.png'));
+  assert.match((await h.job('2212'))?.message ?? '', /unspecified address/);
 });
 
 test('save selected saves only the named ready jobs; with nothing ready it says so', async () => {

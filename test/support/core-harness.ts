@@ -51,6 +51,11 @@ export interface CoreHarness {
    * A request aborted while held fails as an aborted fetch does.
    */
   holdFetches(jobId: string): () => void;
+  /**
+   * Every address the core asked to fetch, recorded before it is sent. Only this machine is ever
+   * reached: a request to any other host fails here, unsent, as an unreachable host would.
+   */
+  requestedUrls: string[];
   logs: string[];
   /** What "Show in folder" asked the file manager to show. */
   revealed: Array<{ file: string } | { folder: string }>;
@@ -111,12 +116,15 @@ export async function startCoreHarness(options: CoreHarnessOptions = {}): Promis
       void hold.then(resolve);
     });
   const logs: string[] = [];
+  const requestedUrls: string[] = [];
   const revealed: CoreHarness['revealed'] = [];
   const desktopNotifications: CoreHarness['desktopNotifications'] = [];
 
   const start = () =>
     createAppCore({
       fetch: async (url, init) => {
+        requestedUrls.push(url);
+        if (!['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname)) throw new TypeError('fetch failed', { cause: new Error('the tests send nothing off this machine') });
         const jobId = fetchedJobId(url);
         if (jobId !== null) fetchCalls.push({ jobId, signal: init?.signal ?? null, afterEvents: events.length });
         const hold = jobId === null ? undefined : heldJobs.get(jobId);
@@ -169,6 +177,7 @@ export async function startCoreHarness(options: CoreHarnessOptions = {}): Promis
         release();
       };
     },
+    requestedUrls,
     logs,
     revealed,
     desktopNotifications,

@@ -15,16 +15,17 @@ test('fetch: defaults, and every option read into its setting', () => {
     conflictPolicy: 'rename',
     pollDeadlineSeconds: 1800,
     timeoutSeconds: null,
+    allowPrivateNetwork: false,
     json: false,
     quiet: false,
   });
   const every = parseCommandLine([
     'fetch', '--ids-file', 'a.csv', '--ids-file=b.txt', '--out=dir', '--endpoint', 'https://example.com/f/{id}', '--concurrency', '8',
-    '--layout', 'per-job', '--name', '{n}', '--on-conflict', 'skip', '--poll-deadline', '60', '--timeout', '5', '--json', '--quiet', '--', '14',
+    '--layout', 'per-job', '--name', '{n}', '--on-conflict', 'skip', '--poll-deadline', '60', '--timeout', '5', '--allow-private-network', '--json', '--quiet', '--', '14',
   ]);
   assert.deepEqual(every, {
     command: 'fetch', ids: ['14'], idsFiles: ['a.csv', 'b.txt'], out: 'dir', endpointTemplate: 'https://example.com/f/{id}', concurrency: 8,
-    saveLayout: 'per-job', fileNameTemplate: '{n}', conflictPolicy: 'skip', pollDeadlineSeconds: 60, timeoutSeconds: 5, json: true, quiet: true,
+    saveLayout: 'per-job', fileNameTemplate: '{n}', conflictPolicy: 'skip', pollDeadlineSeconds: 60, timeoutSeconds: 5, allowPrivateNetwork: true, json: true, quiet: true,
   });
 });
 
