@@ -8,7 +8,7 @@ import { extractJobIds } from '../core/id-intake';
 import { createImageDownloader } from '../core/image-download';
 import { createJobQueue } from '../core/job-queue';
 import { createJobSaver } from '../core/job-saver';
-import { createModelsLabClient, defaultEndpointTemplate, redactKey, type FetchFunction } from '../core/modelslab-client';
+import { createModelsLabClient, defaultEndpointTemplate, fetchUrlFor, isModelsLabEndpoint, redactKey, type FetchFunction } from '../core/modelslab-client';
 import { createSaveDrive } from '../core/save-drive';
 import { validateEndpointTemplate } from '../core/settings-store';
 import { createLinkPolicy } from '../core/url-policy';
@@ -116,6 +116,12 @@ export async function runFetch(command: FetchCommand, environment: FetchEnvironm
   }
   const { key } = apiKey;
   const say = (text: string) => redactKey(text, key);
+  // The endpoint is the user's own choice here, typed by them; a stored key leaving for another host is still worth a word.
+  const endpointHost = new URL(fetchUrlFor(endpointTemplate, '1'));
+  if (apiKey.from === 'keychain' && !isModelsLabEndpoint(endpointHost)) {
+    const chosenBy = command.endpointTemplate !== null ? '--endpoint' : 'HEADSHOT_FETCHER_ENDPOINT';
+    terminal.error(`Sending the API key from the keychain to ${endpointHost.host}, which is not ModelsLab's (set by ${chosenBy}).`);
+  }
 
   const folder = resolve(command.out);
   try {

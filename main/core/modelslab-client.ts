@@ -8,9 +8,24 @@ export type FetchOutcome = FetchAnswer | { kind: 'network-error'; message: strin
 
 export const defaultEndpointTemplate = 'https://modelslab.com/api/v1/enterprise/flux_headshot/fetch/{id}';
 
+/**
+ * Hosts that are ModelsLab's own API, by exact name: the key may go there without asking. A
+ * wildcard would let any subdomain someone manages to get (or a look-alike) receive the key.
+ */
+export const modelsLabApiHosts: readonly string[] = ['modelslab.com', 'stablediffusionapi.com'];
+
+/** Whether an endpoint URL is ModelsLab's own API over https. */
+export function isModelsLabEndpoint(url: URL): boolean {
+  return url.protocol === 'https:' && url.port === '' && modelsLabApiHosts.includes(url.hostname.toLowerCase());
+}
+
 export interface ModelsLabClientOptions {
   fetch: FetchFunction;
-  endpointTemplate: () => string;
+  /**
+   * The endpoint to send the key to now. It may wait (the app asks the person to confirm a host
+   * first); the signal says when the request is no longer wanted.
+   */
+  endpointTemplate: (signal?: AbortSignal) => string | Promise<string>;
   requestTimeoutMs: number;
 }
 
@@ -95,10 +110,12 @@ function describeNetworkError(error: unknown, timeoutMs: number): string {
 export function createModelsLabClient({ fetch, endpointTemplate, requestTimeoutMs }: ModelsLabClientOptions) {
   /** Asks for one job's results. Never throws: every failure is an outcome. */
   async function fetchJob(jobId: string, apiKey: string, signal?: AbortSignal): Promise<FetchOutcome> {
-    const timeout = AbortSignal.timeout(requestTimeoutMs);
     const tooLargeStop = new AbortController();
     try {
-      const response = await fetch(fetchUrlFor(endpointTemplate(), jobId), {
+      // Asked first, and the time limit starts after: a confirmation dialog may take its time.
+      const template = await endpointTemplate(signal);
+      const timeout = AbortSignal.timeout(requestTimeoutMs);
+      const response = await fetch(fetchUrlFor(template, jobId), {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
         body: JSON.stringify({ key: apiKey }),
