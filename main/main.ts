@@ -1,5 +1,6 @@
 // The composition root: Electron glue only. All logic lives in ./core and runs under plain Node too.
 import { app, BrowserWindow, dialog, Notification, session, shell } from 'electron';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { eventChannel, type Events } from '../preload/api-contract';
 import { createAppCore } from './core/app-core';
@@ -85,7 +86,8 @@ async function start(): Promise<void> {
     },
     revealInFileManager(target) {
       if ('file' in target) shell.showItemInFolder(target.file);
-      else void shell.openPath(target.folder);
+      // openPath launches a file: checked again here, at the last moment, that it is a folder.
+      else if (statSync(target.folder, { throwIfNoEntry: false })?.isDirectory()) void shell.openPath(target.folder);
     },
     notifyDesktop(title, body) {
       if (Notification.isSupported()) new Notification({ title, body }).show();

@@ -1,5 +1,6 @@
 // The app's core: it wires the engine's parts together and answers the window's requests (the
 // handler table). The parts do the work; this file decides which part a request goes to.
+import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { EventName, Events, KeyStatus, RequestName, ResponseOf, SaveProgress, SaveSummary, Settings } from '../../preload/api-contract';
 import { defaultFileNameTemplate } from '../../preload/shared/file-names';
@@ -207,11 +208,17 @@ export async function createAppCore(options: AppCoreOptions) {
     const environmentHost = endpointFromEnvironment === null ? null : hostOf(endpointFromEnvironment);
     const store = options.endpointHostStore ?? memorySecretStore();
     let confirmedHost: Promise<string | null> | null = null;
+    /** The confirmed host once known, so that most requests leave without waiting for anything. */
+    let knownConfirmedHost: string | null = null;
     let asking: { host: string; answer: Promise<boolean> } | null = null;
     let declinedHost: string | null = null;
     let wakeWaiting: Array<() => void> = [];
 
-    const readConfirmed = () => (confirmedHost ??= withKeychain(() => store.read()).catch(() => null));
+    const readConfirmed = () =>
+      (confirmedHost ??= withKeychain(() => store.read()).then(
+        (host) => (knownConfirmedHost = host),
+        () => null,
+      ));
 
     /** ModelsLab's own hosts and the developer's environment need no question, nor a keychain read. */
     const needsNoQuestion = (url: URL) => isModelsLabEndpoint(url) || url.host === environmentHost;
@@ -223,6 +230,7 @@ export async function createAppCore(options: AppCoreOptions) {
 
     async function remember(host: string) {
       confirmedHost = Promise.resolve(host);
+      knownConfirmedHost = host;
       await withKeychain(() => store.write(host));
     }
 
@@ -252,7 +260,14 @@ export async function createAppCore(options: AppCoreOptions) {
         wakeWaiting = [];
         waiting.forEach((wake) => wake());
       },
-      async approvedEndpoint(signal?: AbortSignal): Promise<string> {
+      /** The endpoint to send to: at once when its host needs no question, else once the person said yes. */
+      approvedEndpoint(signal?: AbortSignal): string | Promise<string> {
+        const template = settings.get().endpointTemplate;
+        const url = new URL(fetchUrlFor(template, '1'));
+        if (needsNoQuestion(url) || url.host === knownConfirmedHost) return template;
+        return this.waitForApproval(signal);
+      },
+      async waitForApproval(signal?: AbortSignal): Promise<string> {
         for (;;) {
           const template = settings.get().endpointTemplate;
           if (await isApproved(template)) return template;
@@ -438,7 +453,13 @@ export async function createAppCore(options: AppCoreOptions) {
     },
     async showInFolder(request) {
       const target = expectObject(request, 'The request');
-      if ('folder' in target) return options.revealInFileManager({ folder: expectChosenFolder(target.folder) });
+      if ('folder' in target) {
+        const folder = expectChosenFolder(target.folder);
+        // Opening a path launches whatever is there: only a folder that is still a folder is opened.
+        const info = await stat(folder).catch(() => null);
+        if (!info?.isDirectory()) throw new AppError('not-found', `The folder ${folder} no longer exists. Choose a folder again.`);
+        return options.revealInFileManager({ folder });
+      }
       const id = expectString(target.jobId, 'The job', 64);
       const file = queue.list().find((job) => job.id === id)?.savedPaths[0];
       if (!file) throw new AppError('not-found', `Job ${id} has no saved images to show.`);

@@ -1,4 +1,4 @@
-import { mkdir, readdir, stat, unlink } from 'node:fs/promises';
+import { lstat, mkdir, readdir, stat, unlink } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { ConflictPolicy, SaveLayout } from '../../preload/api-contract';
 import { errorCode } from './error-cause';
@@ -113,6 +113,14 @@ export function createJobSaver({ downloader, cache, onNotice, downloadRetries = 
       await mkdir(directory).catch((error: unknown) => {
         if (errorCode(error) !== 'EEXIST') throw new SaveError(describeFileError(error, directory));
       });
+      // A link (a symlink, or a junction on Windows) would take the files somewhere else entirely.
+      const made = await lstat(directory).catch((error: unknown) => {
+        throw new SaveError(describeFileError(error, directory));
+      });
+      if (made.isSymbolicLink()) {
+        throw new SaveError(`${directory} is a link to another place, and files are never saved through links. Remove the link, or choose another layout or folder.`);
+      }
+      if (!made.isDirectory()) throw new SaveError(`${directory} is a file, not a folder. Move it away, or choose another layout or folder.`);
       await sweepLeftovers(directory, session);
     }
     return directory;

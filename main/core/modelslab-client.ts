@@ -113,7 +113,9 @@ export function createModelsLabClient({ fetch, endpointTemplate, requestTimeoutM
     const tooLargeStop = new AbortController();
     try {
       // Asked first, and the time limit starts after: a confirmation dialog may take its time.
-      const template = await endpointTemplate(signal);
+      // Without a wait when there is nothing to ask: the request then leaves at once.
+      const chosen = endpointTemplate(signal);
+      const template = typeof chosen === 'string' ? chosen : await chosen;
       const timeout = AbortSignal.timeout(requestTimeoutMs);
       const response = await fetch(fetchUrlFor(template, jobId), {
         method: 'POST',

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
@@ -677,6 +677,11 @@ test('"show in folder" reveals a saved job\'s file or a chosen folder, nothing e
   await assert.rejects(h.core.handlers.showInFolder({ jobId: '2302' }), { code: 'not-found' });
   await assert.rejects(h.core.handlers.showInFolder({ folder: '/etc' }), { code: 'folder-not-allowed' });
   assert.deepEqual(h.revealed, [{ file: join(h.saveDir, '2301-1.png') }, { folder: h.saveDir }]);
+  // The chosen folder replaced by a file (a script, say): opening it would launch it, so it is not opened.
+  await rm(h.saveDir, { recursive: true });
+  await writeFile(h.saveDir, '#!/bin/sh\necho launched\n', { mode: 0o755 });
+  await assert.rejects(h.core.handlers.showInFolder({ folder: h.saveDir }), { code: 'not-found', message: /no longer exists/ });
+  assert.equal(h.revealed.length, 2, 'nothing more was opened');
 });
 
 test('"save as they arrive" needs a folder, saves what is ready, then each job the moment it is ready', async () => {
@@ -721,6 +726,48 @@ test('an unreadable manifest is kept aside with a notice, and files already ther
   assert.deepEqual(await filesUnder(h.saveDir).then((files) => files.filter((name) => !name.includes('unreadable'))), ['2601-1.png']);
   assert.equal((await readManifest(h.saveDir)).length, 1);
   assert.ok(h.logs.some((line) => line.includes('save record') && line.includes('could not be read')));
+});
+
+test('manifest records whose path leaves the folder are ignored with a notice; the images are saved into the folder', async () => {
+  const h = await start({ scenarios: { '2801': success({ serve: 'headshot-a.png' }, { serve: 'headshot-b.jpg' }) } });
+  const elsewhere = await makeTempDir();
+  try {
+    // Files elsewhere with the right sizes, which a record climbing out of the folder would count as saved.
+    await writeFile(join(elsewhere, 'a.png'), readImage('headshot-a.png'));
+    await writeFile(join(elsewhere, 'b.jpg'), readImage('headshot-b.jpg'));
+    const record = (image: number, path: string, name: ImageName) => ({
+      jobId: '2801', image, sourceUrl: 'https://example.com/x', path, bytes: readImage(name).length, sha256: sha256(readImage(name)), savedAt: new Date().toISOString(),
+    });
+    const climbing = relative(h.saveDir, join(elsewhere, 'a.png')).split(sep).join('/');
+    await writeFile(join(h.saveDir, manifestJsonName), JSON.stringify({
+      format: 'headshot-fetcher-manifest', version: 1, files: [record(1, climbing, 'headshot-a.png'), record(2, join(elsewhere, 'b.jpg'), 'headshot-b.jpg')],
+    }));
+    await readyJobs(h, ['2801']);
+    const summary = await chooseAndSave(h);
+    assert.deepEqual({ saved: summary.savedFiles, skipped: summary.skippedFiles }, { saved: 2, skipped: 0 });
+    assert.deepEqual(await filesUnder(h.saveDir), ['2801-1.png', '2801-2.jpg']);
+    assert.deepEqual((await h.job('2801'))?.savedPaths, [join(h.saveDir, '2801-1.png'), join(h.saveDir, '2801-2.jpg')]);
+    assert.ok(h.logs.some((line) => /2 records in the save record of .* point outside the folder and were ignored/.test(line)), h.logs.join('\n'));
+  } finally {
+    await rm(elsewhere, { recursive: true, force: true });
+  }
+});
+
+test('a link met where a subfolder goes is refused: nothing is saved through it', async () => {
+  const h = await start({ scenarios: { '2811': success({ serve: 'headshot-a.png' }), '2812': success({ serve: 'headshot-b.jpg' }) } });
+  const elsewhere = await makeTempDir();
+  try {
+    await symlink(elsewhere, join(h.saveDir, '2811'), process.platform === 'win32' ? 'junction' : 'dir');
+    await setSettings(h, { saveLayout: 'per-job', fileNameTemplate: '{n}.{ext}' });
+    await readyJobs(h, ['2811', '2812']);
+    const summary = await chooseAndSave(h);
+    assert.deepEqual({ saved: summary.savedJobs, failed: summary.failedJobs }, { saved: 1, failed: 1 });
+    assert.match((await h.job('2811'))?.message ?? '', /is a link to another place, and files are never saved through links/);
+    assert.deepEqual(await readdir(elsewhere), [], 'nothing reached the folder the link points to');
+    assert.deepEqual(await readdir(join(h.saveDir, '2812')), ['1.jpg']);
+  } finally {
+    await rm(elsewhere, { recursive: true, force: true });
+  }
 });
 
 test('the image cache reports its size and clears', async () => {
