@@ -19,7 +19,7 @@ import { KeychainUnavailableError, type SecretStore } from './keychain';
 import { createLimiter } from './limiter';
 import { createModelsLabClient, defaultEndpointTemplate, fetchUrlFor, isModelsLabEndpoint, redactKey, type FetchFunction } from './modelslab-client';
 import { createNoticeBoard } from './notice-board';
-import { expectIds, expectIdsOr, expectObject, expectSources, expectString, validateApiKey } from './request-payloads';
+import { expectIds, expectIdsOr, expectJobId, expectObject, expectSources, expectString, validateApiKey } from './request-payloads';
 import { createSaveDrive } from './save-drive';
 import { openSaveFolders } from './save-folders';
 import { createSaveProgress } from './save-progress';
@@ -460,7 +460,7 @@ export async function createAppCore(options: AppCoreOptions) {
         if (!info?.isDirectory()) throw new AppError('not-found', `The folder ${folder} no longer exists. Choose a folder again.`);
         return options.revealInFileManager({ folder });
       }
-      const id = expectString(target.jobId, 'The job', 64);
+      const id = expectJobId(target.jobId);
       const file = queue.list().find((job) => job.id === id)?.savedPaths[0];
       if (!file) throw new AppError('not-found', `Job ${id} has no saved images to show.`);
       options.revealInFileManager({ file });

@@ -279,3 +279,16 @@ test('answers that echo the key, plain, JSON-escaped or URL-encoded, leave it in
   for (const [where, text] of Object.entries(outputs)) assert.ok(!holdsKey(text), `${where} holds the key: ${text.slice(0, 2000)}`);
   assert.ok(h.events.some((event) => event.event === 'queueStatus' && JSON.stringify(event.payload).includes('[key removed]')), 'the rate-limit notice was shown, redacted');
 });
+
+test('lists of IDs from the window are capped at 100,000 and every ID must follow the job-ID rule', async () => {
+  const h = await start();
+  const ids = (count: number) => Array.from({ length: count }, (_, index) => String(10_000_000 + index));
+  assert.deepEqual(await h.core.handlers.removeJobs({ ids: ids(100_000) }), { removed: 0 });
+  await assert.rejects(h.core.handlers.removeJobs({ ids: ids(100_001) }), { code: 'invalid-request', message: /At most 100,000 jobs/ });
+  for (const bad of [['12', '../x'], ['0123'], ['1e5'], [''], ['123456789012345678901'], [12]]) {
+    await assert.rejects(h.core.handlers.cancelJobs({ ids: bad }), { code: 'invalid-request', message: /job IDs/ }, JSON.stringify(bad));
+    await assert.rejects(h.core.handlers.retryJobs({ ids: bad }), { code: 'invalid-request' }, JSON.stringify(bad));
+  }
+  await assert.rejects(h.core.handlers.showInFolder({ jobId: '../../etc/passwd' }), { code: 'invalid-request' });
+  assert.deepEqual(await h.core.handlers.retryJobs({ ids: 'all-failed' }), { retried: 0 });
+});
