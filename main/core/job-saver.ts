@@ -5,7 +5,7 @@ import { errorCode } from './error-cause';
 import { exists, placeFile } from './file-placement';
 import { savePathSegments } from '../../preload/shared/file-names';
 import type { ImageCache } from './image-cache';
-import { describeFileError, SaveError, temporarySuffix, type ImageDownloader, type TemporaryImage } from './image-download';
+import { describeFileError, DiskFullError, SaveError, temporarySuffix, type ImageDownloader, type TemporaryImage } from './image-download';
 import { openSaveManifest, type SaveManifest } from './save-manifest';
 
 /** Where and how a batch saves. */
@@ -62,6 +62,8 @@ interface FolderSession {
   /** Folders already checked for leftovers of a crash in this session. */
   swept: Set<string>;
   users: number;
+  /** Set once the folder's disk is full: its other saves stop with this, without writing. */
+  diskFull: string | null;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -78,7 +80,7 @@ export function createJobSaver({ downloader, cache, onNotice, downloadRetries = 
   function enterFolder(folder: string): FolderSession {
     let session = sessions.get(folder);
     if (!session) {
-      session = { manifest: openSaveManifest(folder, onNotice), swept: new Set(), users: 0 };
+      session = { manifest: openSaveManifest(folder, onNotice), swept: new Set(), users: 0, diskFull: null };
       sessions.set(folder, session);
     }
     session.users += 1;
@@ -169,11 +171,15 @@ export function createJobSaver({ downloader, cache, onNotice, downloadRetries = 
       }
     }
 
+    if (session.diskFull !== null) throw new DiskFullError(session.diskFull);
     // The folders come from the template with the real type, known only after the download;
     // the type changes only the file name, never a folder.
     const folders = segmentsFor('png').slice(0, -1);
     const directory = await prepareDirectory(target.folder, folders, session);
-    const temporary = await fetchImage(job, image, directory, label, progress);
+    const temporary = await fetchImage(job, image, directory, label, progress).catch((error: unknown) => {
+      if (error instanceof DiskFullError) session.diskFull ??= error.message;
+      throw error;
+    });
     let placed;
     try {
       placed = await placeFile(temporary.path, directory, segmentsFor(temporary.extension).at(-1)!, target.conflictPolicy);
@@ -204,6 +210,19 @@ export function createJobSaver({ downloader, cache, onNotice, downloadRetries = 
   }
 
   return {
+    /**
+     * Keeps a folder's session (its record, what is known of its disk) open for a batch, so that a
+     * full disk met by one job stops the batch's other saves into it. Returns the release.
+     */
+    holdFolder(folder: string): () => void {
+      const session = enterFolder(folder);
+      let released = false;
+      return () => {
+        if (!released) leaveFolder(folder, session);
+        released = true;
+      };
+    },
+
     /** Saves every image of a job that is not saved yet; one image failing does not stop the others. */
     async saveJob(job: JobToSave, target: SaveTarget, progress: SaveProgressListener): Promise<JobSaveResult> {
       const session = enterFolder(target.folder);

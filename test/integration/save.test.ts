@@ -392,6 +392,36 @@ test('a full disk fails the job that did not fit and keeps what was saved; with 
   }
 });
 
+test('free space is checked before each file: an image that would fill the disk is not begun, and that folder\'s other saves stop', { skip: smallDiskUnavailable ?? false }, async () => {
+  const h = await start({
+    scenarios: {
+      // Its answer declares 9,916 bytes, then sends 100 and stalls: a download begun would wait for the rest.
+      '1901': success({ serve: 'headshot-a.png', stallAfterBytes: 100 }),
+      '1902': success({ serve: 'headshot-b.jpg' }),
+    },
+  });
+  await h.core.handlers.updateSettings({ downloadConcurrency: 1 });
+  const unmount = mountSmallDisk(h.saveDir, 64 * 1024);
+  try {
+    // 16 KB left: room for the small JPEG of 1902, not for the PNG of 1901 and the record after it.
+    await writeFile(join(h.saveDir, 'filler.bin'), Buffer.alloc(64 * 1024 - 16 * 1024));
+    await readyJobs(h, ['1901', '1902']);
+    const summary = await chooseAndSave(h, ['1901', '1902']);
+    assert.deepEqual({ saved: summary.savedJobs, failed: summary.failedJobs }, { saved: 0, failed: 2 }, JSON.stringify(await h.jobs()));
+    for (const id of ['1901', '1902']) assert.match((await h.job(id))?.message ?? '', /The disk holding .* is full\. Free some space and save again\./, id);
+    assert.ok(!h.server.imageRequests.some((path) => path.startsWith('/images/1902/')), 'the folder\'s saves stopped: 1902 was not downloaded');
+    assert.deepEqual(await filesUnder(h.saveDir), ['filler.bin'], 'nothing was begun');
+
+    await rm(join(h.saveDir, 'filler.bin'));
+    h.server.setScenario('1901', success({ serve: 'headshot-a.png' }));
+    const again = await chooseAndSave(h, 'all-ready');
+    assert.equal(again.failedJobs, 0);
+    assert.deepEqual(await filesUnder(h.saveDir), ['1901-1.png', '1902-1.jpg']);
+  } finally {
+    unmount();
+  }
+});
+
 test('a folder that became read-only fails the jobs with the reason and keeps what was saved before', { skip: readOnlyUnavailable ?? false }, async () => {
   const h = await start({ scenarios: { '1851': success({ serve: 'headshot-a.png' }), '1852': success({ serve: 'headshot-b.jpg' }) } });
   const unmount = readOnlyByMount ? mountSmallDisk(h.saveDir, 1024 * 1024) : () => undefined;
