@@ -78,6 +78,8 @@ export interface Settings {
   conflictPolicy: ConflictPolicy;
   /** Save each job into the current folder the moment it is ready. */
   saveAsTheyArrive: boolean;
+  /** "Allow image links to my private network": image links to private and link-local addresses are followed. */
+  allowPrivateNetworkLinks: boolean;
 }
 
 /** Folders the person chose with the native dialog, most recent first: the only ones main writes into. */

@@ -13,7 +13,7 @@ export const usage = `Usage:
   headshot-fetcher fetch [ID ...] [--ids-file FILE ...] --out DIR
       [--endpoint URL_TEMPLATE] [--concurrency N] [--layout ${saveLayouts.join('|')}]
       [--name TEMPLATE] [--on-conflict skip|overwrite|rename]
-      [--poll-deadline SECONDS] [--offline-wait SECONDS] [--timeout SECONDS] [--json] [--quiet]
+      [--poll-deadline SECONDS] [--offline-wait SECONDS] [--timeout SECONDS] [--allow-private-network] [--json] [--quiet]
   headshot-fetcher key set | key status | key clear
 
 IDs come from the arguments, from --ids-file (text, CSV, TSV, JSON or JSONL) and from standard
@@ -31,6 +31,9 @@ Options:
   --offline-wait S      when ModelsLab cannot be reached, wait up to S seconds for it to come back,
                         then stop with exit status 4 (default: the poll deadline)
   --timeout S           give up one HTTP request after S seconds (default 30; images 120)
+  --allow-private-network
+                        follow image links to private and link-local addresses (storage on your
+                        own network); refused by default
   --json                one JSON object per finished job on stdout, then a summary
   --quiet               no progress line
 
@@ -51,6 +54,7 @@ export interface FetchCommand {
   /** How long the run waits for an endpoint that cannot be reached before it stops (exit status 4). */
   offlineWaitSeconds: number;
   timeoutSeconds: number | null;
+  allowPrivateNetwork: boolean;
   json: boolean;
   quiet: boolean;
 }
@@ -104,6 +108,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
         'poll-deadline': { type: 'string' },
         'offline-wait': { type: 'string' },
         timeout: { type: 'string' },
+        'allow-private-network': { type: 'boolean' },
         json: { type: 'boolean' },
         quiet: { type: 'boolean' },
       },
@@ -139,6 +144,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
     pollDeadlineSeconds,
     offlineWaitSeconds: wholeNumber(values['offline-wait'], '--offline-wait', { min: 0, max: settingRanges.pollDeadlineSeconds.max }, pollDeadlineSeconds),
     timeoutSeconds: values.timeout === undefined ? null : wholeNumber(values.timeout, '--timeout', { min: 1, max: 3600 }, 30),
+    allowPrivateNetwork: values['allow-private-network'] ?? false,
     json: values.json ?? false,
     quiet: values.quiet ?? false,
   };

@@ -8,9 +8,10 @@ import { extractJobIds } from '../core/id-intake';
 import { createImageDownloader } from '../core/image-download';
 import { createJobQueue } from '../core/job-queue';
 import { createJobSaver } from '../core/job-saver';
-import { createModelsLabClient, defaultEndpointTemplate, redactKey, type FetchFunction } from '../core/modelslab-client';
+import { createModelsLabClient, defaultEndpointTemplate, fetchUrlFor, isModelsLabEndpoint, redactKey, type FetchFunction } from '../core/modelslab-client';
 import { createSaveDrive } from '../core/save-drive';
 import { validateEndpointTemplate } from '../core/settings-store';
+import { createLinkPolicy } from '../core/url-policy';
 import { UsageError, type FetchCommand } from './arguments';
 import { exitCodes, type Terminal } from './terminal';
 
@@ -121,8 +122,13 @@ export async function runFetch(command: FetchCommand, environment: FetchEnvironm
     return exitCodes.keyProblem;
   }
   const { key } = apiKey;
-  // The check first: a run of 100,000 lines should not copy 100,000 messages that hold no key.
-  const say = (text: string) => (text.includes(key) ? redactKey(text, key) : text);
+  const say = (text: string) => redactKey(text, key);
+  // The endpoint is the user's own choice here, typed by them; a stored key leaving for another host is still worth a word.
+  const endpointHost = new URL(fetchUrlFor(endpointTemplate, '1'));
+  if (apiKey.from === 'keychain' && !isModelsLabEndpoint(endpointHost)) {
+    const chosenBy = command.endpointTemplate !== null ? '--endpoint' : 'HEADSHOT_FETCHER_ENDPOINT';
+    terminal.error(`Sending the API key from the keychain to ${endpointHost.host}, which is not ModelsLab's (set by ${chosenBy}).`);
+  }
 
   const folder = resolve(command.out);
   try {
@@ -137,6 +143,11 @@ export async function runFetch(command: FetchCommand, environment: FetchEnvironm
   const downloader = createImageDownloader({
     fetch: environment.fetch,
     requestTimeoutMs: command.timeoutSeconds === null ? 120_000 : requestTimeoutMs,
+    linkPolicy: createLinkPolicy({
+      endpointTemplate: () => endpointTemplate,
+      allowPrivateNetwork: () => command.allowPrivateNetwork,
+      privateNetworkSwitch: 'run again with --allow-private-network',
+    }),
     stopSignal: stop.signal,
   });
   const saver = createJobSaver({ downloader, onNotice: (message) => terminal.error(say(message)) });

@@ -128,7 +128,7 @@ export function rateLimitWaitSeconds(body: Json | null, raw: RawAnswer): number 
 const invalidKeyPattern = /invalid\s*api\s*key|api\s*key\s*(is\s*)?invalid|invalid\s*key/i;
 const rateLimitPattern = /rate\s*limit|too many requests/i;
 
-function excerpt(text: string): string {
+export function excerpt(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > rawExcerptLength ? `${flat.slice(0, rawExcerptLength)}…` : flat;
 }

@@ -80,7 +80,7 @@ await page.addInitScript({
     const listeners = new Map();
     const answers = {
       getQueueStatus: { ok: true, value: { pausedBecause: 'user', message: 'Paused.', holdUntil: null } },
-      getSettings: { ok: true, value: { endpointTemplate: 'https://modelslab.com/api/v1/enterprise/flux_headshot/fetch/{id}', concurrency: 4, downloadConcurrency: 4, pollDeadlineSeconds: 1800, saveLayout: 'flat', fileNameTemplate: '{id}-{n}.{ext}', conflictPolicy: 'rename', saveAsTheyArrive: false } },
+      getSettings: { ok: true, value: { endpointTemplate: 'https://modelslab.com/api/v1/enterprise/flux_headshot/fetch/{id}', concurrency: 4, downloadConcurrency: 4, pollDeadlineSeconds: 1800, saveLayout: 'flat', fileNameTemplate: '{id}-{n}.{ext}', conflictPolicy: 'rename', saveAsTheyArrive: false, allowPrivateNetworkLinks: false } },
       listSaveFolders: { ok: true, value: { recent: [] } },
       getSaveProgress: { ok: true, value: { active: false, folder: null, jobsTotal: 0, jobsSaved: 0, jobsFailed: 0, filesTotal: 0, filesDone: 0, filesSkipped: 0, bytesWritten: 0, startedAt: null, finishedAt: null } },
       getImageCacheUsage: { ok: true, value: { bytes: 0, files: 0, maxBytes: 536870912 } },

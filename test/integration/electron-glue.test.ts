@@ -187,6 +187,28 @@ test('app:// serves the built renderer with the CSP, and nothing outside it', as
   }
 });
 
+test('app:// paths that climb out with encoded slashes or backslashes reach the guard and are refused', async () => {
+  const serve = electron.protocolHandlers.get('app')!;
+  // The URL keeps these as they are (no dot segments to it), so the guard is what stands between them and the project's files.
+  assert.equal(new URL('app://headshot-fetcher/..%2f..%2fpackage.json').pathname, '/..%2f..%2fpackage.json');
+  assert.ok(existsSync(join(root, 'package.json')), 'the file the paths aim at is there to be served');
+  for (const climbing of [
+    'app://headshot-fetcher/..%2f..%2fpackage.json',
+    'app://headshot-fetcher/assets/..%2f..%2f..%2fpackage.json',
+    'app://headshot-fetcher/%2e%2e%2f%2e%2e%2fpackage.json',
+    'app://headshot-fetcher/..%5c..%5cpackage.json',
+    'app://headshot-fetcher/..%5C..%5Cpackage.json',
+    'app://headshot-fetcher/index.html%00.png',
+    'app://headshot-fetcher/%E0%A4%A',
+  ]) {
+    const answer = await serve(new Request(climbing));
+    assert.equal(answer.status, 403, climbing);
+    assert.doesNotMatch(await answer.text(), /"name"/, climbing);
+  }
+  // An encoded slash that stays inside is still a file of the renderer.
+  assert.equal((await serve(new Request('app://headshot-fetcher/assets%2f..%2findex.html'))).status, 200);
+});
+
 test('navigation away, new windows and permission requests are denied', () => {
   const contents = window.webContents;
   const navigate = (event: string, url: string) => {

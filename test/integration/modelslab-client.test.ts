@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { after, before, test } from 'node:test';
 import { createModelsLabClient, type FetchOutcome } from '../../main/core/modelslab-client';
-import { startFakeModelsLab, type FakeModelsLab } from '../fixtures/fake-modelslab';
+import { jsonEscapedEveryCharacter, startFakeModelsLab, type FakeModelsLab } from '../fixtures/fake-modelslab';
 import { validTestKey } from '../support/core-harness';
 
 let server: FakeModelsLab;
@@ -24,6 +24,15 @@ before(async () => {
       '106': [{ answer: 'reset' }],
       '107': [{ answer: 'raw', status: 200, body: '{"status":"success","output":[', contentType: 'application/json' }],
       '108': [{ answer: 'raw', status: 200, body: `{"status":"error","message":"bad key ${validTestKey}"}`, contentType: 'application/json' }],
+      '109': [{ answer: 'flood', megabytes: 40 }],
+      '110': [{ answer: 'flood', megabytes: 40, declareLength: true }],
+      '111': [
+        {
+          answer: 'raw',
+          status: 502,
+          body: `<p>echo ${jsonEscapedEveryCharacter(validTestKey)} ${encodeURIComponent(validTestKey).replaceAll('-', '%2D')} ${JSON.stringify(validTestKey)}</p>`,
+        },
+      ],
     },
   });
   // Generous: a first request on a busy machine can be slow, and only the hang test is about timeouts.
@@ -100,4 +109,35 @@ test('a probe counts any HTTP answer as reachable, and a name that does not reso
   const nowhere = createModelsLabClient({ fetch, endpointTemplate: () => 'https://no-such-host.invalid/fetch/{id}', requestTimeoutMs: 30_000 });
   const outcome = await nowhere.probe();
   assert.equal(outcome.reachable === false && outcome.failure, 'dns', JSON.stringify(outcome));
+});
+
+test('an answer of tens of megabytes is cut off at 2 MB: the connection is closed and the job gets a retryable "too large" outcome', async () => {
+  const outcome = await fetchJob('109');
+  assert.equal(outcome.kind, 'unexpected');
+  assert.match(outcome.kind === 'unexpected' ? outcome.message : '', /larger than 2 MB/);
+  // The excerpt is of what was read, with the key (echoed plain and \u-escaped) taken out.
+  const text = JSON.stringify(outcome);
+  assert.ok(!text.includes(validTestKey) && !text.includes(jsonEscapedEveryCharacter(validTestKey).slice(0, 30)), text);
+  assert.match(outcome.kind === 'unexpected' ? outcome.rawExcerpt : '', /key \[key removed\] and \[key removed\]/);
+  const [flood] = server.floods.get('109') ?? [];
+  await flood!.closed;
+  // The server could only push what the client read plus the sockets' buffers, far from the 40 MB.
+  assert.equal(flood!.complete, false);
+  assert.ok(flood!.bytesSent < 16 * 1024 * 1024, `${flood!.bytesSent} bytes were sent`);
+});
+
+test('an answer that declares more than 2 MB is refused before its body is read', async () => {
+  const outcome = await fetchJob('110');
+  assert.equal(outcome.kind, 'unexpected');
+  assert.match(outcome.kind === 'unexpected' ? outcome.message : '', /larger than 2 MB/);
+  const [flood] = server.floods.get('110') ?? [];
+  await flood!.closed;
+  assert.equal(flood!.complete, false);
+});
+
+test('the key is taken out of excerpts also when the server echoes it JSON-escaped or URL-encoded', async () => {
+  const outcome = await fetchJob('111');
+  assert.equal(outcome.kind, 'unexpected');
+  const excerptText = outcome.kind === 'unexpected' ? outcome.rawExcerpt : '';
+  assert.equal(excerptText, '<p>echo [key removed] [key removed] "[key removed]"</p>');
 });

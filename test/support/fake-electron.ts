@@ -76,6 +76,8 @@ function emitApp(event: string, ...args: unknown[]) {
 }
 
 export const app = {
+  /** Not packaged, as when run from the build: the development overrides apply. */
+  isPackaged: false,
   setPath: (name: string, path: string) => void (record.paths[name] = path),
   getPath: (name: string) => record.paths[name] ?? `/nonexistent/${name}`,
   requestSingleInstanceLock: () => true,
