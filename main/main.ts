@@ -1,18 +1,21 @@
 // The composition root: Electron glue only. All logic lives in ./core and runs under plain Node too.
-import { app, BrowserWindow, dialog, Notification, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, Notification, powerMonitor, session, shell } from 'electron';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { eventChannel, type Events } from '../preload/api-contract';
 import { createAppCore } from './core/app-core';
-import { createKeytarSecretStore, keychainService } from './core/keychain';
+import { readAppEnvironment } from './core/app-environment';
+import { createKeytarSecretStore, endpointHostAccount } from './core/keychain';
 import { isRendererUrl, rendererEntryUrl } from './core/url-policy';
 import { electronFetch } from './electron/electron-fetch';
 import { bindRequestHandlers } from './electron/ipc-binding';
 import { registerRendererScheme, serveRenderer } from './electron/renderer-protocol';
 import { applySecurityPolicy } from './electron/security-policy';
 
-// Overrides for tests and for people who run several profiles; documented in the README.
-const userDataOverride = process.env.HEADSHOT_FETCHER_USER_DATA;
-if (userDataOverride) app.setPath('userData', userDataOverride);
+// Overrides for tests and for people who run several profiles; documented in the README. A
+// packaged app takes only the user-data folder: the endpoint and keychain ones are for development.
+const environment = readAppEnvironment(process.env, app.isPackaged);
+if (environment.userDataDir) app.setPath('userData', environment.userDataDir);
 
 registerRendererScheme();
 
@@ -56,9 +59,10 @@ async function start(): Promise<void> {
 
   const core = await createAppCore({
     fetch: electronFetch,
-    secretStore: createKeytarSecretStore(process.env.HEADSHOT_FETCHER_KEYCHAIN_SERVICE || keychainService),
+    secretStore: createKeytarSecretStore(environment.keychainService),
+    endpointHostStore: createKeytarSecretStore(environment.keychainService, endpointHostAccount),
     userDataDir: app.getPath('userData'),
-    defaultEndpointTemplate: process.env.HEADSHOT_FETCHER_ENDPOINT || undefined,
+    defaultEndpointTemplate: environment.endpointTemplate,
     async chooseFolder() {
       const options: Electron.OpenDialogOptions = {
         title: 'Choose where to save the headshots',
@@ -82,7 +86,8 @@ async function start(): Promise<void> {
     },
     revealInFileManager(target) {
       if ('file' in target) shell.showItemInFolder(target.file);
-      else void shell.openPath(target.folder);
+      // openPath launches a file: checked again here, at the last moment, that it is a folder.
+      else if (statSync(target.folder, { throwIfNoEntry: false })?.isDirectory()) void shell.openPath(target.folder);
     },
     notifyDesktop(title, body) {
       if (Notification.isSupported()) new Notification({ title, body }).show();
@@ -104,6 +109,10 @@ async function start(): Promise<void> {
       isRendererUrl(event.senderFrame.url),
     core.log,
   );
+
+  // Back from sleep the network may have changed under the queue: ModelsLab is probed now, not at the
+  // next planned probe. (The window forwards its own online and offline events the same way.)
+  powerMonitor.on('resume', () => void core.handlers.retryConnectionNow(undefined));
 
   mainWindow = createMainWindow();
   app.on('activate', () => {

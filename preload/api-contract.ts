@@ -21,6 +21,10 @@ export interface JobView {
   outputsFirstSeenAt: number | null;
   /** Where its images were saved so far, absolute paths. */
   savedPaths: string[];
+  /** ModelsLab flagged the job's images as NSFW; they may be blank. */
+  nsfwFlagged: boolean;
+  /** The host names its image links point at (each once): whether they expire depends on them. */
+  imageHosts: string[];
 }
 
 /** What the window may know of the key: never the key itself. */
@@ -74,6 +78,8 @@ export interface Settings {
   conflictPolicy: ConflictPolicy;
   /** Save each job into the current folder the moment it is ready. */
   saveAsTheyArrive: boolean;
+  /** "Allow image links to my private network": image links to private and link-local addresses are followed. */
+  allowPrivateNetworkLinks: boolean;
 }
 
 /** Folders the person chose with the native dialog, most recent first: the only ones main writes into. */
@@ -114,11 +120,20 @@ export interface ImageCacheUsage {
   maxBytes: number;
 }
 
-export type QueuePauseReason = 'no-key' | 'key-rejected' | 'user' | 'rate-limited';
+/**
+ * Why the queue does not run. 'offline': the endpoint cannot be reached; the queue probes it and
+ * resumes by itself. 'account-refused': ModelsLab answered 402 (no credits) or 403 (plan or
+ * permission); the user resumes once it is dealt with.
+ */
+export type QueuePauseReason = 'no-key' | 'key-rejected' | 'account-refused' | 'user' | 'rate-limited' | 'offline';
 
 export interface QueueStatus {
   pausedBecause: QueuePauseReason | null;
   message: string | null;
+  /** When the queue goes on by itself (ms since 1970): the end of a rate limit's hold; null when it waits for nothing timed. */
+  holdUntil: number | null;
+  /** While offline: when the next probe of the endpoint goes out (ms since 1970), for a countdown; null while one is out. */
+  nextProbeAt?: number | null;
 }
 
 /** A message from main that no request asked for; the id lets the window show each once. */
@@ -162,6 +177,8 @@ export interface Requests {
   pauseQueue: { request: void; response: QueueStatus };
   resumeQueue: { request: void; response: QueueStatus };
   getQueueStatus: { request: void; response: QueueStatus };
+  /** Checks at once whether ModelsLab can be reached ("Try now", the window going online or offline). */
+  retryConnectionNow: { request: void; response: QueueStatus };
   /** Messages from main since it started, such as a stored file that could not be read. */
   listNotices: { request: void; response: Notice[] };
   getSettings: { request: void; response: Settings };
@@ -211,6 +228,7 @@ const requestNameSet: Record<RequestName, true> = {
   pauseQueue: true,
   resumeQueue: true,
   getQueueStatus: true,
+  retryConnectionNow: true,
   listNotices: true,
   getSettings: true,
   updateSettings: true,

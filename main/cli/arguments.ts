@@ -13,7 +13,7 @@ export const usage = `Usage:
   headshot-fetcher fetch [ID ...] [--ids-file FILE ...] --out DIR
       [--endpoint URL_TEMPLATE] [--concurrency N] [--layout ${saveLayouts.join('|')}]
       [--name TEMPLATE] [--on-conflict skip|overwrite|rename]
-      [--poll-deadline SECONDS] [--timeout SECONDS] [--json] [--quiet]
+      [--poll-deadline SECONDS] [--offline-wait SECONDS] [--timeout SECONDS] [--allow-private-network] [--json] [--quiet]
   headshot-fetcher key set | key status | key clear
 
 IDs come from the arguments, from --ids-file (text, CSV, TSV, JSON or JSONL) and from standard
@@ -28,12 +28,17 @@ Options:
   --name TEMPLATE       file names from {id} {n} {count} {date} {time} {ext} (default ${defaultFileNameTemplate})
   --on-conflict P       when a name is taken: skip, overwrite or rename (default rename: keep both)
   --poll-deadline S     fail a job still processing after S seconds (default 1800)
+  --offline-wait S      when ModelsLab cannot be reached, wait up to S seconds for it to come back,
+                        then stop with exit status 4 (default: the poll deadline)
   --timeout S           give up one HTTP request after S seconds (default 30; images 120)
+  --allow-private-network
+                        follow image links to private and link-local addresses (storage on your
+                        own network); refused by default
   --json                one JSON object per finished job on stdout, then a summary
   --quiet               no progress line
 
 Exit status: 0 every job saved (or already saved), 1 a job failed, 2 usage error, 3 API key missing or
-rejected, 130 or 143 stopped by Ctrl-C or SIGTERM, 141 standard output closed (as by | head).`;
+rejected, 4 could not reach ModelsLab within --offline-wait (run again to fetch what is missing), 130 or 143 stopped by Ctrl-C or SIGTERM, 141 standard output closed (as by | head).`;
 
 export interface FetchCommand {
   command: 'fetch';
@@ -46,7 +51,10 @@ export interface FetchCommand {
   fileNameTemplate: string;
   conflictPolicy: ConflictPolicy;
   pollDeadlineSeconds: number;
+  /** How long the run waits for an endpoint that cannot be reached before it stops (exit status 4). */
+  offlineWaitSeconds: number;
   timeoutSeconds: number | null;
+  allowPrivateNetwork: boolean;
   json: boolean;
   quiet: boolean;
 }
@@ -98,7 +106,9 @@ export function parseCommandLine(argv: readonly string[]): Command {
         name: { type: 'string' },
         'on-conflict': { type: 'string' },
         'poll-deadline': { type: 'string' },
+        'offline-wait': { type: 'string' },
         timeout: { type: 'string' },
+        'allow-private-network': { type: 'boolean' },
         json: { type: 'boolean' },
         quiet: { type: 'boolean' },
       },
@@ -120,6 +130,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
       throw new UsageError(`--endpoint: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
+  const pollDeadlineSeconds = wholeNumber(values['poll-deadline'], '--poll-deadline', settingRanges.pollDeadlineSeconds, 1800);
   return {
     command: 'fetch',
     ids: positionals,
@@ -130,8 +141,10 @@ export function parseCommandLine(argv: readonly string[]): Command {
     saveLayout,
     fileNameTemplate,
     conflictPolicy: choice(values['on-conflict'], '--on-conflict', conflictPolicies, 'rename'),
-    pollDeadlineSeconds: wholeNumber(values['poll-deadline'], '--poll-deadline', settingRanges.pollDeadlineSeconds, 1800),
+    pollDeadlineSeconds,
+    offlineWaitSeconds: wholeNumber(values['offline-wait'], '--offline-wait', { min: 0, max: settingRanges.pollDeadlineSeconds.max }, pollDeadlineSeconds),
     timeoutSeconds: values.timeout === undefined ? null : wholeNumber(values.timeout, '--timeout', { min: 1, max: 3600 }, 30),
+    allowPrivateNetwork: values['allow-private-network'] ?? false,
     json: values.json ?? false,
     quiet: values.quiet ?? false,
   };

@@ -8,9 +8,10 @@ import { extractJobIds } from '../core/id-intake';
 import { createImageDownloader } from '../core/image-download';
 import { createJobQueue } from '../core/job-queue';
 import { createJobSaver } from '../core/job-saver';
-import { createModelsLabClient, defaultEndpointTemplate, redactKey, type FetchFunction } from '../core/modelslab-client';
+import { createModelsLabClient, defaultEndpointTemplate, fetchUrlFor, isModelsLabEndpoint, redactKey, type FetchFunction } from '../core/modelslab-client';
 import { createSaveDrive } from '../core/save-drive';
 import { validateEndpointTemplate } from '../core/settings-store';
+import { createLinkPolicy } from '../core/url-policy';
 import { UsageError, type FetchCommand } from './arguments';
 import { exitCodes, type Terminal } from './terminal';
 
@@ -38,7 +39,7 @@ export interface JobLine {
   error?: { code: JobErrorCode; message: string };
 }
 
-type JobErrorCode = 'job-failed' | 'fetch-failed' | 'save-failed' | 'key-rejected' | 'interrupted';
+type JobErrorCode = 'job-failed' | 'fetch-failed' | 'save-failed' | 'key-rejected' | 'account-refused' | 'interrupted' | 'unreachable';
 
 const maxRejectedShown = 20;
 
@@ -84,6 +85,13 @@ function describeRejected({ token, reason }: RejectedToken, key: string | null):
   return key !== null && showsPartOf(token, key) ? `Skipped a piece holding your API key (not shown): ${reason}` : `Skipped "${token}": ${reason}`;
 }
 
+/** A wait in the largest unit that keeps it readable: "90 s", "30 min", "2 h". */
+function describeWait(seconds: number): string {
+  if (seconds < 120) return `${seconds} s`;
+  if (seconds < 2 * 3600) return `${Math.round(seconds / 60)} min`;
+  return `${Math.round(seconds / 3600)} h`;
+}
+
 const stoppedBeforeStart = (terminal: Terminal, interrupt: AbortSignal) => {
   terminal.error('Interrupted before any job was fetched.');
   return exitCodes.interrupted(interrupt.reason);
@@ -114,8 +122,13 @@ export async function runFetch(command: FetchCommand, environment: FetchEnvironm
     return exitCodes.keyProblem;
   }
   const { key } = apiKey;
-  // The check first: a run of 100,000 lines should not copy 100,000 messages that hold no key.
-  const say = (text: string) => (text.includes(key) ? redactKey(text, key) : text);
+  const say = (text: string) => redactKey(text, key);
+  // The endpoint is the user's own choice here, typed by them; a stored key leaving for another host is still worth a word.
+  const endpointHost = new URL(fetchUrlFor(endpointTemplate, '1'));
+  if (apiKey.from === 'keychain' && !isModelsLabEndpoint(endpointHost)) {
+    const chosenBy = command.endpointTemplate !== null ? '--endpoint' : 'HEADSHOT_FETCHER_ENDPOINT';
+    terminal.error(`Sending the API key from the keychain to ${endpointHost.host}, which is not ModelsLab's (set by ${chosenBy}).`);
+  }
 
   const folder = resolve(command.out);
   try {
@@ -130,6 +143,11 @@ export async function runFetch(command: FetchCommand, environment: FetchEnvironm
   const downloader = createImageDownloader({
     fetch: environment.fetch,
     requestTimeoutMs: command.timeoutSeconds === null ? 120_000 : requestTimeoutMs,
+    linkPolicy: createLinkPolicy({
+      endpointTemplate: () => endpointTemplate,
+      allowPrivateNetwork: () => command.allowPrivateNetwork,
+      privateNetworkSwitch: 'run again with --allow-private-network',
+    }),
     stopSignal: stop.signal,
   });
   const saver = createJobSaver({ downloader, onNotice: (message) => terminal.error(say(message)) });
@@ -146,6 +164,12 @@ export async function runFetch(command: FetchCommand, environment: FetchEnvironm
   let bytesSaved = 0;
   let jobsSkipped = 0;
   let keyRejected: string | null = null;
+  /** Set when ModelsLab stayed out of reach for --offline-wait: the run stops, and a second one picks up. */
+  let unreachable: string | null = null;
+  let offline = false;
+  let offlineTimer: ReturnType<typeof setTimeout> | undefined;
+  /** ModelsLab's refusal of the account (no credits, plan or permission), which stops the run like a rejected key. */
+  let accountRefused: string | null = null;
   let allDone: () => void = () => undefined;
   const done = new Promise<void>((resolveDone) => (allDone = resolveDone));
   const savesUnderWay = new Set<Promise<void>>();
@@ -178,7 +202,8 @@ export async function runFetch(command: FetchCommand, environment: FetchEnvironm
     // Downloaded bytes include cut-off tries and images thrown away; the summary counts files saved.
     for (const size of await Promise.all(outcome.newFiles.map((path) => stat(path).then((info) => info.size, () => 0)))) bytesSaved += size;
     if (outcome.interrupted) {
-      return finish({ id, status: 'failed', files: outcome.paths, error: { code: 'interrupted', message: 'Interrupted before it was saved.' } });
+      const code: JobErrorCode = unreachable !== null ? 'unreachable' : 'interrupted';
+      return finish({ id, status: 'failed', files: outcome.paths, error: { code, message: unreachable !== null ? `Not saved: ${unreachable}` : 'Interrupted before it was saved.' } });
     }
     if (outcome.reason !== null) return finish({ id, status: 'failed', files: outcome.paths, error: { code: 'save-failed', message: outcome.reason } });
     if (outcome.savedFiles === 0) jobsSkipped += 1;
@@ -203,11 +228,30 @@ export async function runFetch(command: FetchCommand, environment: FetchEnvironm
     },
     onJobsRemoved: () => undefined,
     onStatusChanged(status) {
+      const wasOffline = offline;
+      offline = status.pausedBecause === 'offline';
+      if (offline && !wasOffline) {
+        // One line when it pauses, one when it resumes: the probes in between say nothing.
+        terminal.error(say(`${status.message} Waiting up to ${describeWait(command.offlineWaitSeconds)} for it to come back…`));
+        const message = status.message ?? "Can't reach ModelsLab.";
+        offlineTimer = setTimeout(() => {
+          unreachable = message;
+          stop.abort();
+          allDone();
+        }, command.offlineWaitSeconds * 1000);
+      } else if (wasOffline && !offline) {
+        clearTimeout(offlineTimer);
+        terminal.error('ModelsLab can be reached again: resuming.');
+      }
       if (status.pausedBecause === 'key-rejected') {
         keyRejected = status.message;
         allDone();
+      } else if (status.pausedBecause === 'account-refused') {
+        accountRefused = status.message;
+        allDone();
       } else if (status.pausedBecause === 'rate-limited' && status.message) {
-        terminal.error(say(status.message));
+        const seconds = status.holdUntil === null ? null : Math.max(1, Math.ceil((status.holdUntil - systemClock.now()) / 1000));
+        terminal.error(say(seconds === null ? status.message : `${status.message} Resuming in ${seconds} s.`));
       }
     },
   });
@@ -231,11 +275,13 @@ export async function runFetch(command: FetchCommand, environment: FetchEnvironm
 
   // No more API calls. Images of jobs already fetched need no key, so after a rejected key they are
   // still saved; only a stop (above) cuts them short.
+  clearTimeout(offlineTimer);
   queue.dispose();
   await Promise.allSettled([...savesUnderWay]);
   interrupt.removeEventListener('abort', onInterrupt);
-  const unfinishedCode: JobErrorCode = keyRejected !== null ? 'key-rejected' : 'interrupted';
-  const unfinishedMessage = keyRejected ?? 'Interrupted before it was saved.';
+  const unfinishedCode: JobErrorCode =
+    keyRejected !== null ? 'key-rejected' : accountRefused !== null ? 'account-refused' : unreachable !== null ? 'unreachable' : 'interrupted';
+  const unfinishedMessage = keyRejected ?? accountRefused ?? (unreachable !== null ? `Not fetched: ${unreachable}` : 'Interrupted before it was saved.');
   for (const id of extracted.ids) if (!finished.has(id)) finish({ id, status: 'failed', files: [], error: { code: unfinishedCode, message: unfinishedMessage } });
   progress.end();
 
@@ -261,6 +307,16 @@ export async function runFetch(command: FetchCommand, environment: FetchEnvironm
         : 'Store a valid key with "headshot-fetcher key set", or set MODELSLAB_API_KEY.';
     terminal.error(say(`${keyRejected} ${fix}`));
     return exitCodes.keyProblem;
+  }
+  if (accountRefused !== null) {
+    terminal.error(say(`${accountRefused} Run the same command again once that is done: files already saved are not downloaded again.`));
+    return exitCodes.keyProblem;
+  }
+  if (unreachable !== null && !interrupt.aborted) {
+    terminal.error(
+      say(`${unreachable} Gave up after waiting ${describeWait(command.offlineWaitSeconds)}. Run the same command again to fetch what is missing: files already saved are not downloaded again.`),
+    );
+    return exitCodes.unreachable;
   }
   if (interrupt.aborted) {
     terminal.error('Interrupted. Run the same command again to fetch what is missing: files already saved are not downloaded again.');

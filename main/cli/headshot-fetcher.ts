@@ -1,9 +1,10 @@
 // The command line's entry: wires the process (arguments, streams, signals, keychain) to the commands.
 import { KeychainUnavailableError, createKeytarSecretStore, keychainService } from '../core/keychain';
-import { abortableFetch } from './abortable-fetch';
+import { abortableFetchWith } from './abortable-fetch';
 import { parseCommandLine, usage, UsageError } from './arguments';
 import { runFetch } from './fetch-command';
 import { runKey } from './key-command';
+import { fetchHonouringProxy } from './proxy-fetch';
 import { exitCodes, processTerminal } from './terminal';
 
 /** Ctrl-C at the hidden prompt: the terminal is in raw mode, so it arrives as a character, not a signal. */
@@ -64,7 +65,7 @@ async function main(): Promise<number> {
     for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => stopFor(signal, `${signal === 'SIGINT' ? 'Ctrl-C' : 'SIGTERM'}: stopping…`));
     return await runFetch(command, {
       terminal,
-      fetch: abortableFetch,
+      fetch: abortableFetchWith(fetchHonouringProxy(process.env)),
       env: process.env,
       interrupt: interrupt.signal,
       async readApiKey() {

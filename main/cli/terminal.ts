@@ -5,6 +5,8 @@ export const exitCodes = {
   jobFailed: 1,
   usage: 2,
   keyProblem: 3,
+  /** ModelsLab could not be reached for --offline-wait seconds; a second run fetches what is missing. */
+  unreachable: 4,
   /**
    * The shell's convention: 128 + the signal's number, so a loop of commands stops on Ctrl-C.
    * SIGPIPE stands for standard output closed by its reader, as `| head` does.

@@ -1,5 +1,6 @@
 // The app's core: it wires the engine's parts together and answers the window's requests (the
 // handler table). The parts do the work; this file decides which part a request goes to.
+import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { EventName, Events, KeyStatus, RequestName, ResponseOf, SaveProgress, SaveSummary, Settings } from '../../preload/api-contract';
 import { defaultFileNameTemplate } from '../../preload/shared/file-names';
@@ -16,13 +17,14 @@ import { openJobStore } from './job-store';
 import { createJobUpdateBatcher } from './job-update-batcher';
 import { KeychainUnavailableError, type SecretStore } from './keychain';
 import { createLimiter } from './limiter';
-import { createModelsLabClient, defaultEndpointTemplate, fetchUrlFor, redactKey, type FetchFunction } from './modelslab-client';
+import { createModelsLabClient, defaultEndpointTemplate, fetchUrlFor, isModelsLabEndpoint, redactKey, type FetchFunction } from './modelslab-client';
 import { createNoticeBoard } from './notice-board';
-import { expectIds, expectIdsOr, expectObject, expectSources, expectString, validateApiKey } from './request-payloads';
+import { expectIds, expectIdsOr, expectJobId, expectObject, expectSources, expectString, validateApiKey } from './request-payloads';
 import { createSaveDrive } from './save-drive';
 import { openSaveFolders } from './save-folders';
 import { createSaveProgress } from './save-progress';
 import { openSettingsStore, validateEndpointTemplate } from './settings-store';
+import { createLinkPolicy } from './url-policy';
 
 export interface AppCoreOptions {
   fetch: FetchFunction;
@@ -40,7 +42,14 @@ export interface AppCoreOptions {
    * that could change the endpoint silently could send the key anywhere.
    */
   confirmEndpointHost: (host: string) => Promise<boolean>;
+  /**
+   * Where the confirmed endpoint host is kept: the keychain, beside the key, so that a settings
+   * file edited by hand (or another profile) cannot send the key elsewhere unasked. In memory when
+   * not given (the bench).
+   */
+  endpointHostStore?: SecretStore;
   emit: <E extends EventName>(event: E, payload: Events[E]) => void;
+  /** HEADSHOT_FETCHER_ENDPOINT, which only an app that is not packaged passes: the developer's own choice, sent to unasked. */
   defaultEndpointTemplate?: string;
   clock?: Clock;
   timing?: Partial<QueueTiming>;
@@ -73,9 +82,13 @@ export const defaultSettings: Omit<Settings, 'endpointTemplate'> = {
   // Keeping both never loses a file; identical bytes are still never saved twice.
   conflictPolicy: 'rename',
   saveAsTheyArrive: false,
+  // Off: an answer's links may not lead into the person's own network unless they say so.
+  allowPrivateNetworkLinks: false,
 };
-/** Hosts that may receive the key without asking: ModelsLab's own. */
-const trustedEndpointHost = /(^|\.)modelslab\.com$/i;
+function memorySecretStore(): SecretStore {
+  let secret: string | null = null;
+  return { read: async () => secret, write: async (value) => void (secret = value), erase: async () => void (secret = null) };
+}
 
 export async function createAppCore(options: AppCoreOptions) {
   const clock = options.clock ?? systemClock;
@@ -106,10 +119,12 @@ export async function createAppCore(options: AppCoreOptions) {
     onNotice: notify,
     onWriteError: notify,
   });
+  const endpointHosts = createEndpointHostCheck();
   const client = createModelsLabClient({
     fetch: options.fetch,
-    endpointTemplate: () => settings.get().endpointTemplate,
+    endpointTemplate: (signal) => endpointHosts.approvedEndpoint(signal),
     requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
+    now: clock.now,
   });
   const queue = createJobQueue({
     client,
@@ -133,6 +148,10 @@ export async function createAppCore(options: AppCoreOptions) {
   const downloader = createImageDownloader({
     fetch: options.fetch,
     requestTimeoutMs: options.imageTimeoutMs ?? 120_000,
+    linkPolicy: createLinkPolicy({
+      endpointTemplate: () => settings.get().endpointTemplate,
+      allowPrivateNetwork: () => settings.get().allowPrivateNetworkLinks,
+    }),
     maxImageBytes: options.maxImageBytes,
   });
   const imageCache = createImageCache({ folder: join(options.userDataDir, 'image-cache'), maxBytes: options.imageCacheMaxBytes, downloader });
@@ -179,15 +198,103 @@ export async function createAppCore(options: AppCoreOptions) {
     return keyStatus();
   }
 
+  /**
+   * The key goes only to ModelsLab's own hosts, the developer's HEADSHOT_FETCHER_ENDPOINT, or the
+   * host the person confirmed in main's native dialog (kept beside the key). Checked at the moment
+   * of sending, so an endpoint that changed by any other path than Settings asks first; requests
+   * wait meanwhile, and a "no" pauses the queue.
+   */
+  function createEndpointHostCheck() {
+    const hostOf = (template: string) => new URL(fetchUrlFor(template, '1')).host;
+    const environmentHost = endpointFromEnvironment === null ? null : hostOf(endpointFromEnvironment);
+    const store = options.endpointHostStore ?? memorySecretStore();
+    let confirmedHost: Promise<string | null> | null = null;
+    /** The confirmed host once known, so that most requests leave without waiting for anything. */
+    let knownConfirmedHost: string | null = null;
+    let asking: { host: string; answer: Promise<boolean> } | null = null;
+    let declinedHost: string | null = null;
+    let wakeWaiting: Array<() => void> = [];
+
+    const readConfirmed = () =>
+      (confirmedHost ??= withKeychain(() => store.read()).then(
+        (host) => (knownConfirmedHost = host),
+        () => null,
+      ));
+
+    /** ModelsLab's own hosts and the developer's environment need no question, nor a keychain read. */
+    const needsNoQuestion = (url: URL) => isModelsLabEndpoint(url) || url.host === environmentHost;
+
+    async function isApproved(template: string): Promise<boolean> {
+      const url = new URL(fetchUrlFor(template, '1'));
+      return needsNoQuestion(url) || url.host === (await readConfirmed());
+    }
+
+    async function remember(host: string) {
+      confirmedHost = Promise.resolve(host);
+      knownConfirmedHost = host;
+      await withKeychain(() => store.write(host));
+    }
+
+    function ask(host: string): Promise<boolean> {
+      if (asking?.host === host) return asking.answer;
+      const answer = options.confirmEndpointHost(host).then(async (yes) => {
+        if (yes) await remember(host);
+        else {
+          declinedHost = host;
+          queue.pause();
+          notify(`Your API key was not sent to ${host}, the endpoint in the settings file. Fetching is paused: set an endpoint you trust in Settings, or resume to be asked again.`);
+        }
+        return yes;
+      });
+      asking = { host, answer: answer.finally(() => (asking = null)) };
+      return asking.answer;
+    }
+
+    return {
+      needsNoQuestion,
+      isApproved,
+      remember,
+      /** Something changed (a resume, a new endpoint): requests held after a "no" look again. */
+      reconsider() {
+        declinedHost = null;
+        const waiting = wakeWaiting;
+        wakeWaiting = [];
+        waiting.forEach((wake) => wake());
+      },
+      /** The endpoint to send to: at once when its host needs no question, else once the person said yes. */
+      approvedEndpoint(signal?: AbortSignal): string | Promise<string> {
+        const template = settings.get().endpointTemplate;
+        const url = new URL(fetchUrlFor(template, '1'));
+        if (needsNoQuestion(url) || url.host === knownConfirmedHost) return template;
+        return this.waitForApproval(signal);
+      },
+      async waitForApproval(signal?: AbortSignal): Promise<string> {
+        for (;;) {
+          const template = settings.get().endpointTemplate;
+          if (await isApproved(template)) return template;
+          const host = hostOf(template);
+          if (declinedHost !== host && (await ask(host).catch(() => false))) continue;
+          await new Promise<void>((resolve, reject) => {
+            if (signal?.aborted) return reject(signal.reason);
+            signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
+            wakeWaiting.push(resolve);
+          });
+        }
+      },
+    };
+  }
+
   async function confirmEndpoint(request: unknown): Promise<void> {
     const change = expectObject(request, 'The settings');
     if (typeof change.endpointTemplate !== 'string') return;
-    const next = new URL(fetchUrlFor(validateEndpointTemplate(change.endpointTemplate), '1'));
-    const current = new URL(fetchUrlFor(settings.get().endpointTemplate, '1'));
-    if (next.host === current.host || trustedEndpointHost.test(next.hostname)) return;
-    if (!(await options.confirmEndpointHost(next.host))) {
-      throw new AppError('endpoint-not-confirmed', `The endpoint was not changed: your key stays away from ${next.host}.`);
+    const next = validateEndpointTemplate(change.endpointTemplate);
+    // No wait for ModelsLab's own hosts, so that changes sent together are applied in their order.
+    if (endpointHosts.needsNoQuestion(new URL(fetchUrlFor(next, '1'))) || (await endpointHosts.isApproved(next))) return;
+    const host = new URL(fetchUrlFor(next, '1')).host;
+    if (!(await options.confirmEndpointHost(host))) {
+      throw new AppError('endpoint-not-confirmed', `The endpoint was not changed: your key stays away from ${host}.`);
     }
+    await endpointHosts.remember(host);
   }
 
   function notifyLongBatch(progress: SaveProgress) {
@@ -296,9 +403,14 @@ export async function createAppCore(options: AppCoreOptions) {
     },
     async resumeQueue() {
       queue.resume();
+      endpointHosts.reconsider();
       return queue.status();
     },
     async getQueueStatus() {
+      return queue.status();
+    },
+    async retryConnectionNow() {
+      queue.probeNow();
       return queue.status();
     },
     async listNotices() {
@@ -314,6 +426,7 @@ export async function createAppCore(options: AppCoreOptions) {
         throw new AppError('folder-not-allowed', 'Choose a folder first: the jobs will be saved into it as they arrive.');
       }
       const updated = await settings.update(request);
+      endpointHosts.reconsider();
       // Turning it on saves what is ready now, then each job as it arrives.
       if (turnsOnAutoSave) queue.readyJobs({ notTriedYet: true }).forEach((job) => saveWhenArrived(job.id));
       return updated;
@@ -345,8 +458,14 @@ export async function createAppCore(options: AppCoreOptions) {
     },
     async showInFolder(request) {
       const target = expectObject(request, 'The request');
-      if ('folder' in target) return options.revealInFileManager({ folder: expectChosenFolder(target.folder) });
-      const id = expectString(target.jobId, 'The job', 64);
+      if ('folder' in target) {
+        const folder = expectChosenFolder(target.folder);
+        // Opening a path launches whatever is there: only a folder that is still a folder is opened.
+        const info = await stat(folder).catch(() => null);
+        if (!info?.isDirectory()) throw new AppError('not-found', `The folder ${folder} no longer exists. Choose a folder again.`);
+        return options.revealInFileManager({ folder });
+      }
+      const id = expectJobId(target.jobId);
       const file = queue.list().find((job) => job.id === id)?.savedPaths[0];
       if (!file) throw new AppError('not-found', `Job ${id} has no saved images to show.`);
       options.revealInFileManager({ file });
@@ -367,9 +486,9 @@ export async function createAppCore(options: AppCoreOptions) {
      * cache, where saving finds it later. Throws AppError 'not-found' for a job or image not listed.
      */
     async jobImage(jobId: string, n: number): Promise<{ path: string; contentType: string }> {
-      const url = queue.outputUrlsOf(jobId)?.[n - 1];
-      if (url === undefined) throw new AppError('not-found', `Job ${jobId} has no image ${n}.`);
-      const path = await limitPreviews(() => imageCache.fetch(jobId, n, url, `Image ${n} of job ${jobId}`));
+      const links = queue.imageLinksOf(jobId, n);
+      if (links === null) throw new AppError('not-found', `Job ${jobId} has no image ${n}.`);
+      const path = await limitPreviews(() => imageCache.fetch(jobId, n, links.url, `Image ${n} of job ${jobId}`, links.alternates));
       const extension = path.slice(path.lastIndexOf('.') + 1) as ImageExtension;
       return { path, contentType: imageContentTypes[extension] ?? 'application/octet-stream' };
     },

@@ -3,7 +3,7 @@ import { mkdir, readdir, rename, rm, stat, unlink, utimes } from 'node:fs/promis
 import { join } from 'node:path';
 import type { ImageCacheUsage } from '../../preload/api-contract';
 import type { ImageDownloader } from './image-download';
-import { temporarySuffix } from './image-download';
+import { fromFirstWorkingLink, temporarySuffix } from './image-download';
 
 export const defaultImageCacheBytes = 512 * 1024 * 1024;
 
@@ -85,8 +85,12 @@ export function createImageCache({ folder, maxBytes = defaultImageCacheBytes, do
       return images.has(keyOf(jobId, image, url)) ? cached.path : null;
     },
 
-    /** The image's file in the cache, downloading it first when it is not there (for previews). */
-    async fetch(jobId: string, image: number, url: string, imageLabel: string): Promise<string> {
+    /**
+     * The image's file in the cache, downloading it first when it is not there (for previews): from
+     * its own link, else from the second links to it. It is kept under its own link either way, where
+     * saving looks for it.
+     */
+    async fetch(jobId: string, image: number, url: string, imageLabel: string, alternates: readonly string[] = []): Promise<string> {
       const key = keyOf(jobId, image, url);
       const cachedPath = await this.lookup(jobId, image, url);
       if (cachedPath) return cachedPath;
@@ -94,7 +98,7 @@ export function createImageCache({ folder, maxBytes = defaultImageCacheBytes, do
       if (!pending) {
         pending = (async () => {
           const images = await loadIndex();
-          const temporary = await downloader.download(url, folder, imageLabel);
+          const { value: temporary } = await fromFirstWorkingLink([url, ...alternates], (link) => downloader.download(link, folder, imageLabel));
           const path = join(folder, `${key}.${temporary.extension}`);
           await rename(temporary.path, path).finally(() => downloader.release(temporary));
           const cached = { path, bytes: temporary.bytes, lastUsed: Date.now() };

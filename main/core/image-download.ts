@@ -1,11 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { open, unlink, type FileHandle } from 'node:fs/promises';
+import { open, stat, statfs, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeCause, errorCode } from './error-cause';
 import { imageTypeOf, signatureLength, type ImageExtension } from './image-type';
 import type { FetchFunction } from './modelslab-client';
-import { isSecureOrLocalUrl } from './url-policy';
+import type { LinkPolicy } from './url-policy';
 
 /** A save that failed for a reason the person can read and act on. */
 export class SaveError extends Error {
@@ -14,9 +14,46 @@ export class SaveError extends Error {
     message: string,
     /** Whether trying again soon may work (a dropped connection), unlike an expired link or a full disk. */
     readonly transient = false,
+    /** The link itself failed (an HTTP error, a host that cannot be reached): another link to the same image may work. */
+    readonly linkFailed = false,
   ) {
     super(message);
   }
+}
+
+/**
+ * Tries an image's links in order (its own, then the second links ModelsLab gave for it) until one
+ * works; only a failed link moves on to the next, never a full disk or a stop. When all fail, the
+ * first link's reason is the one given.
+ */
+export async function fromFirstWorkingLink<T>(links: readonly string[], attempt: (link: string) => Promise<T>): Promise<{ value: T; link: string }> {
+  let firstFailure: SaveError | null = null;
+  for (const link of links) {
+    try {
+      return { value: await attempt(link), link };
+    } catch (error) {
+      if (!(error instanceof SaveError && error.linkFailed)) throw error;
+      firstFailure ??= error;
+    }
+  }
+  if (firstFailure === null) throw new SaveError('The image has no link.');
+  if (links.length === 1) throw firstFailure;
+  const others = links.length === 2 ? 'The second link ModelsLab gave for it failed too.' : `The ${links.length - 1} other links ModelsLab gave for it failed too.`;
+  throw new SaveError(`${firstFailure.message} ${others}`, firstFailure.transient, true);
+}
+
+/** The disk has no room for the next file: that folder's saves stop, before anything more is written. */
+export class DiskFullError extends SaveError {
+  override name = 'DiskFullError';
+}
+
+/** Room kept free beyond each image: the save record is rewritten after it. */
+export const diskReserveBytes = 8 * 1024;
+
+/** Free bytes for this process on the disk holding a folder; null when the system cannot say. */
+export async function freeBytesOf(folder: string): Promise<number | null> {
+  const info = await statfs(folder).catch(() => null);
+  return info === null ? null : info.bavail * info.bsize;
 }
 
 /** A checked image in a temporary file: complete, typed by its bytes, flushed to disk. */
@@ -30,10 +67,14 @@ export interface TemporaryImage {
 export interface ImageDownloadOptions {
   fetch: FetchFunction;
   requestTimeoutMs: number;
+  /** Where links may lead; checked before every request, redirects included. */
+  linkPolicy: LinkPolicy;
   /** Guards against a runaway download. */
   maxImageBytes?: number;
   /** Stops every download at once, as an interrupted command line does. */
   stopSignal?: AbortSignal;
+  /** Free space on a folder's disk, checked before each file (statfs by default). */
+  freeBytes?: (folder: string) => Promise<number | null>;
 }
 
 const maxRedirects = 5;
@@ -44,11 +85,14 @@ export const temporarySuffix = '.headshot-fetcher-part';
 
 export const temporaryPathIn = (folder: string) => join(folder, `.${randomBytes(6).toString('hex')}${temporarySuffix}`);
 
+const diskFullMessage = (folder: string) => `The disk holding ${folder} is full. Free some space and save again.`;
+const isDiskFullCode = (error: unknown) => errorCode(error) === 'ENOSPC' || errorCode(error) === 'EDQUOT';
+
 export function describeFileError(error: unknown, folder: string): string {
   switch (errorCode(error)) {
     case 'ENOSPC':
     case 'EDQUOT':
-      return `The disk holding ${folder} is full. Free some space and save again.`;
+      return diskFullMessage(folder);
     case 'EACCES':
     case 'EPERM':
     case 'EROFS':
@@ -61,7 +105,14 @@ export function describeFileError(error: unknown, folder: string): string {
   }
 }
 
-class FileWriteError extends Error {}
+class FileWriteError extends Error {
+  constructor(
+    readonly fault: unknown,
+    folder: string,
+  ) {
+    super(describeFileError(fault, folder));
+  }
+}
 
 /** A nearly full disk can take part of a write without an error: write the rest, or fail. */
 async function writeWhole(file: FileHandle, chunk: Uint8Array): Promise<void> {
@@ -77,27 +128,42 @@ async function writeWhole(file: FileHandle, chunk: Uint8Array): Promise<void> {
  * Downloads images to temporary files. Nothing it writes has a final name: the caller renames a
  * returned file into place, so a cut, a wrong type or a crash never leaves a wrong file behind.
  */
-export function createImageDownloader({ fetch, requestTimeoutMs, maxImageBytes = defaultMaxImageBytes, stopSignal }: ImageDownloadOptions) {
+export function createImageDownloader({
+  fetch,
+  requestTimeoutMs,
+  linkPolicy,
+  maxImageBytes = defaultMaxImageBytes,
+  stopSignal,
+  freeBytes = freeBytesOf,
+}: ImageDownloadOptions) {
+  /** Before a file is written: a file that would fill the disk is not begun. */
+  async function ensureRoom(folder: string, bytes: number): Promise<void> {
+    const free = await freeBytes(folder);
+    if (free !== null && free < bytes + diskReserveBytes) throw new DiskFullError(diskFullMessage(folder));
+  }
+
   /** Temporary files being written now, which a sweep for crash leftovers must not touch. */
   const writing = new Set<string>();
 
   /** Why a download ended without its bytes: a stop is final, since trying again would only hold the stop up. */
-  function unfinished(error: unknown, imageLabel: string): SaveError {
+  function unfinished(error: unknown, imageLabel: string, beforeAnswer = false): SaveError {
     if (stopSignal?.aborted) return new SaveError(`${imageLabel} was not saved: saving was stopped.`);
     const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-    return new SaveError(timedOut ? `${imageLabel} took too long to download.` : `${imageLabel} could not be downloaded (${describeCause(error)}).`, true);
+    return new SaveError(
+      timedOut ? `${imageLabel} took too long to download.` : `${imageLabel} could not be downloaded (${describeCause(error)}).`,
+      true,
+      // No answer at all: the host is unreachable, and another host may have the image.
+      beforeAnswer,
+    );
   }
 
-  /** Follows redirects by hand so that none of them can lead to plain http. */
+  /** Follows redirects by hand so that each hop is checked against the link policy before it is requested. */
   async function request(url: string, imageLabel: string, signal: AbortSignal): Promise<Response> {
     let current = new URL(url);
-    // Plain http to this machine is for a local server (the tests'): a link from elsewhere may not
-    // redirect there, where it would reach local services unencrypted.
-    const localServer = current.protocol === 'http:' && isSecureOrLocalUrl(current);
     for (let hop = 0; hop <= maxRedirects; hop += 1) {
-      if (current.protocol !== 'https:' && !(localServer && isSecureOrLocalUrl(current))) {
-        throw new SaveError(`${imageLabel} has a link that is not https (${current.protocol}//${current.host}); it was not downloaded.`);
-      }
+      // Checked before each request, the name resolved again: a redirect may lead anywhere.
+      const refusal = await linkPolicy.refusal(current);
+      if (refusal !== null) throw new SaveError(`${imageLabel} was not downloaded: ${refusal}`);
       const response = await fetch(current.href, { redirect: 'manual', signal });
       const location = response.headers.get('location');
       if (response.status >= 300 && response.status < 400 && location) {
@@ -113,6 +179,7 @@ export function createImageDownloader({ fetch, requestTimeoutMs, maxImageBytes =
             ? `${imageLabel} is no longer on the server (HTTP ${response.status}). ModelsLab deletes images after 24 hours, so the link has probably expired.`
             : `${imageLabel} could not be downloaded (HTTP ${response.status}).`,
           response.status >= 500 || response.status === 429,
+          true,
         );
       }
       return response;
@@ -151,7 +218,7 @@ export function createImageDownloader({ fetch, requestTimeoutMs, maxImageBytes =
     writing.add(path);
     try {
       file = await open(path, 'wx').catch((error: unknown) => {
-        throw new FileWriteError(describeFileError(error, folder));
+        throw new FileWriteError(error, folder);
       });
       const hash = createHash('sha256');
       const head = new Uint8Array(signatureLength);
@@ -159,7 +226,7 @@ export function createImageDownloader({ fetch, requestTimeoutMs, maxImageBytes =
       for await (const chunk of chunks) {
         if (written < signatureLength) head.set(chunk.subarray(0, signatureLength - written), written);
         await writeWhole(file, chunk).catch((error: unknown) => {
-          throw new FileWriteError(describeFileError(error, folder));
+          throw new FileWriteError(error, folder);
         });
         hash.update(chunk);
         written += chunk.byteLength;
@@ -171,7 +238,7 @@ export function createImageDownloader({ fetch, requestTimeoutMs, maxImageBytes =
       const extension = imageTypeOf(head);
       if (extension === null) throw new SaveError(`${imageLabel} is not a PNG, JPEG or WebP image; it was not saved.`);
       await file.sync().catch((error: unknown) => {
-        throw new FileWriteError(describeFileError(error, folder));
+        throw new FileWriteError(error, folder);
       });
       await file.close();
       file = null;
@@ -181,7 +248,7 @@ export function createImageDownloader({ fetch, requestTimeoutMs, maxImageBytes =
       await unlink(path).catch(() => undefined);
       writing.delete(path);
       if (error instanceof SaveError) throw error;
-      if (error instanceof FileWriteError) throw new SaveError(error.message);
+      if (error instanceof FileWriteError) throw isDiskFullCode(error.fault) ? new DiskFullError(error.message) : new SaveError(error.message);
       throw unfinished(error, imageLabel);
     }
   }
@@ -201,18 +268,26 @@ export function createImageDownloader({ fetch, requestTimeoutMs, maxImageBytes =
         response = await request(url, imageLabel, signal);
       } catch (error) {
         if (error instanceof SaveError) throw error;
-        throw unfinished(error, imageLabel);
+        throw unfinished(error, imageLabel, true);
       }
       const isBase64 = new URL(url).pathname.toLowerCase().endsWith('.base64');
       // A compressed answer's Content-Length counts the compressed bytes, not the image's.
       const lengthIsImageSize = !isBase64 && !response.headers.has('content-encoding');
       const declared = lengthIsImageSize ? Number(response.headers.get('content-length') ?? NaN) : NaN;
+      try {
+        // The size is known from the answer's headers when it declares it; else only the reserve is checked.
+        await ensureRoom(folder, Number.isFinite(declared) ? declared : 0);
+      } catch (error) {
+        await response.body?.cancel().catch(() => undefined);
+        throw error;
+      }
       const chunks = isBase64 ? decodedBase64(bytesOf(response, imageLabel)) : bytesOf(response, imageLabel);
       return writeTemporary(chunks, folder, imageLabel, Number.isFinite(declared) ? declared : null, onBytes);
     },
 
     /** Copies a file (an image kept in the cache) into a temporary file in `folder`, checking it again. */
     async copy(sourcePath: string, folder: string, imageLabel: string, onBytes: (count: number) => void = () => undefined): Promise<TemporaryImage> {
+      await ensureRoom(folder, (await stat(sourcePath)).size);
       return writeTemporary(createReadStream(sourcePath), folder, imageLabel, null, onBytes);
     },
   };

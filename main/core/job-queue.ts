@@ -1,7 +1,9 @@
 import type { JobState, JobView, QueuePauseReason, QueueStatus } from '../../preload/api-contract';
+import { imageHostOf } from '../../preload/shared/temporary-image-hosts';
 import { unreachable } from '../../preload/shared/unreachable';
 import type { Clock } from './clock';
-import type { FetchOutcome, ModelsLabClient } from './modelslab-client';
+import { meansUnreachable } from './error-cause';
+import type { FetchOutcome, ModelsLabClient, ProbeResult } from './modelslab-client';
 
 export interface QueueTiming {
   /** Never poll a processing job sooner than this, whatever its eta. */
@@ -16,6 +18,11 @@ export interface QueueTiming {
   rateLimitDefaultMs: number;
   /** Times a `success` without any image link is fetched again before the job fails. */
   maxEmptySuccesses: number;
+  /** The first wait between probes of an endpoint that cannot be reached; it doubles up to the cap. */
+  probeBaseMs: number;
+  probeCapMs: number;
+  /** Requests timing out one after another, with no answer between, that make the queue check the endpoint. */
+  timeoutsBeforeOffline: number;
 }
 
 export const defaultTiming: QueueTiming = {
@@ -26,11 +33,19 @@ export const defaultTiming: QueueTiming = {
   maxRetries: 5,
   rateLimitDefaultMs: 30_000,
   maxEmptySuccesses: 3,
+  probeBaseMs: 1_000,
+  probeCapMs: 30_000,
+  timeoutsBeforeOffline: 3,
 };
 
 /** What is kept of a job across restarts. */
-export interface StoredJob extends Pick<JobView, 'id' | 'state' | 'etaSeconds' | 'message' | 'retryable' | 'outputsFirstSeenAt' | 'savedPaths'> {
+export interface StoredJob extends Pick<JobView, 'id' | 'state' | 'etaSeconds' | 'message' | 'retryable' | 'outputsFirstSeenAt' | 'savedPaths' | 'nsfwFlagged'> {
   outputUrls: string[];
+  /**
+   * Per image, other links to the same file (`proxy_links`, `future_links`), tried in order when its
+   * own link fails. A job list written before these were kept has none.
+   */
+  alternateUrls: string[][];
   /** When the job was first fetched: the processing time limit counts from it. */
   firstFetchedAt: number | null;
 }
@@ -70,11 +85,17 @@ export function toJobView(job: StoredJob): JobView {
     imageCount: job.outputUrls.length,
     outputsFirstSeenAt: job.outputsFirstSeenAt,
     savedPaths: [...job.savedPaths],
+    nsfwFlagged: job.nsfwFlagged,
+    imageHosts: imageHostsOf(job.outputUrls),
   };
 }
 
-export function toStoredJob({ id, state, etaSeconds, message, retryable, outputUrls, outputsFirstSeenAt, savedPaths, firstFetchedAt }: StoredJob): StoredJob {
-  return { id, state, etaSeconds, message, retryable, outputUrls, outputsFirstSeenAt, savedPaths, firstFetchedAt };
+function imageHostsOf(urls: readonly string[]): string[] {
+  return [...new Set(urls.flatMap((url) => imageHostOf(url) ?? []))];
+}
+
+export function toStoredJob({ id, state, etaSeconds, message, retryable, outputUrls, alternateUrls, outputsFirstSeenAt, savedPaths, firstFetchedAt, nsfwFlagged }: StoredJob): StoredJob {
+  return { id, state, etaSeconds, message, retryable, outputUrls, alternateUrls, outputsFirstSeenAt, savedPaths, firstFetchedAt, nsfwFlagged };
 }
 
 const pauseMessages: Record<Extract<QueuePauseReason, 'no-key' | 'user'>, string> = {
@@ -85,7 +106,8 @@ const pauseMessages: Record<Extract<QueuePauseReason, 'no-key' | 'user'>, string
 /**
  * The job engine: one state machine per job (queued → fetching → processing → ready → saving → saved,
  * or failed), a concurrency limit for API calls, polling after the eta, backoff for faults, and a
- * pause for the whole queue when there is no usable key, ModelsLab asks us to slow down, or the
+ * pause for the whole queue when there is no usable key, ModelsLab asks us to slow down, it cannot
+ * be reached (probed with backoff until it answers: an outage never spends a job's retries), or the
  * user says so.
  */
 export function createJobQueue(options: JobQueueOptions) {
@@ -102,9 +124,31 @@ export function createJobQueue(options: JobQueueOptions) {
   let pausedByUser = false;
   /** ModelsLab's words when it refused the current key; cleared by a new key. */
   let keyRejectedMessage: string | null = null;
+  /** What ModelsLab said when it refused the account (402, 403); cleared when the user resumes, retries or enters a key. */
+  let accountRefusal: AccountRefusal | null = null;
+  /**
+   * Counts the user's "go on" (resume, retry, a new key): a refusal to a request sent before the
+   * last one is old news and does not pause the queue again.
+   */
+  let goAheads = 0;
   let rateLimitHoldUntil = 0;
   let rateLimitMessage = '';
   let cancelHoldTimer: (() => void) | null = null;
+  /**
+   * Whether the endpoint can be reached: 'checking' while a probe tells an outage from one request
+   * gone wrong (no request goes out meanwhile), 'offline' until a probe or an answer gets through.
+   */
+  let reachability: 'ok' | 'checking' | 'offline' = 'ok';
+  /** Why the endpoint could not be reached, as the last failed request or probe said. */
+  let unreachableBecause = '';
+  let probeAttempts = 0;
+  let nextProbeAt: number | null = null;
+  let cancelProbeTimer: (() => void) | null = null;
+  let probeInFlight: AbortController | null = null;
+  /** Jobs whose request failed while the queue checks the endpoint, with the reason: the check decides whose fault it was. */
+  const suspects = new Map<Job, string>();
+  /** Requests that timed out one after another, with no answer between. */
+  let timeoutsInARow = 0;
   /** When the queue last stopped sending, so a pause does not count against the poll deadline. */
   let pausedSince: number | null = clock.now();
   let status: QueueStatus = currentStatus();
@@ -115,16 +159,20 @@ export function createJobQueue(options: JobQueueOptions) {
 
   /** The status follows from what holds the queue, the most pressing first. */
   function currentStatus(): QueueStatus {
-    if (apiKey === null) return { pausedBecause: 'no-key', message: pauseMessages['no-key'] };
+    if (apiKey === null) return { pausedBecause: 'no-key', message: pauseMessages['no-key'], holdUntil: null };
     if (keyRejectedMessage !== null) {
-      return { pausedBecause: 'key-rejected', message: `ModelsLab rejected the API key ("${keyRejectedMessage}"). Enter a valid key to continue.` };
+      return { pausedBecause: 'key-rejected', message: `ModelsLab rejected the API key ("${keyRejectedMessage}"). Enter a valid key to continue.`, holdUntil: null };
     }
-    if (pausedByUser) return { pausedBecause: 'user', message: pauseMessages.user };
+    if (accountRefusal !== null) return { pausedBecause: 'account-refused', message: describeAccountRefusal(accountRefusal), holdUntil: null };
+    if (pausedByUser) return { pausedBecause: 'user', message: pauseMessages.user, holdUntil: null };
+    if (reachability === 'offline') {
+      return { pausedBecause: 'offline', message: `Can't reach ModelsLab (${unreachableBecause}). Check your connection.`, holdUntil: null, nextProbeAt };
+    }
     if (rateLimitHoldUntil > clock.now()) {
-      const seconds = Math.ceil((rateLimitHoldUntil - clock.now()) / 1000);
-      return { pausedBecause: 'rate-limited', message: `ModelsLab asked us to slow down ("${rateLimitMessage}"). Resuming in ${seconds} s.` };
+      // The window counts down to holdUntil, and the CLI says it; the words stay the same meanwhile.
+      return { pausedBecause: 'rate-limited', message: `ModelsLab asked us to slow down ("${rateLimitMessage}").`, holdUntil: rateLimitHoldUntil };
     }
-    return { pausedBecause: null, message: null };
+    return { pausedBecause: null, message: null, holdUntil: null };
   }
 
   function refreshStatus() {
@@ -136,7 +184,9 @@ export function createJobQueue(options: JobQueueOptions) {
       pausedSince = null;
       for (const job of jobs.values()) if (job.firstFetchedAt !== null) job.firstFetchedAt += pausedFor;
     }
-    if (next.pausedBecause === status.pausedBecause && next.message === status.message) return;
+    const unchanged =
+      next.pausedBecause === status.pausedBecause && next.message === status.message && next.holdUntil === status.holdUntil && next.nextProbeAt === status.nextProbeAt;
+    if (unchanged) return;
     status = next;
     options.onStatusChanged(status);
   }
@@ -174,7 +224,7 @@ export function createJobQueue(options: JobQueueOptions) {
   }
 
   function pump() {
-    if (status.pausedBecause !== null || apiKey === null) return;
+    if (status.pausedBecause !== null || apiKey === null || reachability !== 'ok') return;
     while (inFlightCount < Math.max(1, options.concurrency())) {
       const job = takeNextDue();
       if (!job) return;
@@ -191,6 +241,7 @@ export function createJobQueue(options: JobQueueOptions) {
       job.state = 'fetching';
       changed(job);
     }
+    const sentAfter = goAheads;
     let outcome: FetchOutcome;
     try {
       outcome = await client.fetchJob(job.id, key, controller.signal);
@@ -200,7 +251,7 @@ export function createJobQueue(options: JobQueueOptions) {
       if (job.inFlight === controller) job.inFlight = null;
     }
     // The job was removed, cancelled or reset while the request was out: its answer no longer counts.
-    if (jobs.get(job.id) === job && !controller.signal.aborted) applyOutcome(job, outcome, key);
+    if (jobs.get(job.id) === job && !controller.signal.aborted) applyOutcome(job, outcome, key, sentAfter === goAheads);
     pump();
   }
 
@@ -234,7 +285,77 @@ export function createJobQueue(options: JobQueueOptions) {
     makeDue(job);
   }
 
-  function applyOutcome(job: Job, outcome: FetchOutcome, keyUsed: string) {
+  /** Starts a probe of the endpoint now, unless one is out. */
+  function probe() {
+    if (probeInFlight) return;
+    cancelProbeTimer?.();
+    cancelProbeTimer = null;
+    const controller = new AbortController();
+    probeInFlight = controller;
+    if (nextProbeAt !== null) {
+      nextProbeAt = null;
+      refreshStatus();
+    }
+    void client.probe(controller.signal).then((result) => {
+      if (probeInFlight !== controller) return;
+      probeInFlight = null;
+      probeAnswered(result);
+    });
+  }
+
+  function probeAnswered(result: ProbeResult) {
+    if (result.reachable) return endOutage();
+    unreachableBecause = causeOf(result.message);
+    if (reachability === 'checking') {
+      // An outage, not the jobs' fault: they wait for the endpoint without spending a retry.
+      for (const job of suspects.keys()) if (jobs.get(job.id) === job) waitInLine(job);
+      suspects.clear();
+    }
+    reachability = 'offline';
+    probeAttempts += 1;
+    const delay = withJitter(Math.min(timing.probeCapMs, timing.probeBaseMs * 2 ** (probeAttempts - 1)));
+    nextProbeAt = clock.now() + delay;
+    cancelProbeTimer = clock.schedule(() => {
+      cancelProbeTimer = null;
+      probe();
+    }, delay);
+    refreshStatus();
+  }
+
+  /** The endpoint answered: requests go out again. */
+  function endOutage() {
+    if (reachability === 'ok') return;
+    reachability = 'ok';
+    probeAttempts = 0;
+    nextProbeAt = null;
+    cancelProbeTimer?.();
+    cancelProbeTimer = null;
+    probeInFlight?.abort();
+    probeInFlight = null;
+    // Reachable right after a job's request failed: that request's own fault, which costs the job a retry.
+    for (const [job, reason] of suspects) if (jobs.get(job.id) === job) retryOrFail(job, reason);
+    suspects.clear();
+    refreshStatus();
+    pump();
+  }
+
+  /** A request could not reach the endpoint: hold every request and find out whether it is down. */
+  function suspectOutage(job: Job, reason: string) {
+    if (reachability === 'offline') return waitInLine(job);
+    suspects.set(job, reason);
+    if (reachability === 'ok') {
+      reachability = 'checking';
+      unreachableBecause = causeOf(reason);
+      probe();
+    }
+  }
+
+  function applyOutcome(job: Job, outcome: FetchOutcome, keyUsed: string, sentSinceLastGoAhead: boolean) {
+    if (outcome.kind !== 'network-error') {
+      // Any answer at all shows the endpoint can be reached.
+      timeoutsInARow = 0;
+      endOutage();
+    }
     if (outcome.kind !== 'unexpected' && outcome.kind !== 'network-error') job.retries = 0;
     if (outcome.kind !== 'success') job.emptySuccesses = 0;
     switch (outcome.kind) {
@@ -255,6 +376,8 @@ export function createJobQueue(options: JobQueueOptions) {
         job.etaSeconds = null;
         job.message = null;
         job.outputUrls = outcome.outputUrls;
+        job.alternateUrls = outcome.alternateUrls;
+        job.nsfwFlagged = outcome.nsfwDetected;
         job.outputsFirstSeenAt ??= clock.now();
         changed(job);
         return;
@@ -285,6 +408,14 @@ export function createJobQueue(options: JobQueueOptions) {
           refreshStatus();
         }
         return;
+      case 'account-refused':
+        // Like a rejected key: the job is not at fault and waits; the queue pauses once, with ModelsLab's words.
+        waitInLine(job);
+        if (keyUsed === apiKey && sentSinceLastGoAhead) {
+          accountRefusal = { httpStatus: outcome.httpStatus, message: outcome.message };
+          refreshStatus();
+        }
+        return;
       case 'rate-limited': {
         const holdMs = outcome.retryAfterSeconds !== null ? outcome.retryAfterSeconds * 1000 : timing.rateLimitDefaultMs;
         waitInLine(job);
@@ -296,7 +427,14 @@ export function createJobQueue(options: JobQueueOptions) {
         retryOrFail(job, outcome.rawExcerpt ? `${outcome.message}: ${outcome.rawExcerpt.slice(0, 120)}` : outcome.message);
         return;
       case 'network-error':
-        retryOrFail(job, outcome.message);
+        if (outcome.failure === 'timeout') timeoutsInARow += 1;
+        if (meansUnreachable(outcome.failure) || (outcome.failure === 'timeout' && timeoutsInARow >= timing.timeoutsBeforeOffline)) {
+          suspectOutage(job, outcome.message);
+        } else if (reachability === 'offline') {
+          waitInLine(job);
+        } else {
+          retryOrFail(job, outcome.message);
+        }
         return;
       default:
         unreachable(outcome);
@@ -321,6 +459,12 @@ export function createJobQueue(options: JobQueueOptions) {
     refreshStatus();
   }
 
+  /** The user said to go on: a refused account is asked again. */
+  function goAhead() {
+    goAheads += 1;
+    accountRefusal = null;
+  }
+
   function newJob(stored: Partial<StoredJob> & { id: string }): Job {
     return {
       state: 'queued',
@@ -328,6 +472,8 @@ export function createJobQueue(options: JobQueueOptions) {
       message: null,
       retryable: false,
       outputUrls: [],
+      alternateUrls: [],
+      nsfwFlagged: false,
       outputsFirstSeenAt: null,
       savedPaths: [],
       firstFetchedAt: null,
@@ -341,6 +487,7 @@ export function createJobQueue(options: JobQueueOptions) {
   }
 
   function stopWork(job: Job) {
+    suspects.delete(job);
     job.inFlight?.abort();
     job.inFlight = null;
     job.cancelTimer?.();
@@ -411,6 +558,7 @@ export function createJobQueue(options: JobQueueOptions) {
     setApiKey(key: string | null) {
       apiKey = key;
       keyRejectedMessage = null;
+      goAhead();
       refreshStatus();
       pump();
     },
@@ -420,16 +568,37 @@ export function createJobQueue(options: JobQueueOptions) {
       refreshStatus();
     },
 
+    /** Also the way on after ModelsLab refused the account: the user has added credits or changed the plan. */
     resume() {
       pausedByUser = false;
+      goAhead();
       refreshStatus();
       pump();
+    },
+
+    /**
+     * Probes the endpoint at once: "Try now", a wake from sleep, the network coming or going. An
+     * outage ends when it gets through; a failed probe starts one (or waits the shortest delay again).
+     */
+    probeNow() {
+      if (reachability === 'ok') {
+        reachability = 'checking';
+        probe();
+        return;
+      }
+      probeAttempts = 0;
+      probe();
     },
 
     /** Fetches failed jobs again from the start; all of them, or the ones named. */
     retry(ids: readonly string[] | 'all'): number {
       const failed = selected(ids).filter((job) => job.state === 'failed');
       failed.forEach(requeue);
+      // Retrying says "try again" as resuming does, so a queue paused by a refused account goes on too.
+      if (accountRefusal !== null) {
+        goAhead();
+        refreshStatus();
+      }
       pump();
       return failed.length;
     },
@@ -464,10 +633,10 @@ export function createJobQueue(options: JobQueueOptions) {
     },
 
     /** Ready jobs with their image links, for the saver; `notTriedYet` leaves out those whose save failed. */
-    readyJobs(options: { notTriedYet?: boolean } = {}): Array<{ id: string; outputUrls: string[] }> {
+    readyJobs(options: { notTriedYet?: boolean } = {}): Array<{ id: string; outputUrls: string[]; alternateUrls: string[][] }> {
       return [...jobs.values()]
         .filter((job) => job.state === 'ready' && !(options.notTriedYet && job.message !== null))
-        .map(({ id, outputUrls }) => ({ id, outputUrls }));
+        .map(({ id, outputUrls, alternateUrls }) => ({ id, outputUrls, alternateUrls }));
     },
 
     /** A job's image links in any state (empty until it is ready), or null for a job not in the list. */
@@ -475,10 +644,17 @@ export function createJobQueue(options: JobQueueOptions) {
       return jobs.get(id)?.outputUrls ?? null;
     },
 
-    /** One ready job with its image links, or null when it is not ready. */
-    readyJob(id: string): { id: string; outputUrls: string[] } | null {
+    /** Image n (from 1) of a job in any state: its link and the second links to it, or null when there is no such image. */
+    imageLinksOf(id: string, n: number): { url: string; alternates: readonly string[] } | null {
       const job = jobs.get(id);
-      return job?.state === 'ready' ? { id: job.id, outputUrls: job.outputUrls } : null;
+      const url = job?.outputUrls[n - 1];
+      return job && url !== undefined ? { url, alternates: job.alternateUrls[n - 1] ?? [] } : null;
+    },
+
+    /** One ready job with its image links, or null when it is not ready. */
+    readyJob(id: string): { id: string; outputUrls: string[]; alternateUrls: string[][] } | null {
+      const job = jobs.get(id);
+      return job?.state === 'ready' ? { id: job.id, outputUrls: job.outputUrls, alternateUrls: job.alternateUrls } : null;
     },
 
     markSaving(id: string) {
@@ -513,9 +689,30 @@ export function createJobQueue(options: JobQueueOptions) {
 
     dispose() {
       cancelHoldTimer?.();
+      cancelProbeTimer?.();
+      probeInFlight?.abort();
+      probeInFlight = null;
       for (const job of jobs.values()) stopWork(job);
     },
   };
+}
+
+/** The short cause in a network message ("Could not reach ModelsLab (ECONNREFUSED)" → "ECONNREFUSED"). */
+function causeOf(message: string): string {
+  return /\(([^()]+)\)\s*$/.exec(message)?.[1] ?? message.replace(/^ModelsLab /, '');
+}
+
+interface AccountRefusal {
+  httpStatus: 402 | 403;
+  message: string | null;
+}
+
+/** What happened to the account, ModelsLab's own words, and what to do; the window and the CLI each add how to go on. */
+export function describeAccountRefusal({ httpStatus, message }: AccountRefusal): string {
+  const quoted = message ? ` ("${message}")` : '';
+  return httpStatus === 402
+    ? `ModelsLab says the account has no credits left${quoted}. Add credits to your ModelsLab account, then try again.`
+    : `ModelsLab refused the request: the account's plan or the key's permissions do not allow it${quoted}. Check your plan and key on modelslab.com, then try again.`;
 }
 
 function formatDuration(ms: number): string {

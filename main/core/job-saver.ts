@@ -1,11 +1,11 @@
-import { mkdir, readdir, stat, unlink } from 'node:fs/promises';
+import { lstat, mkdir, readdir, stat, unlink } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { ConflictPolicy, SaveLayout } from '../../preload/api-contract';
 import { errorCode } from './error-cause';
 import { exists, placeFile } from './file-placement';
 import { savePathSegments } from '../../preload/shared/file-names';
 import type { ImageCache } from './image-cache';
-import { describeFileError, SaveError, temporarySuffix, type ImageDownloader, type TemporaryImage } from './image-download';
+import { describeFileError, DiskFullError, fromFirstWorkingLink, SaveError, temporarySuffix, type ImageDownloader, type TemporaryImage } from './image-download';
 import { openSaveManifest, type SaveManifest } from './save-manifest';
 
 /** Where and how a batch saves. */
@@ -22,6 +22,8 @@ export interface SaveTarget {
 export interface JobToSave {
   id: string;
   outputUrls: readonly string[];
+  /** Per image, other links to the same file, tried in order when its own link fails. */
+  alternateUrls?: ReadonlyArray<readonly string[]>;
 }
 
 /** What happened to one image. */
@@ -62,6 +64,8 @@ interface FolderSession {
   /** Folders already checked for leftovers of a crash in this session. */
   swept: Set<string>;
   users: number;
+  /** Set once the folder's disk is full: its other saves stop with this, without writing. */
+  diskFull: string | null;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -78,7 +82,7 @@ export function createJobSaver({ downloader, cache, onNotice, downloadRetries = 
   function enterFolder(folder: string): FolderSession {
     let session = sessions.get(folder);
     if (!session) {
-      session = { manifest: openSaveManifest(folder, onNotice), swept: new Set(), users: 0 };
+      session = { manifest: openSaveManifest(folder, onNotice), swept: new Set(), users: 0, diskFull: null };
       sessions.set(folder, session);
     }
     session.users += 1;
@@ -113,6 +117,14 @@ export function createJobSaver({ downloader, cache, onNotice, downloadRetries = 
       await mkdir(directory).catch((error: unknown) => {
         if (errorCode(error) !== 'EEXIST') throw new SaveError(describeFileError(error, directory));
       });
+      // A link (a symlink, or a junction on Windows) would take the files somewhere else entirely.
+      const made = await lstat(directory).catch((error: unknown) => {
+        throw new SaveError(describeFileError(error, directory));
+      });
+      if (made.isSymbolicLink()) {
+        throw new SaveError(`${directory} is a link to another place, and files are never saved through links. Remove the link, or choose another layout or folder.`);
+      }
+      if (!made.isDirectory()) throw new SaveError(`${directory} is a file, not a folder. Move it away, or choose another layout or folder.`);
       await sweepLeftovers(directory, session);
     }
     return directory;
@@ -123,22 +135,27 @@ export function createJobSaver({ downloader, cache, onNotice, downloadRetries = 
     return info?.isFile() === true && info.size === entry.bytes;
   }
 
-  /** The image in a temporary file: copied from the preview cache when it is there, else downloaded with retries. */
-  async function fetchImage(job: JobToSave, image: number, directory: string, label: string, progress: SaveProgressListener): Promise<TemporaryImage> {
+  /**
+   * The image in a temporary file, with the link it came from: copied from the preview cache when it
+   * is there, else downloaded with retries, from its second links when its own fails.
+   */
+  async function fetchImage(job: JobToSave, image: number, directory: string, label: string, progress: SaveProgressListener): Promise<{ value: TemporaryImage; link: string }> {
     const url = job.outputUrls[image - 1]!;
     const cachedPath = await cache?.lookup(job.id, image, url);
     if (cachedPath) {
       const copied = await downloader.copy(cachedPath, directory, label, progress.onBytes).catch(() => null);
-      if (copied) return copied;
+      if (copied) return { value: copied, link: url };
     }
-    for (let attempt = 0; ; attempt += 1) {
-      try {
-        return await downloader.download(url, directory, label, progress.onBytes);
-      } catch (error) {
-        if (!(error instanceof SaveError && error.transient) || attempt >= downloadRetries) throw error;
-        await sleep(retryDelayMs * 2 ** attempt);
+    return fromFirstWorkingLink([url, ...(job.alternateUrls?.[image - 1] ?? [])], async (link) => {
+      for (let attempt = 0; ; attempt += 1) {
+        try {
+          return await downloader.download(link, directory, label, progress.onBytes);
+        } catch (error) {
+          if (!(error instanceof SaveError && error.transient) || attempt >= downloadRetries) throw error;
+          await sleep(retryDelayMs * 2 ** attempt);
+        }
       }
-    }
+    });
   }
 
   async function saveImage(job: JobToSave, image: number, target: SaveTarget, session: FolderSession, progress: SaveProgressListener) {
@@ -161,11 +178,15 @@ export function createJobSaver({ downloader, cache, onNotice, downloadRetries = 
       }
     }
 
+    if (session.diskFull !== null) throw new DiskFullError(session.diskFull);
     // The folders come from the template with the real type, known only after the download;
     // the type changes only the file name, never a folder.
     const folders = segmentsFor('png').slice(0, -1);
     const directory = await prepareDirectory(target.folder, folders, session);
-    const temporary = await fetchImage(job, image, directory, label, progress);
+    const { value: temporary, link: sourceUrl } = await fetchImage(job, image, directory, label, progress).catch((error: unknown) => {
+      if (error instanceof DiskFullError) session.diskFull ??= error.message;
+      throw error;
+    });
     let placed;
     try {
       placed = await placeFile(temporary.path, directory, segmentsFor(temporary.extension).at(-1)!, target.conflictPolicy);
@@ -182,7 +203,7 @@ export function createJobSaver({ downloader, cache, onNotice, downloadRetries = 
       .record({
         jobId: job.id,
         image,
-        sourceUrl: url,
+        sourceUrl,
         path: relative(target.folder, placed.path).split(sep).join('/'),
         bytes: temporary.bytes,
         sha256: temporary.sha256,
@@ -196,6 +217,19 @@ export function createJobSaver({ downloader, cache, onNotice, downloadRetries = 
   }
 
   return {
+    /**
+     * Keeps a folder's session (its record, what is known of its disk) open for a batch, so that a
+     * full disk met by one job stops the batch's other saves into it. Returns the release.
+     */
+    holdFolder(folder: string): () => void {
+      const session = enterFolder(folder);
+      let released = false;
+      return () => {
+        if (!released) leaveFolder(folder, session);
+        released = true;
+      };
+    },
+
     /** Saves every image of a job that is not saved yet; one image failing does not stop the others. */
     async saveJob(job: JobToSave, target: SaveTarget, progress: SaveProgressListener): Promise<JobSaveResult> {
       const session = enterFolder(target.folder);

@@ -8,7 +8,12 @@ import { versionedFile } from './versioned-file';
 const isStringList = (value: unknown): value is string[] => Array.isArray(value) && value.every((item) => typeof item === 'string');
 const isNumberOrNull = (value: unknown): value is number | null => value === null || (typeof value === 'number' && Number.isFinite(value));
 
-function isStoredJob(value: unknown): value is StoredJob {
+const isListOfStringLists = (value: unknown): value is string[][] => Array.isArray(value) && value.every(isStringList);
+
+/** A record as written, before fields added later are filled in. */
+type WrittenJob = Omit<StoredJob, 'alternateUrls' | 'nsfwFlagged'> & Partial<Pick<StoredJob, 'alternateUrls' | 'nsfwFlagged'>>;
+
+function isStoredJob(value: unknown): value is WrittenJob {
   if (typeof value !== 'object' || value === null) return false;
   const job = value as Record<string, unknown>;
   return (
@@ -19,6 +24,9 @@ function isStoredJob(value: unknown): value is StoredJob {
     (job.message === null || typeof job.message === 'string') &&
     typeof job.retryable === 'boolean' &&
     isStringList(job.outputUrls) &&
+    // Added later: a list written before has none, which means no second links.
+    (job.alternateUrls === undefined || isListOfStringLists(job.alternateUrls)) &&
+    (job.nsfwFlagged === undefined || typeof job.nsfwFlagged === 'boolean') &&
     isNumberOrNull(job.outputsFirstSeenAt) &&
     isStringList(job.savedPaths) &&
     isNumberOrNull(job.firstFetchedAt)
@@ -30,7 +38,7 @@ function parseJobList(content: unknown): StoredJob[] {
   const jobs = content.filter(isStoredJob);
   // One damaged record is a sign the file is not ours to trust: keep it aside, whole.
   if (jobs.length !== content.length) throw new Error(`${content.length - jobs.length} of its ${content.length} jobs are damaged`);
-  return jobs;
+  return jobs.map((job) => ({ ...job, alternateUrls: job.alternateUrls ?? [], nsfwFlagged: job.nsfwFlagged ?? false }));
 }
 
 /** However slow the disk, changes are written at least this often. */

@@ -8,6 +8,8 @@ export interface SecretStore {
 
 export const keychainService = 'Headshot Fetcher';
 export const keychainAccount = 'ModelsLab API key';
+/** Beside the key: the endpoint host the person confirmed for it, checked before each request. */
+export const endpointHostAccount = 'Confirmed endpoint host';
 
 export class KeychainUnavailableError extends Error {
   override name = 'KeychainUnavailableError';

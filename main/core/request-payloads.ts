@@ -1,11 +1,12 @@
 // Checks for what arrives from outside main (the window's requests, a typed key): every payload is
 // `unknown` until one of these has read it, and a refusal is an AppError the window can show.
 import type { IntakeSource } from '../../preload/api-contract';
+import { isValidJobId } from '../../preload/shared/job-ids';
 import { AppError } from './app-error';
 
 const keyLengthRange = { min: 8, max: 512 };
-/** More IDs than this in one request is not a person's selection. */
-const maxIdsPerRequest = 1_000_000;
+/** More IDs than this in one request is not a person's selection (the list itself holds at most as many in a drop). */
+export const maxIdsPerRequest = 100_000;
 const maxSourcesPerDrop = 1_000;
 
 /** Text dropped or pasted at once; the window refuses larger files before reading them. */
@@ -19,10 +20,20 @@ export function expectObject(request: unknown, what: string): Record<string, unk
 }
 
 export function expectIds(value: unknown): string[] {
-  if (!Array.isArray(value) || value.length > maxIdsPerRequest || !value.every((id) => typeof id === 'string')) {
-    throw new AppError('invalid-request', 'The jobs must be a list of IDs.');
+  if (!Array.isArray(value)) throw new AppError('invalid-request', 'The jobs must be a list of IDs.');
+  if (value.length > maxIdsPerRequest) {
+    throw new AppError('invalid-request', `At most ${maxIdsPerRequest.toLocaleString('en-US')} jobs can be named in one request; use the whole list, or fewer at a time.`);
+  }
+  if (!value.every((id) => typeof id === 'string' && isValidJobId(id))) {
+    throw new AppError('invalid-request', 'The jobs must be a list of job IDs (whole numbers such as 12202888).');
   }
   return value as string[];
+}
+
+/** One job ID, by the same rule. */
+export function expectJobId(value: unknown): string {
+  if (typeof value !== 'string' || !isValidJobId(value)) throw new AppError('invalid-request', 'The job must be a job ID (a whole number such as 12202888).');
+  return value;
 }
 
 /** A list of IDs, or the word that stands for all of them. */

@@ -84,7 +84,13 @@ export function createSaveDrive({ queue, saver, downloadConcurrency, stopSignal 
         if (job && queue.markSaving(id)) jobs.push(job);
       }
       listener.onStart?.(jobs);
-      return Promise.all(jobs.map((job) => saveOne(job, target, listener)));
+      if (jobs.length === 0) return [];
+      const release = saver.holdFolder(target.folder);
+      try {
+        return await Promise.all(jobs.map((job) => saveOne(job, target, listener)));
+      } finally {
+        release();
+      }
     },
   };
 }

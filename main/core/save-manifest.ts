@@ -1,5 +1,5 @@
 import { readdir, readFile, rename, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { writeFileAtomically } from './atomic-file';
 import { describeCause, errorCode } from './error-cause';
 
@@ -84,6 +84,20 @@ function isEntry(value: unknown): value is ManifestEntry {
 const entryKey = (jobId: string, image: number) => `${jobId}/${image}`;
 
 /**
+ * Whether a record's path names a file inside the folder. A manifest is a file anyone may edit:
+ * one whose path climbs out (`../`, an absolute path, a backslash that Windows reads as a folder
+ * break) must not make a file elsewhere count as saved, or be shown.
+ */
+export function staysInFolder(folder: string, path: string): boolean {
+  const segments = path.split('/');
+  if (path === '' || isAbsolute(path) || /^[a-z]:/i.test(path) || segments.some((segment) => segment === '' || segment === '.' || segment === '..' || segment.includes('\\'))) {
+    return false;
+  }
+  const inside = relative(folder, resolve(folder, ...segments));
+  return inside !== '' && !inside.startsWith('..') && !isAbsolute(inside);
+}
+
+/**
  * The record of what was saved into one folder, kept as JSON (read back) and CSV (for
  * spreadsheets). Each record is written atomically before the save of its image counts as done;
  * records that arrive while a write is under way go together in the next write.
@@ -116,7 +130,18 @@ export async function openSaveManifest(folder: string, onNotice: (message: strin
     if (stored?.format !== manifestFormat || stored.version !== manifestVersion || !Array.isArray(stored.files)) {
       throw new Error('it is not a manifest this version can read');
     }
-    for (const entry of stored.files) if (isEntry(entry)) keep(entry);
+    let outside = 0;
+    for (const entry of stored.files) {
+      if (!isEntry(entry)) continue;
+      if (staysInFolder(folder, entry.path)) keep(entry);
+      else outside += 1;
+    }
+    if (outside > 0) {
+      onNotice(
+        `${outside === 1 ? 'A record' : `${outside} records`} in the save record of ${folder} ${outside === 1 ? 'points' : 'point'} outside the folder and ${outside === 1 ? 'was' : 'were'} ignored: ` +
+          'those images are saved again into the folder. The record may have been edited by hand.',
+      );
+    }
   } catch (error) {
     if (errorCode(error) !== 'ENOENT') {
       // A manifest we cannot read is kept for the person; files already in the folder are still

@@ -66,6 +66,9 @@ export function validateSettingsPatch(patch: unknown): Partial<Settings> {
     } else if (field === 'saveAsTheyArrive') {
       if (typeof value !== 'boolean') throw new AppError('invalid-settings', '"Save as they arrive" must be on or off.');
       result.saveAsTheyArrive = value;
+    } else if (field === 'allowPrivateNetworkLinks') {
+      if (typeof value !== 'boolean') throw new AppError('invalid-settings', '"Allow image links to my private network" must be on or off.');
+      result.allowPrivateNetworkLinks = value;
     } else throw new AppError('invalid-request', `Unknown setting "${field}".`);
   }
   return result;

@@ -1,6 +1,6 @@
 import { protocol } from 'electron';
 import { readFile } from 'node:fs/promises';
-import { extname, join, normalize, sep } from 'node:path';
+import { extname, resolve, sep } from 'node:path';
 import { contentSecurityPolicy } from '../../preload/shared/content-security-policy';
 import { jobImagePathPattern } from '../../preload/shared/job-image-path';
 import { rendererHost, rendererScheme } from '../core/url-policy';
@@ -18,6 +18,23 @@ const contentTypes: Record<string, string> = {
 /** Must run before the app is ready: a standard, secure scheme behaves like https for the page. */
 export function registerRendererScheme(): void {
   protocol.registerSchemesAsPrivileged([{ scheme: rendererScheme, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+}
+
+/**
+ * The file a page path names inside the renderer folder, or null for a path that would leave it
+ * (`..` written as `%2f`-encoded slashes), a backslash (a folder break on Windows), a NUL, or an
+ * encoding that does not decode.
+ */
+export function rendererFileFor(rendererDir: string, pathname: string): string | null {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname === '/' ? '/index.html' : pathname);
+  } catch {
+    return null;
+  }
+  if (decoded.includes('\\') || decoded.includes('\0')) return null;
+  const filePath = resolve(rendererDir, `.${decoded}`);
+  return filePath.startsWith(resolve(rendererDir) + sep) ? filePath : null;
 }
 
 /** A job's image for the window, from main's image cache; it rejects when there is none to show (answered 404). */
@@ -45,11 +62,10 @@ export function serveRenderer(rendererDir: string, jobImage: JobImageSource): vo
     const url = new URL(request.url);
     const imageMatch = url.host === rendererHost ? jobImagePathPattern.exec(url.pathname) : null;
     if (imageMatch) return serveJobImage(jobImage, imageMatch[1]!, Number(imageMatch[2]));
-    const relative = normalize(decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname));
-    const filePath = join(rendererDir, relative);
-    if (url.host !== rendererHost || !filePath.startsWith(rendererDir + sep)) {
-      return new Response('Not found', { status: 404 });
-    }
+    if (url.host !== rendererHost) return new Response('Not found', { status: 404 });
+    const filePath = rendererFileFor(rendererDir, url.pathname);
+    // Refused by the guard, distinct from a missing file: a path that tries to leave the folder.
+    if (filePath === null) return new Response('Refused', { status: 403 });
     try {
       const body = await readFile(filePath);
       return new Response(body, {

@@ -79,8 +79,8 @@ await page.addInitScript({
   content: `
     const listeners = new Map();
     const answers = {
-      getQueueStatus: { ok: true, value: { pausedBecause: 'user', message: 'Paused.' } },
-      getSettings: { ok: true, value: { endpointTemplate: 'https://modelslab.com/api/v1/enterprise/flux_headshot/fetch/{id}', concurrency: 4, downloadConcurrency: 4, pollDeadlineSeconds: 1800, saveLayout: 'flat', fileNameTemplate: '{id}-{n}.{ext}', conflictPolicy: 'rename', saveAsTheyArrive: false } },
+      getQueueStatus: { ok: true, value: { pausedBecause: 'user', message: 'Paused.', holdUntil: null } },
+      getSettings: { ok: true, value: { endpointTemplate: 'https://modelslab.com/api/v1/enterprise/flux_headshot/fetch/{id}', concurrency: 4, downloadConcurrency: 4, pollDeadlineSeconds: 1800, saveLayout: 'flat', fileNameTemplate: '{id}-{n}.{ext}', conflictPolicy: 'rename', saveAsTheyArrive: false, allowPrivateNetworkLinks: false } },
       listSaveFolders: { ok: true, value: { recent: [] } },
       getSaveProgress: { ok: true, value: { active: false, folder: null, jobsTotal: 0, jobsSaved: 0, jobsFailed: 0, filesTotal: 0, filesDone: 0, filesSkipped: 0, bytesWritten: 0, startedAt: null, finishedAt: null } },
       getImageCacheUsage: { ok: true, value: { bytes: 0, files: 0, maxBytes: 536870912 } },
@@ -102,7 +102,7 @@ for (const count of [10_000, 100_000]) {
   // The first paint (rows on screen), and when every job is in the list (the table's row count).
   const [firstPaintMs, allListedMs, longestFrameMs] = (await page.evaluate(`(async () => {
     const total = ${count};
-    const views = Array.from({ length: total }, (_, index) => ({ id: String(20000000 + index), state: 'queued', etaSeconds: null, message: null, retryable: false, imageCount: 0, outputsFirstSeenAt: null, savedPaths: [] }));
+    const views = Array.from({ length: total }, (_, index) => ({ id: String(20000000 + index), state: 'queued', etaSeconds: null, message: null, retryable: false, imageCount: 0, outputsFirstSeenAt: null, savedPaths: [], nsfwFlagged: false, imageHosts: [] }));
     const table = () => document.querySelector('table.job-table');
     const started = performance.now();
     let firstPaint = null;
@@ -138,6 +138,8 @@ for (const count of [10_000, 100_000]) {
       imageCount: state === 'ready' ? 2 : 0,
       outputsFirstSeenAt: state === 'ready' ? Date.now() : null,
       savedPaths: [],
+      nsfwFlagged: false,
+      imageHosts: [],
     });
     dispatch('jobsUpdated', Array.from({ length: 10000 }, (_, index) => view(index, 'processing')));
     await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 100)));

@@ -88,4 +88,25 @@ export async function benchCommandLine(record: (what: string, value: string) => 
     await server.close();
     await rm(workDir, { recursive: true, force: true });
   }
+  await benchRunawayAnswers(record);
+}
+
+/** Four answers of 48 MB arriving at once: the CLI reads each only up to its 2 MB cap, then asks again. */
+export async function benchRunawayAnswers(record: (what: string, value: string) => void): Promise<void> {
+  const jobIds = ['8000001', '8000002', '8000003', '8000004'];
+  const scenario = (): Step[] => [{ answer: 'flood', megabytes: 48 }, { answer: 'success', images: [{ serve: 'headshot-a.png' }] }];
+  const server = await startFakeModelsLab({ validKey: validTestKey, scenarios: Object.fromEntries(jobIds.map((id) => [id, scenario()])) });
+  const workDir = await makeTempDir('headshot-fetcher-bench-flood-');
+  try {
+    const env = { ...process.env, HEADSHOT_FETCHER_ENDPOINT: server.endpointTemplate, MODELSLAB_API_KEY: validTestKey };
+    const run = await runMeasured(process.execPath, [cliPath, 'fetch', ...jobIds, '--out', join(workDir, 'out'), '--concurrency', '4', '--quiet'], env, 'ignore');
+    const sent = [...server.floods.values()].flat().reduce((sum, flood) => sum + flood.bytesSent, 0);
+    record(
+      'CLI, peak RSS while four 48 MB answers arrive at once (cut at 2 MB each, then asked again)',
+      `${run.peakRssMb === null ? 'not measured (needs /proc)' : `${run.peakRssMb.toFixed(0)} MB`} (exit ${run.code}; ${(sent / 1048576).toFixed(0)} MB of 192 MB sent before the CLI hung up; aim < 150 MB)`,
+    );
+  } finally {
+    await server.close();
+    await rm(workDir, { recursive: true, force: true });
+  }
 }

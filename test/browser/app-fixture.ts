@@ -13,10 +13,12 @@ import { fileURLToPath } from 'node:url';
 import type { EventName, Events } from '../../preload/api-contract';
 import { jobImagePathPattern } from '../../preload/shared/job-image-path';
 import { createAppCore, type AppCore } from '../../main/core/app-core';
+import type { QueueTiming } from '../../main/core/job-queue';
 import type { SecretStore } from '../../main/core/keychain';
 import { dispatchRequest } from '../../main/core/request-dispatch';
 import { startFakeModelsLab, type FakeModelsLab, type Step } from '../fixtures/fake-modelslab';
 import { makeTempDir, testSecretStore, validTestKey } from '../support/core-harness';
+import { createManualClock, type ManualClock } from '../support/manual-clock';
 
 const rendererDir = fileURLToPath(new URL('../../dist/renderer', import.meta.url));
 const contentTypes: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
@@ -62,6 +64,8 @@ export interface AppUnderTest {
   /** What "Show in folder" asked the file manager to show, in order. */
   revealed: Array<{ file: string } | { folder: string }>;
   desktopNotifications: Array<{ title: string; body: string }>;
+  /** The core's clock when the test asked for a manual one (`manualClock`), else null. */
+  clock: ManualClock | null;
   setScenarios(scenarios: Record<string, Step[]>): void;
   /** What the folder dialog answers from now on (saveDir at first); null is a cancelled dialog. */
   setFolderDialogAnswer(folder: string | null): void;
@@ -69,12 +73,16 @@ export interface AppUnderTest {
 }
 
 export const test = base.extend<
-  { app: AppUnderTest; withStoredKey: boolean; userDataFiles: Record<string, string> },
+  { app: AppUnderTest; withStoredKey: boolean; userDataFiles: Record<string, string>; manualClock: boolean; coreTiming: Partial<QueueTiming> },
   { rendererOrigin: string }
 >({
   withStoredKey: [false, { option: true }],
   /** Files the user-data folder holds before the core starts, as an earlier run would leave them. */
   userDataFiles: [{}, { option: true }],
+  /** The core runs on a clock the test moves (job updates too are sent only when it moves). */
+  manualClock: [false, { option: true }],
+  /** Queue timing over the suite's short defaults. */
+  coreTiming: [{}, { option: true }],
   rendererOrigin: [
     async ({}, use) => {
       const server = await serveRenderer();
@@ -83,7 +91,8 @@ export const test = base.extend<
     },
     { scope: 'worker' },
   ],
-  app: async ({ page, rendererOrigin, withStoredKey, userDataFiles }, use) => {
+  app: async ({ page, rendererOrigin, withStoredKey, userDataFiles, manualClock, coreTiming }, use) => {
+    const clock = manualClock ? createManualClock(Date.now()) : null;
     const modelsLab = await startFakeModelsLab({ validKey: validTestKey });
     const secretStore = testSecretStore();
     if (withStoredKey) await secretStore.write(validTestKey);
@@ -113,7 +122,8 @@ export const test = base.extend<
       revealInFileManager: (target: { file: string } | { folder: string }) => void revealed.push(target),
       notifyDesktop: (title: string, body: string) => void desktopNotifications.push({ title, body }),
       emit,
-      timing: { pollFloorMs: 100, pollCapMs: 1_000, retryBaseMs: 50, retryCapMs: 200, maxRetries: 2, rateLimitDefaultMs: 500 },
+      timing: { pollFloorMs: 100, pollCapMs: 1_000, retryBaseMs: 50, retryCapMs: 200, maxRetries: 2, rateLimitDefaultMs: 500, ...coreTiming },
+      ...(clock ? { clock } : {}),
       requestTimeoutMs: 2_000,
       eventBatchMs: 16,
       log: (message) => console.log(`[core] ${message}`),
@@ -153,6 +163,7 @@ export const test = base.extend<
       outsideRequests,
       revealed,
       desktopNotifications,
+      clock,
       setScenarios: (scenarios) => Object.entries(scenarios).forEach(([id, steps]) => modelsLab.setScenario(id, steps)),
       setFolderDialogAnswer: (folder) => (dialogAnswer = folder),
       open: async () => {

@@ -259,7 +259,7 @@ test.describe('with a key stored', () => {
     // Main batches its events every 16 ms; here a thousand arrive between two frames.
     const applied = await page.evaluate(async () => {
       const dispatch = (window as unknown as { __headshotsDispatch(name: string, payload: unknown): void }).__headshotsDispatch;
-      const view = (id: string, state: string) => ({ id, state, etaSeconds: null, message: null, retryable: false, imageCount: 0, outputsFirstSeenAt: null, savedPaths: [] });
+      const view = (id: string, state: string) => ({ id, state, etaSeconds: null, message: null, retryable: false, imageCount: 0, outputsFirstSeenAt: null, savedPaths: [], nsfwFlagged: false, imageHosts: [] });
       for (let index = 0; index < 1_000; index += 1) dispatch('jobsUpdated', [view(String(8_800_000 + index), index % 2 ? 'ready' : 'queued')]);
       // Long enough for Svelte to have drawn a change made right away.
       await new Promise((resolve) => queueMicrotask(() => resolve(null)));

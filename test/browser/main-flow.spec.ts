@@ -149,6 +149,19 @@ test.describe('with a key already stored', () => {
     await expect(row(page, '5001')).toContainText('does not know this job ID (HTTP 404)');
     expect(app.modelsLab.fetchCount('5001')).toBe(0);
   });
+
+  test('"Allow image links to my private network" is off by default, and saved when turned on', async ({ app }) => {
+    const { page } = app;
+    await app.open();
+    await page.getByText('Settings', { exact: true }).click();
+    const allow = page.getByLabel('Allow image links to my private network');
+    await expect(allow).not.toBeChecked();
+    await expect(allow).toHaveAccessibleDescription(/refused/);
+    await allow.check();
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await expect(page.getByText('Settings saved.')).toBeVisible();
+    expect((await app.core.handlers.getSettings(undefined)).allowPrivateNetworkLinks).toBe(true);
+  });
 });
 
 test.describe('queue controls', () => {

@@ -5,7 +5,9 @@ import { test } from 'node:test';
 import { requestNames } from '../../preload/api-contract';
 import { KeychainUnavailableError } from '../../main/core/keychain';
 import { dispatchRequest } from '../../main/core/request-dispatch';
-import { useCoreHarness, validTestKey } from '../support/core-harness';
+import { jsonEscapedEveryCharacter, startFakeModelsLab, type Step } from '../fixtures/fake-modelslab';
+import { useCoreHarness, validTestKey, waitUntil } from '../support/core-harness';
+import { holdsKey, urlEncodedKey } from '../support/key-echo';
 
 const start = useCoreHarness();
 
@@ -74,6 +76,7 @@ test('settings are checked, saved one change after another, and read again after
     fileNameTemplate: '{id}-{n}.{ext}',
     conflictPolicy: 'rename',
     saveAsTheyArrive: false,
+    allowPrivateNetworkLinks: false,
   });
 
   for (const patch of [
@@ -193,4 +196,99 @@ test('a big drop reaches the window as messages of at most 10,000 jobs, all of t
   const messages = h.events.filter((event) => event.event === 'jobsUpdated').map((event) => event.payload as Array<{ id: string }>);
   assert.deepEqual(messages.map((views) => views.length), [10_000, 10_000, 5_000]);
   assert.deepEqual(messages.flat().map((view) => view.id), ids);
+});
+
+test('an endpoint changed in settings.json by hand asks before the key goes out, requests waiting; the yes is kept in the keychain beside the key', async () => {
+  const elsewhere = await startFakeModelsLab({ validKey: validTestKey, scenarios: { '5101': [{ answer: 'success', images: [{ serve: 'headshot-a.png' }] }] } });
+  elsewhere.setScenario('5102', [{ answer: 'success', images: [{ serve: 'headshot-b.jpg' }] }]);
+  const host = new URL(elsewhere.origin).host;
+  const asked: string[] = [];
+  let answer: (yes: boolean) => void = () => undefined;
+  try {
+    const h = await start({ core: { confirmEndpointHost: (asking) => (asked.push(asking), new Promise((resolve) => (answer = resolve))) } });
+    await writeFile(join(h.userDataDir, 'settings.json'), JSON.stringify({ version: 1, content: { endpointTemplate: elsewhere.endpointTemplate } }));
+    await h.restartCore();
+    await h.addText('5101');
+    await waitUntil(async () => asked.length, (count) => count === 1, 5_000, 'the confirmation to be asked');
+    assert.deepEqual(asked, [host]);
+    assert.equal(elsewhere.fetches.length, 0, 'no request went out while the question was open');
+    assert.equal(h.server.fetches.length, 0);
+
+    // "No": the queue pauses, with the reason; nothing is sent; resuming asks again.
+    answer(false);
+    await waitUntil(() => h.core.handlers.getQueueStatus(undefined), (status) => status.pausedBecause === 'user', 5_000, 'the queue to pause');
+    assert.match((await h.core.handlers.listNotices(undefined)).map((notice) => notice.message).join('\n'), new RegExp(`not sent to ${host}`));
+    assert.equal(elsewhere.fetches.length, 0);
+    await h.core.handlers.resumeQueue(undefined);
+    await waitUntil(async () => asked.length, (count) => count === 2, 5_000, 'the question to be asked again');
+    answer(true);
+    await h.waitForJob('5101', 'ready');
+    assert.equal(elsewhere.fetches.length, 1);
+    assert.equal(await h.endpointHostStore.read(), host, 'the confirmed host is kept beside the key');
+
+    // Kept across a restart: asked once, not at every start.
+    await h.restartCore();
+    await h.addText('5102');
+    await h.waitForJob('5102', 'ready');
+    assert.equal(asked.length, 2);
+  } finally {
+    await elsewhere.close();
+  }
+});
+
+test('the trust list names ModelsLab\'s hosts exactly: a subdomain or look-alike is asked for', async () => {
+  const asked: string[] = [];
+  const h = await start({ core: { confirmEndpointHost: async (host) => (asked.push(host), false) } });
+  await h.core.handlers.updateSettings({ endpointTemplate: 'https://modelslab.com/api/v6/images/fetch/{id}' });
+  for (const template of ['https://files.modelslab.com/fetch/{id}', 'https://modelslab.com.example.net/fetch/{id}', 'https://modelslab.com:8443/fetch/{id}']) {
+    await assert.rejects(h.core.handlers.updateSettings({ endpointTemplate: template }), { code: 'endpoint-not-confirmed' });
+  }
+  assert.deepEqual(asked, ['files.modelslab.com', 'modelslab.com.example.net', 'modelslab.com:8443']);
+});
+
+test('answers that echo the key, plain, JSON-escaped or URL-encoded, leave it in no job, file, log, event or notice', async () => {
+  const escaped = jsonEscapedEveryCharacter(validTestKey);
+  const encoded = urlEncodedKey();
+  const json = (status: number, body: unknown): Step => ({ answer: 'raw', status, body: JSON.stringify(body).replace('ESCAPED', escaped), contentType: 'application/json' });
+  const h = await start({
+    scenarios: {
+      '5201': [json(200, { status: 'error', message: `Invalid request for key ${validTestKey} (ESCAPED)` })],
+      '5202': [{ answer: 'raw', status: 502, body: `<html>upstream said key=${encoded} or ${escaped} or ${validTestKey}</html>` }],
+      '5203': [json(200, { status: 'queued-oddly', echo: `${validTestKey} ESCAPED` })],
+      '5204': [{ answer: 'flood', megabytes: 12 }],
+      '5205': [json(429, { status: 'error', message: `Rate limit exceeded for ${validTestKey} ESCAPED` }), { answer: 'success', images: [{ serve: 'headshot-a.png' }] }],
+    },
+  });
+  assert.ok(holdsKey(escaped) && holdsKey(encoded), 'the check sees through both encodings');
+  await h.addText('5201 5202 5203 5204 5205');
+  for (const id of ['5201', '5202', '5203', '5204']) await h.waitForJob(id, 'failed');
+  await h.waitForJob('5205', 'ready');
+  const jobs = await h.jobs();
+  assert.match(jobs.find((job) => job.id === '5201')?.message ?? '', /key \[key removed\] \(\[key removed\]\)/);
+  assert.match(jobs.find((job) => job.id === '5202')?.message ?? '', /key=\[key removed\] or \[key removed\] or \[key removed\]/);
+  assert.match(jobs.find((job) => job.id === '5204')?.message ?? '', /larger than 2 MB/);
+  await h.restartCore(); // writes jobs.json
+
+  const outputs: Record<string, string> = {
+    jobs: JSON.stringify(jobs),
+    'jobs.json': await readFile(join(h.userDataDir, 'jobs.json'), 'utf8'),
+    events: JSON.stringify(h.events),
+    logs: h.logs.join('\n'),
+    notices: JSON.stringify(await h.core.handlers.listNotices(undefined)),
+  };
+  for (const [where, text] of Object.entries(outputs)) assert.ok(!holdsKey(text), `${where} holds the key: ${text.slice(0, 2000)}`);
+  assert.ok(h.events.some((event) => event.event === 'queueStatus' && JSON.stringify(event.payload).includes('[key removed]')), 'the rate-limit notice was shown, redacted');
+});
+
+test('lists of IDs from the window are capped at 100,000 and every ID must follow the job-ID rule', async () => {
+  const h = await start();
+  const ids = (count: number) => Array.from({ length: count }, (_, index) => String(10_000_000 + index));
+  assert.deepEqual(await h.core.handlers.removeJobs({ ids: ids(100_000) }), { removed: 0 });
+  await assert.rejects(h.core.handlers.removeJobs({ ids: ids(100_001) }), { code: 'invalid-request', message: /At most 100,000 jobs/ });
+  for (const bad of [['12', '../x'], ['0123'], ['1e5'], [''], ['123456789012345678901'], [12]]) {
+    await assert.rejects(h.core.handlers.cancelJobs({ ids: bad }), { code: 'invalid-request', message: /job IDs/ }, JSON.stringify(bad));
+    await assert.rejects(h.core.handlers.retryJobs({ ids: bad }), { code: 'invalid-request' }, JSON.stringify(bad));
+  }
+  await assert.rejects(h.core.handlers.showInFolder({ jobId: '../../etc/passwd' }), { code: 'invalid-request' });
+  assert.deepEqual(await h.core.handlers.retryJobs({ ids: 'all-failed' }), { retried: 0 });
 });

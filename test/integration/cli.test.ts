@@ -9,8 +9,9 @@ import { join } from 'node:path';
 import { after, afterEach, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { manifestJsonName } from '../../main/core/save-manifest';
-import { readImage, startFakeModelsLab, type FakeModelsLab, type Step } from '../fixtures/fake-modelslab';
+import { jsonEscapedEveryCharacter, readImage, startFakeModelsLab, type FakeModelsLab, type Step } from '../fixtures/fake-modelslab';
 import { makeTempDir, validTestKey, waitUntil } from '../support/core-harness';
+import { holdsKey, urlEncodedKey } from '../support/key-echo';
 
 const cliPath = fileURLToPath(new URL('../../dist/cli/headshot-fetcher.js', import.meta.url));
 const success = (...images: Extract<Step, { answer: 'success' }>['images']): Step[] => [{ answer: 'success', images }];
@@ -306,8 +307,13 @@ test('key set reads standard input into the keychain; status and clear report it
   assert.match(status.stdout, /A key ending …[0-9a-f]{4} is in the system keychain/);
 
   const out = await freshFolder();
-  const fetched = await runCli(['fetch', '4004', '--out', out], { env });
+  const fetched = await runCli(['fetch', '4004', '4001', '--out', out], { env });
   assert.equal(fetched.code, 0, 'the keychain key is used when MODELSLAB_API_KEY is not set');
+  // The stored key goes to a host that is not ModelsLab's: said once, whatever the number of jobs.
+  const host = new URL(server.origin).host;
+  assert.equal(fetched.stderr.split(`Sending the API key from the keychain to ${host}, which is not ModelsLab's (set by HEADSHOT_FETCHER_ENDPOINT).`).length - 1, 1, fetched.stderr);
+  const fromEnvironment = await runCli(['fetch', '4004', '--out', out]);
+  assert.doesNotMatch(fromEnvironment.stderr, /Sending the API key/, 'a key from MODELSLAB_API_KEY is given for this run');
 
   assert.equal((await runCli(['key', 'clear'], { env })).code, 0);
   const cleared = await runCli(['key', 'status'], { env });
@@ -397,6 +403,28 @@ test('a key rejected mid-batch: downloads under way still finish, the rest fail 
   for (const id of ['4302', '4303']) assert.equal((byId.get(id)?.error as { code: string }).code, 'key-rejected', id);
   // The key came from MODELSLAB_API_KEY, which wins over the keychain: "key set" alone would not help.
   assert.match(run.stderr, /MODELSLAB_API_KEY holds a key ModelsLab rejected/);
+});
+
+test('no credits (402) or a plan refusal (403) stops the run with exit status 3 and ModelsLab\'s message, once', async () => {
+  server.setScenario('4701', success({ serve: 'headshot-a.png' }));
+  server.setScenario('4702', [{ answer: 'no-credits' }]);
+  server.setScenario('4703', success({ serve: 'headshot-b.jpg' }));
+  const out = await freshFolder();
+  const run = await runCli(['fetch', '4701', '4702', '4703', '--out', out, '--concurrency', '1', '--json']);
+  assert.equal(run.code, 3, run.stderr);
+  const byId = new Map(jsonLines(run.stdout).filter((line) => 'id' in line).map((line) => [line.id, line]));
+  assert.deepEqual(byId.get('4701'), { id: '4701', status: 'saved', files: [join(out, '4701-1.png')] });
+  for (const id of ['4702', '4703']) assert.equal((byId.get(id)?.error as { code: string }).code, 'account-refused', id);
+  assert.equal(server.fetchCount('4703'), 0, 'nothing more is asked once the account is refused');
+  const said = run.stderr.split('\n').filter((line) => line.includes('Insufficient credits'));
+  assert.deepEqual(said, [
+    'ModelsLab says the account has no credits left ("Insufficient credits. Please recharge your wallet to continue."). Add credits to your ModelsLab account, then try again. Run the same command again once that is done: files already saved are not downloaded again.',
+  ]);
+
+  server.setScenario('4704', [{ answer: 'forbidden' }]);
+  const refused = await runCli(['fetch', '4704', '--out', out]);
+  assert.equal(refused.code, 3, refused.stderr);
+  assert.match(refused.stderr, /plan or the key's permissions do not allow it \("Your plan does not include this API\."\)/);
 });
 
 test('a 429 holds the requests for the time asked and says so; the jobs then finish', async () => {
@@ -499,4 +527,44 @@ test('key set on a terminal asks without echoing; Ctrl-C at the prompt cancels w
   const cancelled = await runInTerminal(['key', 'set'], { env, whileRunning: typeAtPrompt('abc\x03') });
   assert.equal(cancelled.code, 130, cancelled.shown);
   assert.doesNotMatch(cancelled.shown, /--help/);
+});
+
+test('an answer linking to a private or link-local address is refused, nothing is asked of it; the local server\'s own links are saved', async () => {
+  server.setScenario('4501', [{ answer: 'success', images: [{ link: 'https://10.0.0.1/headshot.png' }, { link: 'https://169.254.169.254/latest/meta-data/' }] }]);
+  server.setScenario('4502', success({ serve: 'headshot-a.png' }));
+  const out = await freshFolder();
+  const run = await runCli(['fetch', '4501', '4502', '--out', out, '--json']);
+  assert.equal(run.code, 1, run.stderr);
+  const refused = jsonLines(run.stdout).find((line) => line.id === '4501');
+  assert.match((refused?.error as { message: string }).message, /private network address \(10\.0\.0\.1\).*run again with --allow-private-network/);
+  assert.equal(jsonLines(run.stdout).find((line) => line.id === '4502')?.status, 'saved');
+});
+
+test('an answer of tens of megabytes is cut off at 2 MB: the job is tried again and then saved; nothing of it reaches the output', async () => {
+  server.setScenario('4511', [{ answer: 'flood', megabytes: 40 }, ...success({ serve: 'headshot-b.jpg' })]);
+  const out = await freshFolder();
+  const run = await runCli(['fetch', '4511', '--out', out, '--json']);
+  assert.equal(run.code, 0, run.stderr);
+  assert.deepEqual((await readdir(out)).filter((name) => name.endsWith('.jpg')), ['4511-1.jpg']);
+  const [flood] = server.floods.get('4511') ?? [];
+  assert.equal(flood?.complete, false);
+  assert.ok(!run.stdout.includes(validTestKey) && !run.stderr.includes(validTestKey));
+});
+
+test('answers that echo the key, plain, JSON-escaped or URL-encoded, leave it out of standard output and error, with --json and without', async () => {
+  const escaped = jsonEscapedEveryCharacter(validTestKey);
+  const json = (status: number, body: unknown): Step => ({ answer: 'raw', status, body: JSON.stringify(body).replace('ESCAPED', escaped), contentType: 'application/json' });
+  server.setScenario('4521', [json(200, { status: 'error', message: `Invalid request for key ${validTestKey} (ESCAPED)` })]);
+  // A 502 and a flood are tried again once, and then the job fails for good: a run of a second or two.
+  server.setScenario('4522', [{ answer: 'raw', status: 502, body: `<html>upstream said key=${urlEncodedKey()} or ${escaped}</html>` }, { answer: 'failed' }]);
+  server.setScenario('4523', [json(429, { status: 'error', message: `Rate limit exceeded for ${validTestKey} ESCAPED`, retry_after: 0 }), ...success({ serve: 'headshot-a.png' })]);
+  server.setScenario('4524', [{ answer: 'flood', megabytes: 8 }, json(200, { status: 'failed', message: `no luck, ${validTestKey}` })]);
+  const ids = ['4521', '4522', '4523', '4524'];
+  for (const args of [['--json'], []]) {
+    const out = await freshFolder();
+    const run = await runCli(['fetch', ...ids, '--out', out, '--timeout', '5', ...args]);
+    assert.equal(run.code, 1, run.stderr);
+    assert.ok(!holdsKey(run.stdout) && !holdsKey(run.stderr), `${run.stdout}\n${run.stderr}`);
+    assert.match(args.length > 0 ? run.stdout : run.stderr, /\[key removed\]/);
+  }
 });

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { eventChannel, requestChannel, requestNames, type JobView, type Result } from '../../preload/api-contract';
+import { eventChannel, requestChannel, requestNames, type JobView, type QueueStatus, type Result } from '../../preload/api-contract';
 import { contentSecurityPolicy } from '../../preload/shared/content-security-policy';
 import { rendererEntryUrl } from '../../main/core/url-policy';
 import { readImage, startFakeModelsLab, type FakeModelsLab } from '../fixtures/fake-modelslab';
@@ -187,6 +187,28 @@ test('app:// serves the built renderer with the CSP, and nothing outside it', as
   }
 });
 
+test('app:// paths that climb out with encoded slashes or backslashes reach the guard and are refused', async () => {
+  const serve = electron.protocolHandlers.get('app')!;
+  // The URL keeps these as they are (no dot segments to it), so the guard is what stands between them and the project's files.
+  assert.equal(new URL('app://headshot-fetcher/..%2f..%2fpackage.json').pathname, '/..%2f..%2fpackage.json');
+  assert.ok(existsSync(join(root, 'package.json')), 'the file the paths aim at is there to be served');
+  for (const climbing of [
+    'app://headshot-fetcher/..%2f..%2fpackage.json',
+    'app://headshot-fetcher/assets/..%2f..%2f..%2fpackage.json',
+    'app://headshot-fetcher/%2e%2e%2f%2e%2e%2fpackage.json',
+    'app://headshot-fetcher/..%5c..%5cpackage.json',
+    'app://headshot-fetcher/..%5C..%5Cpackage.json',
+    'app://headshot-fetcher/index.html%00.png',
+    'app://headshot-fetcher/%E0%A4%A',
+  ]) {
+    const answer = await serve(new Request(climbing));
+    assert.equal(answer.status, 403, climbing);
+    assert.doesNotMatch(await answer.text(), /"name"/, climbing);
+  }
+  // An encoded slash that stays inside is still a file of the renderer.
+  assert.equal((await serve(new Request('app://headshot-fetcher/assets%2f..%2findex.html'))).status, 200);
+});
+
 test('navigation away, new windows and permission requests are denied', () => {
   const contents = window.webContents;
   const navigate = (event: string, url: string) => {
@@ -213,4 +235,18 @@ test('navigation away, new windows and permission requests are denied', () => {
   assert.equal(electron.permissionCheckHandler?.({}, 'clipboard-read', 'app://headshot-fetcher'), false);
   assert.equal(electron.permissionCheckHandler?.({}, 'clipboard-sanitized-write', 'app://headshot-fetcher'), true);
   assert.equal(electron.permissionCheckHandler?.({}, 'clipboard-sanitized-write', 'https://example.com'), false);
+});
+
+test('a wake from sleep probes ModelsLab at once: down, the window hears the queue is offline; back, that it runs', async () => {
+  const statuses = () => window.webContents.sent.filter((message) => message.channel === eventChannel('queueStatus')).map((message) => message.payload as QueueStatus);
+  await modelsLab.goDown();
+  try {
+    electron.powerMonitor.emit('resume');
+    await waitUntil(async () => statuses().at(-1), (status) => status?.pausedBecause === 'offline', 10_000, 'the offline status');
+    assert.match(statuses().at(-1)?.message ?? '', /Can't reach ModelsLab \((ECONNREFUSED|ECONNRESET)\)\. Check your connection\./);
+  } finally {
+    await modelsLab.comeBack();
+  }
+  electron.powerMonitor.emit('resume');
+  await waitUntil(async () => statuses().at(-1), (status) => status?.pausedBecause === null, 10_000, 'the queue to run again');
 });

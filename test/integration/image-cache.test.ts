@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { createImageCache } from '../../main/core/image-cache';
 import { createImageDownloader } from '../../main/core/image-download';
+import { createLinkPolicy } from '../../main/core/url-policy';
 import { createJobSaver, type SaveProgressListener } from '../../main/core/job-saver';
 import { readImage, startFakeModelsLab, type FakeModelsLab } from '../fixtures/fake-modelslab';
 import { makeTempDir, validTestKey, waitUntil } from '../support/core-harness';
@@ -30,7 +31,9 @@ after(async () => {
   await rm(folder, { recursive: true, force: true });
 });
 
-const downloader = createImageDownloader({ fetch: (url, init) => fetch(url, init), requestTimeoutMs: 30_000 });
+/** The fake server's own links, as its loopback endpoint allows. */
+const localLinks = () => createLinkPolicy({ endpointTemplate: () => server.endpointTemplate, allowPrivateNetwork: () => false });
+const downloader = createImageDownloader({ fetch: (url, init) => fetch(url, init), requestTimeoutMs: 30_000, linkPolicy: localLinks() });
 const quietProgress: SaveProgressListener = { onBytes: () => undefined, onImage: () => undefined };
 const target = () => ({ folder, saveLayout: 'flat' as const, fileNameTemplate: '{id}-{n}.{ext}', conflictPolicy: 'rename' as const, savedAt: new Date() });
 
@@ -92,7 +95,7 @@ test('the cache stays under its limit by dropping the least recently used, and i
 });
 
 test('an image larger than the limit is stopped and nothing is kept', async () => {
-  const small = createImageDownloader({ fetch: (url, init) => fetch(url, init), requestTimeoutMs: 30_000, maxImageBytes: 1_000 });
+  const small = createImageDownloader({ fetch: (url, init) => fetch(url, init), requestTimeoutMs: 30_000, linkPolicy: localLinks(), maxImageBytes: 1_000 });
   const saver = createJobSaver({ downloader: small, onNotice: () => undefined });
   const before = await readdir(folder);
   const result = await saver.saveJob({ id: '3003', outputUrls: [server.imageUrl('3003', 0)] }, target(), quietProgress);
@@ -105,7 +108,7 @@ test('an image larger than the limit is stopped and nothing is kept', async () =
 test('stopping (Ctrl-C on the command line) ends a job at once: what was stopped is not tried again, and nothing is left', { timeout: 60_000 }, async () => {
   const stop = new AbortController();
   const tenMinutes = 600_000;
-  const stoppable = createImageDownloader({ fetch: (url, init) => fetch(url, init), requestTimeoutMs: tenMinutes, stopSignal: stop.signal });
+  const stoppable = createImageDownloader({ fetch: (url, init) => fetch(url, init), requestTimeoutMs: tenMinutes, linkPolicy: localLinks(), stopSignal: stop.signal });
   const saver = createJobSaver({ downloader: stoppable, onNotice: () => undefined, retryDelayMs: tenMinutes });
   const before = await readdir(folder);
   const urls = [server.imageUrl('3004', 0), server.imageUrl('3004', 1)];

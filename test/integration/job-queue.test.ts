@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { QueueStatus } from '../../preload/api-contract';
+import type { Step } from '../fixtures/fake-modelslab';
 import { type CoreHarness, fastTiming, useCoreHarness, validTestKey, waitUntil } from '../support/core-harness';
 import { createManualClock } from '../support/manual-clock';
 
@@ -121,6 +122,63 @@ test('an invalid key pauses the whole queue with one message, and a new key resu
   for (const id of ids) await h.waitForJob(id, 'ready');
 });
 
+test('no credits (402) pauses the whole queue once with ModelsLab\'s message; no job fails, and Resume goes on', async () => {
+  const ids = ['81', '82', '83', '84', '85', '86'];
+  const ready = [{ answer: 'success' as const, images: [{ serve: 'headshot-a.png' as const }] }];
+  const h = await start({ scenarios: Object.fromEntries(ids.map((id) => [id, [{ answer: 'no-credits' as const }]])) });
+  await add(h, ids.join(' '));
+  const paused = await waitUntil(() => queueStatus(h), (s) => s.pausedBecause === 'account-refused', 10_000, 'pause');
+  assert.equal(
+    paused.message,
+    'ModelsLab says the account has no credits left ("Insufficient credits. Please recharge your wallet to continue."). Add credits to your ModelsLab account, then try again.',
+  );
+  await settled(h);
+  assert.equal(h.fetchCalls.length, 4, 'one round of requests (the concurrency), no more');
+  assert.ok((await h.jobs()).every((view) => view.state === 'queued'), 'no job fails because of the account');
+  assert.equal(statusEvents(h).filter((s) => s.pausedBecause === 'account-refused').length, 1, 'one message, not one per job');
+
+  for (const id of ids) h.server.setScenario(id, ready);
+  assert.equal((await h.core.handlers.resumeQueue(undefined)).pausedBecause, null);
+  for (const id of ids) await h.waitForJob(id, 'ready');
+});
+
+test('a plan or permission refusal (403) pauses the queue the same way, and retrying goes on', async () => {
+  const h = await start({ scenarios: { '87': [{ answer: 'forbidden' }], '88': [{ answer: 'forbidden', html: true }] } });
+  await h.core.handlers.updateSettings({ concurrency: 1 });
+  await add(h, '87 88');
+  const paused = await waitUntil(() => queueStatus(h), (s) => s.pausedBecause === 'account-refused', 10_000, 'pause');
+  assert.match(paused.message ?? '', /plan or the key's permissions do not allow it \("Your plan does not include this API\."\)\. Check your plan and key/);
+  await settled(h);
+  assert.equal(h.fetchCalls.length, 1);
+  h.server.setScenario('87', [{ answer: 'success', images: [{ serve: 'headshot-a.png' }] }]);
+  // Nothing failed, so "retry" retries no job, but it is the user saying to go on. Job 88 is next
+  // in line: a gateway's 403 without JSON pauses the queue again, worded without a quote.
+  assert.deepEqual(await h.core.handlers.retryJobs({ ids: 'all-failed' }), { retried: 0 });
+  await waitUntil(async () => h.fetchCalls.length, (sent) => sent === 2, 10_000, 'the next request');
+  const again = await waitUntil(() => queueStatus(h), (s) => s.pausedBecause === 'account-refused' && s.message !== paused.message, 10_000, 'the second pause');
+  assert.match(again.message ?? '', /do not allow it\. Check your plan/);
+  await settled(h);
+  assert.equal(h.fetchCalls.length, 2);
+  h.server.setScenario('88', [{ answer: 'success', images: [{ serve: 'headshot-b.jpg' }] }]);
+  await h.core.handlers.resumeQueue(undefined);
+  await h.waitForJob('87', 'ready');
+  await h.waitForJob('88', 'ready');
+});
+
+test('a job ModelsLab flagged as NSFW shows the flag, which survives a restart', async () => {
+  const image = [{ serve: 'headshot-a.png' as const }];
+  const h = await start({
+    scenarios: { '91': [{ answer: 'success', images: image, nsfw: true }], '92': [{ answer: 'success', images: image, nsfw: [1] }], '93': [{ answer: 'success', images: image, nsfw: false }] },
+  });
+  await add(h, '91 92 93');
+  assert.equal((await h.waitForJob('91', 'ready')).nsfwFlagged, true);
+  assert.equal((await h.waitForJob('92', 'ready')).nsfwFlagged, true, 'a list of flags');
+  assert.equal((await h.waitForJob('93', 'ready')).nsfwFlagged, false);
+  await h.restartCore();
+  assert.deepEqual((await h.jobs()).map((view) => [view.id, view.nsfwFlagged]), [['91', true], ['92', true], ['93', false]]);
+  assert.deepEqual((await h.job('91'))?.imageHosts, ['127.0.0.1'], 'the window learns where the links point, not the links');
+});
+
 test('never more requests in flight than the concurrency setting', async () => {
   const ids = Array.from({ length: 12 }, (_, i) => String(500 + i));
   const h = await start({
@@ -170,6 +228,33 @@ test('a 429 holds every request for Retry-After, then the queue goes on', async 
   clock.advance(1);
   await h.waitForJob('62', 'ready');
   assert.equal((await queueStatus(h)).pausedBecause, null);
+});
+
+test('a 429 holds for the wait named in the body, Retry-After (seconds or a date) or X-RateLimit-Reset, and the status says until when', async () => {
+  const clock = createManualClock();
+  const ready = { answer: 'success' as const, images: [{ serve: 'headshot-a.png' as const }] };
+  const h = await start({ core: { clock, timing: { ...fastTiming, rateLimitDefaultMs: 5_000 } } });
+  await h.core.handlers.updateSettings({ concurrency: 1 });
+  const forms: Array<[string, (now: number) => Step, number]> = [
+    ['66', () => ({ answer: 'rate-limit', via: 'body', retryAfter: 15 }), 15_000],
+    ['67', () => ({ answer: 'rate-limit', via: 'header', retryAfter: 20 }), 20_000],
+    ['68', (now) => ({ answer: 'rate-limit', via: 'header-date', until: now + 25_000 }), 25_000],
+    ['69', (now) => ({ answer: 'rate-limit', via: 'reset-header', until: now + 40_000 }), 40_000],
+  ];
+  for (const [id, limit, waitMs] of forms) {
+    const answeredAt = clock.now();
+    h.server.setScenario(id, [limit(answeredAt), ready]);
+    await add(h, id);
+    const held = await waitUntil(() => queueStatus(h), (s) => s.pausedBecause === 'rate-limited', 10_000, `the hold for ${id}`);
+    assert.equal(held.holdUntil, answeredAt + waitMs, `job ${id}: the status names the end of the hold`);
+    await settled(h);
+    clock.advance(waitMs - 1);
+    assert.equal(sentFor(h, id), 1, `job ${id}: not asked again before the wait is over`);
+    clock.advance(1);
+    assert.equal(sentFor(h, id), 2, `job ${id}: asked again once it is over`);
+    await h.waitForJob(id, 'ready');
+    assert.deepEqual(await queueStatus(h), { pausedBecause: null, message: null, holdUntil: null });
+  }
 });
 
 test('5xx pages, resets and invalid JSON are retried after a growing backoff, then fail with the reason', async () => {
@@ -326,7 +411,7 @@ test('pause stops new requests; resume goes on where it stopped', async () => {
   await add(h, '131 132');
   clock.advance(600_000);
   assert.equal(h.fetchCalls.length, 0);
-  assert.deepEqual(await h.core.handlers.getQueueStatus(undefined), { pausedBecause: 'user', message: 'Paused. Resume to go on fetching.' });
+  assert.deepEqual(await h.core.handlers.getQueueStatus(undefined), { pausedBecause: 'user', message: 'Paused. Resume to go on fetching.', holdUntil: null });
   await h.core.handlers.resumeQueue(undefined);
   await h.waitForJob('131', 'ready');
   await h.waitForJob('132', 'ready');

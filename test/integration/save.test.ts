@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
@@ -392,6 +392,36 @@ test('a full disk fails the job that did not fit and keeps what was saved; with 
   }
 });
 
+test('free space is checked before each file: an image that would fill the disk is not begun, and that folder\'s other saves stop', { skip: smallDiskUnavailable ?? false }, async () => {
+  const h = await start({
+    scenarios: {
+      // Its answer declares 9,916 bytes, then sends 100 and stalls: a download begun would wait for the rest.
+      '1901': success({ serve: 'headshot-a.png', stallAfterBytes: 100 }),
+      '1902': success({ serve: 'headshot-b.jpg' }),
+    },
+  });
+  await h.core.handlers.updateSettings({ downloadConcurrency: 1 });
+  const unmount = mountSmallDisk(h.saveDir, 64 * 1024);
+  try {
+    // 16 KB left: room for the small JPEG of 1902, not for the PNG of 1901 and the record after it.
+    await writeFile(join(h.saveDir, 'filler.bin'), Buffer.alloc(64 * 1024 - 16 * 1024));
+    await readyJobs(h, ['1901', '1902']);
+    const summary = await chooseAndSave(h, ['1901', '1902']);
+    assert.deepEqual({ saved: summary.savedJobs, failed: summary.failedJobs }, { saved: 0, failed: 2 }, JSON.stringify(await h.jobs()));
+    for (const id of ['1901', '1902']) assert.match((await h.job(id))?.message ?? '', /The disk holding .* is full\. Free some space and save again\./, id);
+    assert.ok(!h.server.imageRequests.some((path) => path.startsWith('/images/1902/')), 'the folder\'s saves stopped: 1902 was not downloaded');
+    assert.deepEqual(await filesUnder(h.saveDir), ['filler.bin'], 'nothing was begun');
+
+    await rm(join(h.saveDir, 'filler.bin'));
+    h.server.setScenario('1901', success({ serve: 'headshot-a.png' }));
+    const again = await chooseAndSave(h, 'all-ready');
+    assert.equal(again.failedJobs, 0);
+    assert.deepEqual(await filesUnder(h.saveDir), ['1901-1.png', '1902-1.jpg']);
+  } finally {
+    unmount();
+  }
+});
+
 test('a folder that became read-only fails the jobs with the reason and keeps what was saved before', { skip: readOnlyUnavailable ?? false }, async () => {
   const h = await start({ scenarios: { '1851': success({ serve: 'headshot-a.png' }), '1852': success({ serve: 'headshot-b.jpg' }) } });
   const unmount = readOnlyByMount ? mountSmallDisk(h.saveDir, 1024 * 1024) : () => undefined;
@@ -485,7 +515,7 @@ test('redirects are followed to https or this machine, never to plain http elsew
   const summary = await chooseAndSave(h);
   assert.equal(summary.savedJobs, 1);
   assert.deepEqual(await filesUnder(h.saveDir), ['2001-1.jpg']);
-  assert.match((await h.job('2003'))?.message ?? '', /not https \(http:\/\/images\.example\.com\); it was not downloaded/);
+  assert.match((await h.job('2003'))?.message ?? '', /was not downloaded: its link is not https \(http:\/\/images\.example\.com\)/);
 });
 
 /** An address of this machine that is not loopback, for an https server that stands for a CDN elsewhere. */
@@ -513,7 +543,10 @@ test('an https link elsewhere that redirects to plain http on this machine is re
     // A process of its own trusts the test certificate the way the system trusts a real one.
     const script = `
       const { createImageDownloader } = await import('./main/core/image-download.ts');
-      const downloader = createImageDownloader({ fetch: (url, init) => fetch(url, init), requestTimeoutMs: 5000 });
+      const { createLinkPolicy } = await import('./main/core/url-policy.ts');
+      // An endpoint on the internet, and the CDN on this machine's network address, which the person allowed.
+      const linkPolicy = createLinkPolicy({ endpointTemplate: () => 'https://203.0.113.10/fetch/{id}', allowPrivateNetwork: () => true });
+      const downloader = createImageDownloader({ fetch: (url, init) => fetch(url, init), requestTimeoutMs: 5000, linkPolicy });
       for (const url of process.argv.slice(1)) {
         const outcome = await downloader.download(url, ${JSON.stringify(certDir)}, 'Image 1').then((image) => image.extension, (error) => error.message);
         console.log(outcome);
@@ -523,12 +556,58 @@ test('an https link elsewhere that redirects to plain http on this machine is re
     });
     const [direct, redirected] = stdout.trim().split('\n');
     assert.equal(direct, 'jpg', 'the https server is trusted');
-    assert.match(redirected ?? '', /has a link that is not https \(http:\/\/127\.0\.0\.1:\d+\); it was not downloaded/);
+    assert.match(redirected ?? '', /was not downloaded: its link is not https \(http:\/\/127\.0\.0\.1:\d+\)/);
     assert.deepEqual(h.server.imageRequests, [], 'nothing was asked of the local server');
   } finally {
     cdn.close();
     await rm(certDir, { recursive: true, force: true });
   }
+});
+
+test('image links to private, link-local or unspecified addresses are refused before any request, thumbnails too; the loopback endpoint\'s own links work', async () => {
+  const h = await start({
+    scenarios: {
+      '2201': success({ serve: 'headshot-a.png' }),
+      '2202': success({ link: 'https://10.0.0.1/headshot.png' }),
+      '2203': success({ link: 'https://169.254.169.254/latest/meta-data/headshot.png' }),
+      '2204': success({ redirectTo: 'https://192.168.1.20/headshot.png' }),
+      '2205': success({ link: 'https://[fd00::7]/headshot.png' }, { link: 'https://[::ffff:172.16.0.1]/headshot.png' }, { link: 'https://0.0.0.0/headshot.png' }),
+    },
+  });
+  await readyJobs(h, ['2201', '2202', '2203', '2204', '2205']);
+  // A thumbnail of a refused link is refused as well, without a request.
+  await assert.rejects(h.core.jobImage('2203', 1), /link-local network address \(169\.254\.169\.254\)/);
+  assert.ok((await h.core.jobImage('2201', 1)).path.endsWith('.png'), 'the endpoint\'s own loopback link is shown');
+
+  const summary = await chooseAndSave(h);
+  assert.equal(summary.savedJobs, 1);
+  assert.deepEqual(await filesUnder(h.saveDir), ['2201-1.png']);
+  assert.match((await h.job('2202'))?.message ?? '', /not downloaded: its link leads to a private network address \(10\.0\.0\.1\).*"Allow image links to my private network"/);
+  assert.match((await h.job('2203'))?.message ?? '', /link-local network address \(169\.254\.169\.254\)/);
+  assert.match((await h.job('2204'))?.message ?? '', /private network address \(192\.168\.1\.20\)/);
+  assert.match((await h.job('2205'))?.message ?? '', /private network address \(\[fd00::7\]\)/);
+  assert.equal((await h.job('2205'))?.retryable, false);
+  const offMachine = h.requestedUrls.filter((url) => new URL(url).hostname !== '127.0.0.1');
+  assert.deepEqual(offMachine, [], 'nothing was asked of any other address');
+  // The redirect was asked of the local server, and its hop was checked before it was followed.
+  assert.ok(h.requestedUrls.some((url) => url.endsWith('/images/2204/0/image.png')));
+});
+
+test('"Allow image links to my private network" lets private links through; the unspecified address stays refused', async () => {
+  const h = await start({
+    scenarios: {
+      '2211': success({ link: 'https://10.0.0.1/headshot.png' }),
+      '2212': success({ link: 'https://0.0.0.0/headshot.png' }),
+    },
+  });
+  await assert.rejects(setSettings(h, { allowPrivateNetworkLinks: 'yes' as unknown as boolean }), { code: 'invalid-settings' });
+  await setSettings(h, { allowPrivateNetworkLinks: true });
+  await readyJobs(h, ['2211', '2212']);
+  await chooseAndSave(h);
+  // The link was allowed: the request was made (and stopped unsent by the test's fetch, which reaches only this machine).
+  assert.ok(h.requestedUrls.includes('https://10.0.0.1/headshot.png'), JSON.stringify(h.requestedUrls));
+  assert.ok(!h.requestedUrls.includes('https://0.0.0.0/headshot.png'));
+  assert.match((await h.job('2212'))?.message ?? '', /unspecified address/);
 });
 
 test('save selected saves only the named ready jobs; with nothing ready it says so', async () => {
@@ -628,6 +707,11 @@ test('"show in folder" reveals a saved job\'s file or a chosen folder, nothing e
   await assert.rejects(h.core.handlers.showInFolder({ jobId: '2302' }), { code: 'not-found' });
   await assert.rejects(h.core.handlers.showInFolder({ folder: '/etc' }), { code: 'folder-not-allowed' });
   assert.deepEqual(h.revealed, [{ file: join(h.saveDir, '2301-1.png') }, { folder: h.saveDir }]);
+  // The chosen folder replaced by a file (a script, say): opening it would launch it, so it is not opened.
+  await rm(h.saveDir, { recursive: true });
+  await writeFile(h.saveDir, '#!/bin/sh\necho launched\n', { mode: 0o755 });
+  await assert.rejects(h.core.handlers.showInFolder({ folder: h.saveDir }), { code: 'not-found', message: /no longer exists/ });
+  assert.equal(h.revealed.length, 2, 'nothing more was opened');
 });
 
 test('"save as they arrive" needs a folder, saves what is ready, then each job the moment it is ready', async () => {
@@ -674,6 +758,48 @@ test('an unreadable manifest is kept aside with a notice, and files already ther
   assert.ok(h.logs.some((line) => line.includes('save record') && line.includes('could not be read')));
 });
 
+test('manifest records whose path leaves the folder are ignored with a notice; the images are saved into the folder', async () => {
+  const h = await start({ scenarios: { '2801': success({ serve: 'headshot-a.png' }, { serve: 'headshot-b.jpg' }) } });
+  const elsewhere = await makeTempDir();
+  try {
+    // Files elsewhere with the right sizes, which a record climbing out of the folder would count as saved.
+    await writeFile(join(elsewhere, 'a.png'), readImage('headshot-a.png'));
+    await writeFile(join(elsewhere, 'b.jpg'), readImage('headshot-b.jpg'));
+    const record = (image: number, path: string, name: ImageName) => ({
+      jobId: '2801', image, sourceUrl: 'https://example.com/x', path, bytes: readImage(name).length, sha256: sha256(readImage(name)), savedAt: new Date().toISOString(),
+    });
+    const climbing = relative(h.saveDir, join(elsewhere, 'a.png')).split(sep).join('/');
+    await writeFile(join(h.saveDir, manifestJsonName), JSON.stringify({
+      format: 'headshot-fetcher-manifest', version: 1, files: [record(1, climbing, 'headshot-a.png'), record(2, join(elsewhere, 'b.jpg'), 'headshot-b.jpg')],
+    }));
+    await readyJobs(h, ['2801']);
+    const summary = await chooseAndSave(h);
+    assert.deepEqual({ saved: summary.savedFiles, skipped: summary.skippedFiles }, { saved: 2, skipped: 0 });
+    assert.deepEqual(await filesUnder(h.saveDir), ['2801-1.png', '2801-2.jpg']);
+    assert.deepEqual((await h.job('2801'))?.savedPaths, [join(h.saveDir, '2801-1.png'), join(h.saveDir, '2801-2.jpg')]);
+    assert.ok(h.logs.some((line) => /2 records in the save record of .* point outside the folder and were ignored/.test(line)), h.logs.join('\n'));
+  } finally {
+    await rm(elsewhere, { recursive: true, force: true });
+  }
+});
+
+test('a link met where a subfolder goes is refused: nothing is saved through it', async () => {
+  const h = await start({ scenarios: { '2811': success({ serve: 'headshot-a.png' }), '2812': success({ serve: 'headshot-b.jpg' }) } });
+  const elsewhere = await makeTempDir();
+  try {
+    await symlink(elsewhere, join(h.saveDir, '2811'), process.platform === 'win32' ? 'junction' : 'dir');
+    await setSettings(h, { saveLayout: 'per-job', fileNameTemplate: '{n}.{ext}' });
+    await readyJobs(h, ['2811', '2812']);
+    const summary = await chooseAndSave(h);
+    assert.deepEqual({ saved: summary.savedJobs, failed: summary.failedJobs }, { saved: 1, failed: 1 });
+    assert.match((await h.job('2811'))?.message ?? '', /is a link to another place, and files are never saved through links/);
+    assert.deepEqual(await readdir(elsewhere), [], 'nothing reached the folder the link points to');
+    assert.deepEqual(await readdir(join(h.saveDir, '2812')), ['1.jpg']);
+  } finally {
+    await rm(elsewhere, { recursive: true, force: true });
+  }
+});
+
 test('the image cache reports its size and clears', async () => {
   const h = await start({});
   const cacheDir = join(h.userDataDir, 'image-cache');
@@ -682,4 +808,51 @@ test('the image cache reports its size and clears', async () => {
   assert.deepEqual(await h.core.handlers.getImageCacheUsage(undefined), { bytes: readImage('headshot-a.png').length, files: 1, maxBytes: 512 * 1024 * 1024 });
   assert.deepEqual(await h.core.handlers.clearImageCache(undefined), { bytes: 0, files: 0, maxBytes: 512 * 1024 * 1024 });
   assert.deepEqual(await readdir(cacheDir), []);
+});
+
+test('an image whose own link fails (403, 404, 5xx, no answer) is taken from its second link, also after a restart', async () => {
+  const withSecond = (image: ImageBehaviour, second: ImageBehaviour, alternatesIn?: 'proxy_links' | 'future_links') => [
+    { answer: 'success' as const, images: [image], alternates: [second], alternatesIn },
+  ];
+  const h = await start({
+    scenarios: {
+      '1601': withSecond({ broken: 'forbidden' }, { serve: 'headshot-a.png' }),
+      '1602': withSecond({ expired: true }, { serve: 'headshot-b.jpg' }, 'future_links'),
+      '1603': withSecond({ broken: 'unreachable' }, { serve: 'headshot-c.webp' }),
+      '1604': withSecond({ serve: 'headshot-a.png', failFirst: 10 }, { serve: 'headshot-a.png' }),
+      '1605': withSecond({ expired: true }, { expired: true }),
+    },
+  });
+  await readyJobs(h, ['1601', '1602', '1603', '1604', '1605']);
+  // The second links are part of the job list on disk.
+  await h.restartCore();
+  const summary = await chooseAndSave(h);
+  assert.deepEqual({ ...summary }, { folder: h.saveDir, savedJobs: 4, savedFiles: 4, skippedFiles: 0, failedJobs: 1 });
+  assert.deepEqual(await filesUnder(h.saveDir), ['1601-1.png', '1602-1.jpg', '1603-1.webp', '1604-1.png']);
+  assert.deepEqual(await readFile(join(h.saveDir, '1602-1.jpg')), readImage('headshot-b.jpg'));
+  const manifest = await readManifest(h.saveDir);
+  assert.ok(manifest.every((entry) => entry.sourceUrl.includes('/alternate-images/')), 'the manifest names the link the image came from');
+  const requests = h.server.imageRequests;
+  assert.equal(requests.filter((path) => path.startsWith('/images/1604/')).length, 3, 'a 5xx link is tried three times before the second one');
+  assert.ok(
+    requests.indexOf('/images/1601/0/image.png') < requests.indexOf('/alternate-images/1601/0/image.png'),
+    'its own link first, then the second',
+  );
+  const failed = await h.job('1605');
+  assert.equal(failed?.state, 'ready');
+  assert.match(failed?.message ?? '', /Not saved: Image 1 of job 1605 is no longer on the server \(HTTP 404\).*The second link ModelsLab gave for it failed too\./);
+});
+
+test('a preview whose own link fails comes from its second link, and saving copies it from the cache', async () => {
+  const h = await start({
+    scenarios: { '1611': [{ answer: 'success', images: [{ broken: 'forbidden' }], alternates: [{ serve: 'headshot-c.webp' }] }] },
+  });
+  await readyJobs(h, ['1611']);
+  const preview = await h.core.jobImage('1611', 1);
+  assert.equal(preview.contentType, 'image/webp');
+  assert.deepEqual(await readFile(preview.path), readImage('headshot-c.webp'));
+  const downloads = h.server.imageRequests.length;
+  await chooseAndSave(h);
+  assert.deepEqual(await filesUnder(h.saveDir), ['1611-1.webp']);
+  assert.equal(h.server.imageRequests.length, downloads, 'saved from the cache, not downloaded again');
 });

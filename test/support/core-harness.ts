@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach } from 'node:test';
 import type { EventName, Events, IntakeSummary, JobState, JobView } from '../../preload/api-contract';
 import { createAppCore, type AppCore, type AppCoreOptions } from '../../main/core/app-core';
-import { createKeytarSecretStore, type SecretStore } from '../../main/core/keychain';
+import { createKeytarSecretStore, endpointHostAccount, type SecretStore } from '../../main/core/keychain';
 import { startFakeModelsLab, type FakeModelsLab, type FakeModelsLabOptions } from '../fixtures/fake-modelslab';
 
 export const validTestKey = 'test-key-6f1c2b9e4d7a3c5f8e0b1a2d3c4e5f6a';
@@ -36,6 +36,8 @@ export interface CoreHarness {
   core: AppCore;
   server: FakeModelsLab;
   secretStore: SecretStore & { service: string };
+  /** The keychain entry beside the key that holds the endpoint host the person confirmed. */
+  endpointHostStore: SecretStore;
   userDataDir: string;
   saveDir: string;
   events: Array<{ event: EventName; payload: unknown }>;
@@ -51,6 +53,11 @@ export interface CoreHarness {
    * A request aborted while held fails as an aborted fetch does.
    */
   holdFetches(jobId: string): () => void;
+  /**
+   * Every address the core asked to fetch, recorded before it is sent. Only this machine is ever
+   * reached: a request to any other host fails here, unsent, as an unreachable host would.
+   */
+  requestedUrls: string[];
   logs: string[];
   /** What "Show in folder" asked the file manager to show. */
   revealed: Array<{ file: string } | { folder: string }>;
@@ -98,6 +105,7 @@ export async function waitUntil<T>(read: () => Promise<T>, done: (value: T) => b
 export async function startCoreHarness(options: CoreHarnessOptions = {}): Promise<CoreHarness> {
   const server = await startFakeModelsLab({ validKey: validTestKey, ...options });
   const secretStore = testSecretStore();
+  const endpointHostStore = createKeytarSecretStore(secretStore.service, endpointHostAccount);
   if (options.withKey !== false) await secretStore.write(validTestKey);
   const userDataDir = options.userDataDir ?? (await makeTempDir());
   const saveDir = await makeTempDir('headshot-fetcher-save-');
@@ -111,12 +119,15 @@ export async function startCoreHarness(options: CoreHarnessOptions = {}): Promis
       void hold.then(resolve);
     });
   const logs: string[] = [];
+  const requestedUrls: string[] = [];
   const revealed: CoreHarness['revealed'] = [];
   const desktopNotifications: CoreHarness['desktopNotifications'] = [];
 
   const start = () =>
     createAppCore({
       fetch: async (url, init) => {
+        requestedUrls.push(url);
+        if (!['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname)) throw new TypeError('fetch failed', { cause: new Error('the tests send nothing off this machine') });
         const jobId = fetchedJobId(url);
         if (jobId !== null) fetchCalls.push({ jobId, signal: init?.signal ?? null, afterEvents: events.length });
         const hold = jobId === null ? undefined : heldJobs.get(jobId);
@@ -124,6 +135,7 @@ export async function startCoreHarness(options: CoreHarnessOptions = {}): Promis
         return fetch(url, init);
       },
       secretStore,
+      endpointHostStore,
       userDataDir,
       defaultEndpointTemplate: server.endpointTemplate,
       chooseFolder: async () => saveDir,
@@ -156,6 +168,7 @@ export async function startCoreHarness(options: CoreHarnessOptions = {}): Promis
     },
     server,
     secretStore,
+    endpointHostStore,
     userDataDir,
     saveDir,
     events,
@@ -169,6 +182,7 @@ export async function startCoreHarness(options: CoreHarnessOptions = {}): Promis
         release();
       };
     },
+    requestedUrls,
     logs,
     revealed,
     desktopNotifications,
@@ -186,6 +200,7 @@ export async function startCoreHarness(options: CoreHarnessOptions = {}): Promis
       await core.dispose();
       await server.close();
       await secretStore.erase().catch(() => undefined);
+      await endpointHostStore.erase().catch(() => undefined);
       await rm(userDataDir, { recursive: true, force: true });
       await rm(saveDir, { recursive: true, force: true });
     },

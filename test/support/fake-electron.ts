@@ -40,6 +40,8 @@ export interface FakeElectronRecord {
   /** shell.showItemInFolder and shell.openPath calls. */
   shown: Array<{ file: string } | { folder: string }>;
   notifications: Array<{ title: string; body: string }>;
+  /** Electron's powerMonitor: a test emits 'resume' as a wake from sleep would. */
+  powerMonitor: EventEmitter;
   /** Runs the app's start-up, as Electron does once it is ready. */
   ready: () => void;
   readyCalled: boolean;
@@ -60,6 +62,7 @@ export const record: FakeElectronRecord = {
   errorBoxes: [],
   shown: [],
   notifications: [],
+  powerMonitor: new EventEmitter(),
   ready: () => {
     record.readyCalled = true;
     markReady();
@@ -73,6 +76,8 @@ function emitApp(event: string, ...args: unknown[]) {
 }
 
 export const app = {
+  /** Not packaged, as when run from the build: the development overrides apply. */
+  isPackaged: false,
   setPath: (name: string, path: string) => void (record.paths[name] = path),
   getPath: (name: string) => record.paths[name] ?? `/nonexistent/${name}`,
   requestSingleInstanceLock: () => true,
@@ -180,9 +185,11 @@ function netRequest(options: { url: string; method?: string; redirect?: 'follow'
   return request;
 }
 
+export const powerMonitor = record.powerMonitor;
+
 export const net = {
   fetch: (url: string, init?: RequestInit) => fetch(url, init),
   request: netRequest,
 };
 
-export default { app, BrowserWindow: FakeBrowserWindow, dialog, ipcMain, Notification, protocol, session, net, shell };
+export default { app, BrowserWindow: FakeBrowserWindow, dialog, ipcMain, Notification, powerMonitor, protocol, session, net, shell };

@@ -10,5 +10,7 @@ export const jobView = (id: string, state: JobView['state'], extra: Partial<JobV
   imageCount: 0,
   outputsFirstSeenAt: null,
   savedPaths: [],
+  nsfwFlagged: false,
+  imageHosts: [],
   ...extra,
 });

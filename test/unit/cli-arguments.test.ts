@@ -14,18 +14,22 @@ test('fetch: defaults, and every option read into its setting', () => {
     fileNameTemplate: '{id}-{n}.{ext}',
     conflictPolicy: 'rename',
     pollDeadlineSeconds: 1800,
+    offlineWaitSeconds: 1800,
     timeoutSeconds: null,
+    allowPrivateNetwork: false,
     json: false,
     quiet: false,
   });
   const every = parseCommandLine([
     'fetch', '--ids-file', 'a.csv', '--ids-file=b.txt', '--out=dir', '--endpoint', 'https://example.com/f/{id}', '--concurrency', '8',
-    '--layout', 'per-job', '--name', '{n}', '--on-conflict', 'skip', '--poll-deadline', '60', '--timeout', '5', '--json', '--quiet', '--', '14',
+    '--layout', 'per-job', '--name', '{n}', '--on-conflict', 'skip', '--poll-deadline', '60', '--timeout', '5', '--allow-private-network', '--json', '--quiet', '--offline-wait', '90', '--', '14',
   ]);
   assert.deepEqual(every, {
     command: 'fetch', ids: ['14'], idsFiles: ['a.csv', 'b.txt'], out: 'dir', endpointTemplate: 'https://example.com/f/{id}', concurrency: 8,
-    saveLayout: 'per-job', fileNameTemplate: '{n}', conflictPolicy: 'skip', pollDeadlineSeconds: 60, timeoutSeconds: 5, json: true, quiet: true,
+    saveLayout: 'per-job', fileNameTemplate: '{n}', conflictPolicy: 'skip', pollDeadlineSeconds: 60, offlineWaitSeconds: 90, timeoutSeconds: 5, allowPrivateNetwork: true, json: true, quiet: true,
   });
+  // The wait for an unreachable ModelsLab follows the poll deadline unless it is given.
+  assert.equal((parseCommandLine(['fetch', '1', '--out', 'd', '--poll-deadline', '300']) as { offlineWaitSeconds: number }).offlineWaitSeconds, 300);
 });
 
 test('--help or -h anywhere asks for the help, not a usage error', () => {
@@ -38,6 +42,7 @@ test('numbers are whole and in range; choices are checked; the key is never an a
   const refused: Array<[string[], RegExp]> = [
     [['fetch', '1', '--out', 'd', '--concurrency', '33'], /from 1 to 32/],
     [['fetch', '1', '--out', 'd', '--concurrency', '2.5'], /whole number/],
+    [['fetch', '1', '--out', 'd', '--offline-wait', 'soon'], /--offline-wait must be a whole number/],
     [['fetch', '1', '--out', 'd', '--timeout', '0'], /--timeout must be a whole number from 1/],
     [['fetch', '1', '--out', 'd', '--poll-deadline', '-1'], /--poll-deadline/],
     [['fetch', '1', '--out', 'd', '--on-conflict', 'merge'], /skip, overwrite, rename/],

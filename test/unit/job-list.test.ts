@@ -53,11 +53,34 @@ test('the intake summary names added, duplicates and rejected', () => {
 
 test('a ready job whose links were found more than 23 hours ago warns that they have probably expired', () => {
   const now = Date.parse('2026-11-24T12:00:00Z');
-  const foundAt = (hoursAgo: number) => view('1', 'ready', { imageCount: 1, outputsFirstSeenAt: now - hoursAgo * 3_600_000 });
+  const foundAt = (hoursAgo: number) =>
+    view('1', 'ready', { imageCount: 1, outputsFirstSeenAt: now - hoursAgo * 3_600_000, imageHosts: ['pub-3626123a908346a7a8be8d9295f44e26.r2.dev'] });
   assert.equal(linksProbablyExpired(foundAt(2), now), false);
   assert.equal(linksProbablyExpired(foundAt(23.5), now), true);
   assert.match(jobDetail(foundAt(30), now), /probably expired\. Save now\./);
   assert.equal(linksProbablyExpired(view('1', 'saved', { outputsFirstSeenAt: now - 48 * 3_600_000 }), now), false, 'saved images are safe');
+});
+
+test('only links on ModelsLab\'s temporary hosts expire: a customer\'s own bucket never warns', () => {
+  const now = Date.parse('2026-11-24T12:00:00Z');
+  const oldJobOn = (...imageHosts: string[]) => view('1', 'ready', { imageCount: imageHosts.length, outputsFirstSeenAt: now - 30 * 3_600_000, imageHosts });
+  for (const host of ['pub-8b49af329fae499aa563997f5d4068a4.r2.dev', 'cdn.modelslab.com', 'cdn2.stablediffusionapi.com', 'CDN.ModelsLab.com']) {
+    assert.equal(linksProbablyExpired(oldJobOn(host), now), true, host);
+  }
+  for (const host of ['my-company-headshots.s3.eu-west-1.amazonaws.com', 'd111111abcdef8.cloudfront.net', 'r2.dev', 'pub-x.r2.dev.example.com', 'evilcdn.modelslab.com.example']) {
+    assert.equal(linksProbablyExpired(oldJobOn(host), now), false, host);
+    assert.doesNotMatch(jobDetail(oldJobOn(host), now), /expired/, host);
+  }
+  assert.equal(linksProbablyExpired(oldJobOn('my-bucket.s3.amazonaws.com', 'cdn.modelslab.com'), now), true, 'any temporary link is enough');
+});
+
+test('a job ModelsLab flagged as NSFW says its images may be blank, beside whatever else it says', () => {
+  assert.equal(jobDetail(view('1', 'ready', { imageCount: 1, nsfwFlagged: true })), 'Flagged as NSFW by ModelsLab; images may be blank.');
+  assert.equal(
+    jobDetail(view('1', 'ready', { imageCount: 1, nsfwFlagged: true, message: 'Not saved: the disk is full.' })),
+    'Flagged as NSFW by ModelsLab; images may be blank. Not saved: the disk is full.',
+  );
+  assert.equal(jobDetail(view('1', 'ready', { imageCount: 1 })), '');
 });
 
 test('each row offers the action that fits its state', () => {

@@ -7,7 +7,8 @@ import type { FetchOutcome, ModelsLabClient } from '../../main/core/modelslab-cl
 import { createManualClock } from '../support/manual-clock';
 
 const timing: Partial<QueueTiming> = { retryBaseMs: 1_000, retryCapMs: 5_000, maxRetries: 5 };
-const blip: FetchOutcome = { kind: 'network-error', message: 'Could not reach ModelsLab (ECONNRESET)' };
+// A fault of this request alone (an unreachable endpoint pauses the whole queue instead: job-queue-outage).
+const blip: FetchOutcome = { kind: 'network-error', message: 'Could not reach ModelsLab (CERT_HAS_EXPIRED)', failure: 'other' };
 
 /** A queue whose requests the test answers, on a manual clock, with the jitter's random draw fixed. */
 function queueOnManualClock(random: () => number) {
@@ -15,6 +16,7 @@ function queueOnManualClock(random: () => number) {
   const requests: Array<{ id: string; at: number; answer(outcome: FetchOutcome): void }> = [];
   const client: ModelsLabClient = {
     fetchJob: (id) => new Promise<FetchOutcome>((resolve) => requests.push({ id, at: clock.now(), answer: resolve })),
+    probe: async () => ({ reachable: true }),
   };
   const views = new Map<string, JobView>();
   const queue = createJobQueue({

@@ -18,9 +18,10 @@ function handDrivenQueue() {
     fetchJob: (id, _key, signal) =>
       new Promise<FetchOutcome>((resolve) => {
         // An aborted request settles a little later, as one stalled in its body can.
-        signal?.addEventListener('abort', () => setTimeout(() => resolve({ kind: 'network-error', message: 'aborted' }), 5));
+        signal?.addEventListener('abort', () => setTimeout(() => resolve({ kind: 'network-error', message: 'aborted', failure: 'timeout' }), 5));
         requests.push({ id, signal: signal!, answer: resolve });
       }),
+    probe: async () => ({ reachable: true }),
   };
   const views = new Map<string, JobView>();
   const queue = createJobQueue({
@@ -48,7 +49,7 @@ test('a cancel after a quick retry stops the new request, even while the old one
   await tick(); // the first, aborted request settles now
   queue.cancel(['1']);
   assert.equal(requests[1]!.signal.aborted, true, 'the second cancel reached the request in flight');
-  requests[1]!.answer({ kind: 'success', outputUrls: ['https://x.test/1.png'] });
+  requests[1]!.answer({ kind: 'success', outputUrls: ['https://x.test/1.png'], alternateUrls: [[]], nsfwDetected: false });
   await tick();
   assert.equal(views.get('1')?.state, 'failed');
   assert.match(views.get('1')?.message ?? '', /Cancelled/);
@@ -62,10 +63,10 @@ test('an answer for a removed job changes nothing, and the job added again is as
   queue.add(['7']);
   await tick();
   assert.equal(requests.filter((request) => !request.signal.aborted).length, 1);
-  requests[0]!.answer({ kind: 'success', outputUrls: ['https://x.test/old.png'] });
+  requests[0]!.answer({ kind: 'success', outputUrls: ['https://x.test/old.png'], alternateUrls: [[]], nsfwDetected: false });
   await tick();
   assert.equal(views.get('7')?.state, 'fetching', 'the old answer was not applied to the new job');
-  requests[1]!.answer({ kind: 'success', outputUrls: ['https://x.test/new.png'] });
+  requests[1]!.answer({ kind: 'success', outputUrls: ['https://x.test/new.png'], alternateUrls: [[]], nsfwDetected: false });
   await tick();
   assert.equal(views.get('7')?.state, 'ready');
   queue.dispose();

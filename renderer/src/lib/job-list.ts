@@ -1,4 +1,5 @@
 import { jobStates, type IntakeSummary, type JobState, type JobView } from '../../../preload/api-contract';
+import { isTemporaryImageHost } from '../../../preload/shared/temporary-image-hosts';
 import { unreachable } from '../../../preload/shared/unreachable';
 import { savedFileNames } from './save-folders';
 
@@ -112,9 +113,17 @@ export function formatEta(seconds: number | null): string {
 /** ModelsLab deletes temporary images 24 hours after making them; warn an hour before. */
 export const linkLifetimeWarningMs = 23 * 3_600_000;
 
+/** Only links on ModelsLab's own temporary hosts expire; a customer's own bucket keeps its images. */
 export function linksProbablyExpired(view: JobView, now: number): boolean {
-  return view.state === 'ready' && view.outputsFirstSeenAt !== null && now - view.outputsFirstSeenAt > linkLifetimeWarningMs;
+  return (
+    view.state === 'ready' &&
+    view.outputsFirstSeenAt !== null &&
+    now - view.outputsFirstSeenAt > linkLifetimeWarningMs &&
+    view.imageHosts.some(isTemporaryImageHost)
+  );
 }
+
+export const nsfwNote = 'Flagged as NSFW by ModelsLab; images may be blank.';
 
 /** The one action a row offers for its state. */
 export type RowAction = 'cancel' | 'retry' | 'remove' | null;
@@ -137,8 +146,14 @@ export function rowAction(view: JobView): RowAction {
   }
 }
 
-/** The detail column: what a person wants to know about the job right now. */
+/** The detail column: what a person wants to know about the job right now, and ModelsLab's NSFW flag. */
 export function jobDetail(view: JobView, now = Date.now()): string {
+  const detail = currentDetail(view, now);
+  if (!view.nsfwFlagged) return detail;
+  return detail ? `${nsfwNote} ${detail}` : nsfwNote;
+}
+
+function currentDetail(view: JobView, now: number): string {
   if (view.state === 'processing') return formatEta(view.etaSeconds);
   if (linksProbablyExpired(view, now)) {
     return 'Found more than 23 hours ago: ModelsLab deletes images after 24 hours, so the links have probably expired. Save now.';

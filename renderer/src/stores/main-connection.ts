@@ -15,12 +15,17 @@ export function connectToMain(): () => void {
   const unsubscribes = [
     api.on('jobsUpdated', (views) => whenLoaded(() => jobs.updated(views))),
     api.on('jobsRemoved', (ids) => whenLoaded(() => jobs.removed(ids))),
-    api.on('queueStatus', (status) => whenLoaded(() => (queue.status = status))),
+    api.on('queueStatus', (status) => whenLoaded(() => queue.statusChanged(status))),
     api.on('saveProgress', saving.mergeProgress),
     api.on('saveFolders', (folders) => whenLoaded(() => (saving.recentFolders = folders.recent))),
     api.on('notice', (notice) => notices.add([notice])),
   ];
   const minuteClock = setInterval(() => (jobs.now = Date.now()), 60_000);
+  // "Online" does not mean ModelsLab answers, nor "offline" that it does not: either way main probes it now.
+  const probeNow = () => void queue.retryConnectionNow();
+  window.addEventListener('online', probeNow);
+  window.addEventListener('offline', probeNow);
+  const secondClock = setInterval(queue.tick, 1_000);
   void loadInitialState().finally(() => {
     const pending = held ?? [];
     held = null;
@@ -28,6 +33,9 @@ export function connectToMain(): () => void {
   });
   return () => {
     clearInterval(minuteClock);
+    window.removeEventListener('online', probeNow);
+    window.removeEventListener('offline', probeNow);
+    clearInterval(secondClock);
     unsubscribes.forEach((unsubscribe) => unsubscribe());
   };
 }
@@ -43,7 +51,7 @@ async function loadInitialState() {
       valueOrThrow(api.getSaveProgress()),
     ]);
     jobs.load(views);
-    queue.status = queueStatus;
+    queue.statusChanged(queueStatus);
     settings.current = currentSettings;
     notices.add(earlierNotices);
     saving.recentFolders = folders.recent;
