@@ -150,7 +150,17 @@ export async function runFetch(command: FetchCommand, environment: FetchEnvironm
     }),
     stopSignal: stop.signal,
   });
-  const saver = createJobSaver({ downloader, onNotice: (message) => terminal.error(say(message)) });
+  const saver = createJobSaver({
+    downloader,
+    onNotice: (message) => terminal.error(say(message)),
+    // The queue (made below, before any save) knows whether ModelsLab answers: a download that got
+    // no answer waits with it through an outage. Its waits end with the run (Ctrl-C, --offline-wait).
+    reachability: {
+      checkReachable: (signal) => queue.checkReachable(signal),
+      whenReachable: (signal) => queue.whenReachable(signal),
+    },
+    stopSignal: stop.signal,
+  });
   const { saveLayout, fileNameTemplate, conflictPolicy } = command;
   const saveTarget = { folder, saveLayout, fileNameTemplate, conflictPolicy, savedAt: new Date() };
 

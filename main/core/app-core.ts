@@ -12,7 +12,7 @@ import { createImageCache } from './image-cache';
 import { createImageDownloader } from './image-download';
 import { imageContentTypes, type ImageExtension } from './image-type';
 import { createJobQueue, type QueueTiming } from './job-queue';
-import { createJobSaver } from './job-saver';
+import { createJobSaver, type HostRetryTiming } from './job-saver';
 import { openJobStore } from './job-store';
 import { createJobUpdateBatcher } from './job-update-batcher';
 import { KeychainUnavailableError, type SecretStore } from './keychain';
@@ -63,6 +63,8 @@ export interface AppCoreOptions {
   storeWriteDelayMs?: number;
   /** Waits between tries of an image download that was cut off. */
   downloadRetryDelayMs?: number;
+  /** Waits for an image host that does not answer while ModelsLab does (5 s growing to 5 min in all). */
+  hostRetry?: Partial<HostRetryTiming>;
   imageCacheMaxBytes?: number;
   /** A batch that takes at least this long ends with a system notification. */
   longBatchMs?: number;
@@ -155,7 +157,18 @@ export async function createAppCore(options: AppCoreOptions) {
     maxImageBytes: options.maxImageBytes,
   });
   const imageCache = createImageCache({ folder: join(options.userDataDir, 'image-cache'), maxBytes: options.imageCacheMaxBytes, downloader });
-  const saver = createJobSaver({ downloader, cache: imageCache, onNotice: notify, retryDelayMs: options.downloadRetryDelayMs });
+  // Ends the saver's waits (for ModelsLab, for an image host) when the core is disposed.
+  const stopSaves = new AbortController();
+  const saver = createJobSaver({
+    downloader,
+    cache: imageCache,
+    onNotice: notify,
+    retryDelayMs: options.downloadRetryDelayMs,
+    reachability: queue,
+    hostRetry: options.hostRetry,
+    clock,
+    stopSignal: stopSaves.signal,
+  });
   const saveDrive = createSaveDrive({ queue, saver, downloadConcurrency: () => settings.get().downloadConcurrency });
   // Previews take their own small share of the network, so scrolling never holds up a save.
   const limitPreviews = createLimiter(() => 4);
@@ -495,6 +508,7 @@ export async function createAppCore(options: AppCoreOptions) {
     /** Stops all work and writes the job list: before quitting. */
     async dispose() {
       jobUpdates.flush();
+      stopSaves.abort();
       queue.dispose();
       await store.flush();
     },

@@ -2,10 +2,22 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, stat, statfs, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describeCause, errorCode } from './error-cause';
+import { describeCause, errorCode, meansUnreachable, networkFailureOf, type NetworkFailure } from './error-cause';
 import { imageTypeOf, signatureLength, type ImageExtension } from './image-type';
 import type { FetchFunction } from './modelslab-client';
 import type { LinkPolicy } from './url-policy';
+
+/**
+ * A download that got no answer, or lost it mid-way, on the network: whose fault that is (an outage
+ * of this machine's network, or that image host alone) is for the saver to find out.
+ */
+export interface NetworkFault {
+  failure: NetworkFailure;
+  /** No answer at all (refused, no route, no name, no reply in time), rather than one cut off mid-way. */
+  beforeAnswer: boolean;
+  /** The short cause for a message: "ECONNREFUSED", "timed out". */
+  cause: string;
+}
 
 /** A save that failed for a reason the person can read and act on. */
 export class SaveError extends Error {
@@ -16,8 +28,21 @@ export class SaveError extends Error {
     readonly transient = false,
     /** The link itself failed (an HTTP error, a host that cannot be reached): another link to the same image may work. */
     readonly linkFailed = false,
+    /** Set when the network failed the download, not the server's answer. */
+    readonly network: NetworkFault | null = null,
   ) {
     super(message);
+  }
+}
+
+/**
+ * The image's host gave no answer while ModelsLab itself answers: that host's own fault, worth
+ * trying again over minutes (it may come back), and another link to the image may work meanwhile.
+ */
+export class HostUnreachableError extends SaveError {
+  override name = 'HostUnreachableError';
+  constructor(message: string) {
+    super(message, true, true);
   }
 }
 
@@ -28,18 +53,23 @@ export class SaveError extends Error {
  */
 export async function fromFirstWorkingLink<T>(links: readonly string[], attempt: (link: string) => Promise<T>): Promise<{ value: T; link: string }> {
   let firstFailure: SaveError | null = null;
+  const failures: SaveError[] = [];
   for (const link of links) {
     try {
       return { value: await attempt(link), link };
     } catch (error) {
       if (!(error instanceof SaveError && error.linkFailed)) throw error;
       firstFailure ??= error;
+      failures.push(error);
     }
   }
   if (firstFailure === null) throw new SaveError('The image has no link.');
   if (links.length === 1) throw firstFailure;
   const others = links.length === 2 ? 'The second link ModelsLab gave for it failed too.' : `The ${links.length - 1} other links ModelsLab gave for it failed too.`;
-  throw new SaveError(`${firstFailure.message} ${others}`, firstFailure.transient, true);
+  const message = `${firstFailure.message} ${others}`;
+  // A host that may come back is worth waiting for, whichever of the links it served.
+  if (failures.some((failure) => failure instanceof HostUnreachableError)) throw new HostUnreachableError(message);
+  throw new SaveError(message, firstFailure.transient, true);
 }
 
 /** The disk has no room for the next file: that folder's saves stop, before anything more is written. */
@@ -149,11 +179,14 @@ export function createImageDownloader({
   function unfinished(error: unknown, imageLabel: string, beforeAnswer = false): SaveError {
     if (stopSignal?.aborted) return new SaveError(`${imageLabel} was not saved: saving was stopped.`);
     const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+    const failure = networkFailureOf(error);
+    const cause = timedOut ? 'timed out' : describeCause(error);
     return new SaveError(
-      timedOut ? `${imageLabel} took too long to download.` : `${imageLabel} could not be downloaded (${describeCause(error)}).`,
+      timedOut ? `${imageLabel} took too long to download.` : `${imageLabel} could not be downloaded (${cause}).`,
       true,
       // No answer at all: the host is unreachable, and another host may have the image.
       beforeAnswer,
+      meansUnreachable(failure) || failure === 'timeout' ? { failure, beforeAnswer, cause } : null,
     );
   }
 

@@ -149,6 +149,8 @@ export function createJobQueue(options: JobQueueOptions) {
   const suspects = new Map<Job, string>();
   /** Requests that timed out one after another, with no answer between. */
   let timeoutsInARow = 0;
+  /** Told each time the endpoint's reachability is settled (ok or offline): downloads waiting to know. */
+  const reachabilityWatchers = new Set<ReachabilityWatcher>();
   /** When the queue last stopped sending, so a pause does not count against the poll deadline. */
   let pausedSince: number | null = clock.now();
   let status: QueueStatus = currentStatus();
@@ -312,6 +314,7 @@ export function createJobQueue(options: JobQueueOptions) {
       suspects.clear();
     }
     reachability = 'offline';
+    reachabilitySettled();
     probeAttempts += 1;
     const delay = withJitter(Math.min(timing.probeCapMs, timing.probeBaseMs * 2 ** (probeAttempts - 1)));
     nextProbeAt = clock.now() + delay;
@@ -336,7 +339,46 @@ export function createJobQueue(options: JobQueueOptions) {
     for (const [job, reason] of suspects) if (jobs.get(job.id) === job) retryOrFail(job, reason);
     suspects.clear();
     refreshStatus();
+    reachabilitySettled();
     pump();
+  }
+
+  function reachabilitySettled() {
+    for (const watcher of [...reachabilityWatchers]) watcher.look();
+  }
+
+  /**
+   * Settles once `settled` says so, looked at now and each time reachability is settled; rejects
+   * when the signal aborts or the queue is disposed (no probe will go out any more).
+   */
+  function watchReachability<T>(settled: () => T | undefined, signal: AbortSignal | undefined): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const now = settled();
+      if (now !== undefined) return resolve(now);
+      if (signal?.aborted) return reject(signal.reason);
+      const stop = () => {
+        reachabilityWatchers.delete(watcher);
+        signal?.removeEventListener('abort', onAbort);
+      };
+      const onAbort = () => {
+        stop();
+        reject(signal?.reason);
+      };
+      const watcher: ReachabilityWatcher = {
+        look() {
+          const value = settled();
+          if (value === undefined) return;
+          stop();
+          resolve(value);
+        },
+        fail(reason) {
+          stop();
+          reject(reason);
+        },
+      };
+      reachabilityWatchers.add(watcher);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
   }
 
   /** A request could not reach the endpoint: hold every request and find out whether it is down. */
@@ -590,6 +632,25 @@ export function createJobQueue(options: JobQueueOptions) {
       probe();
     },
 
+    /**
+     * Whether ModelsLab itself can be reached: asked by a download that got no answer from its
+     * image host, to tell an outage (wait with the queue) from that host's own fault. Known at once
+     * while the queue is offline; otherwise a probe finds out (one at a time, shared), and a probe
+     * that fails pauses the queue as a failed request would.
+     */
+    checkReachable(signal?: AbortSignal): Promise<boolean> {
+      if (reachability === 'ok') {
+        reachability = 'checking';
+        probe();
+      }
+      return watchReachability(() => (reachability === 'checking' ? undefined : reachability === 'ok'), signal);
+    },
+
+    /** Resolves once ModelsLab can be reached (at once when it can); the queue's own probes find out when. */
+    whenReachable(signal?: AbortSignal): Promise<void> {
+      return watchReachability(() => (reachability === 'ok' ? null : undefined), signal).then(() => undefined);
+    },
+
     /** Fetches failed jobs again from the start; all of them, or the ones named. */
     retry(ids: readonly string[] | 'all'): number {
       const failed = selected(ids).filter((job) => job.state === 'failed');
@@ -693,6 +754,9 @@ export function createJobQueue(options: JobQueueOptions) {
       probeInFlight?.abort();
       probeInFlight = null;
       for (const job of jobs.values()) stopWork(job);
+      // No probe goes out any more: whoever waits for ModelsLab would wait for ever.
+      const stopped = new Error('The queue was stopped.');
+      for (const watcher of [...reachabilityWatchers]) watcher.fail(stopped);
     },
   };
 }
@@ -700,6 +764,12 @@ export function createJobQueue(options: JobQueueOptions) {
 /** The short cause in a network message ("Could not reach ModelsLab (ECONNREFUSED)" → "ECONNREFUSED"). */
 function causeOf(message: string): string {
   return /\(([^()]+)\)\s*$/.exec(message)?.[1] ?? message.replace(/^ModelsLab /, '');
+}
+
+interface ReachabilityWatcher {
+  /** Reachability was settled: settle the wait if it was waiting for that. */
+  look(): void;
+  fail(reason: unknown): void;
 }
 
 interface AccountRefusal {

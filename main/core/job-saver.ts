@@ -1,11 +1,21 @@
 import { lstat, mkdir, readdir, stat, unlink } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { ConflictPolicy, SaveLayout } from '../../preload/api-contract';
+import { systemClock, type Clock } from './clock';
 import { errorCode } from './error-cause';
 import { exists, placeFile } from './file-placement';
 import { savePathSegments } from '../../preload/shared/file-names';
 import type { ImageCache } from './image-cache';
-import { describeFileError, DiskFullError, fromFirstWorkingLink, SaveError, temporarySuffix, type ImageDownloader, type TemporaryImage } from './image-download';
+import {
+  describeFileError,
+  DiskFullError,
+  fromFirstWorkingLink,
+  HostUnreachableError,
+  SaveError,
+  temporarySuffix,
+  type ImageDownloader,
+  type TemporaryImage,
+} from './image-download';
 import { openSaveManifest, type SaveManifest } from './save-manifest';
 
 /** Where and how a batch saves. */
@@ -50,13 +60,59 @@ export interface SaveProgressListener {
   onImage(outcome: ImageOutcome): void;
 }
 
+/**
+ * Whether ModelsLab itself can be reached, as the job queue knows it (its probes find out): a
+ * download that got no answer asks, to tell an outage from one image host's own fault.
+ */
+export interface EndpointReachability {
+  /** True when ModelsLab answers, false when it cannot be reached either. */
+  checkReachable(signal?: AbortSignal): Promise<boolean>;
+  /** Resolves once ModelsLab can be reached again; rejects when the signal aborts. */
+  whenReachable(signal?: AbortSignal): Promise<void>;
+}
+
+/** How long an image host that does not answer, while ModelsLab does, is waited for. */
+export interface HostRetryTiming {
+  /** The first wait; each next one is `factor` times longer. */
+  firstDelayMs: number;
+  factor: number;
+  /** All the waits together; the last one is cut to fit, and then the image fails. */
+  totalMs: number;
+}
+
+export const defaultHostRetry: HostRetryTiming = { firstDelayMs: 5_000, factor: 3, totalMs: 5 * 60_000 };
+
+/** The waits before each new try of a host that does not answer: 5, 15, 45, 135 and 100 s by default (5 min in all). */
+export function hostRetryDelays({ firstDelayMs, factor, totalMs }: HostRetryTiming): number[] {
+  const delays: number[] = [];
+  let sum = 0;
+  for (let next = firstDelayMs; next > 0 && sum < totalMs; next *= factor) {
+    const delay = Math.min(next, totalMs - sum);
+    delays.push(delay);
+    sum += delay;
+  }
+  return delays;
+}
+
 export interface JobSaverOptions {
   downloader: ImageDownloader;
   cache?: ImageCache;
   onNotice: (message: string) => void;
-  /** Tries after a dropped connection, a timeout or a 5xx before an image fails. */
+  /** Tries after a transfer cut off mid-way, a timeout or a 5xx before an image fails. */
   downloadRetries?: number;
   retryDelayMs?: number;
+  /**
+   * The queue, asked when a download gets no answer: if ModelsLab cannot be reached either, it is
+   * an outage and the download waits for the queue to be reachable, then starts again without
+   * spending a try. Without it, every host that does not answer is taken to be that host's fault.
+   */
+  reachability?: EndpointReachability;
+  /** Waits for an image host that does not answer while ModelsLab does; 5 s growing to 5 min in all by default. */
+  hostRetry?: Partial<HostRetryTiming>;
+  /** The waits for a host run on it. */
+  clock?: Clock;
+  /** Cuts every wait short (Ctrl-C, --offline-wait running out, the app closing): the image ends as stopped. */
+  stopSignal?: AbortSignal;
 }
 
 interface FolderSession {
@@ -68,15 +124,48 @@ interface FolderSession {
   diskFull: string | null;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits on a clock, cut short by a stop (then it rejects). */
+function sleepOn(clock: Clock, ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      cancel();
+      reject(signal?.reason);
+    };
+    const cancel = clock.schedule(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** A wait for ModelsLab, or for a host, that a stop cut short: the image was not saved, and is not tried again. */
+const stoppedWhileWaiting = (label: string) => new SaveError(`${label} was not saved: saving was stopped.`);
+
+function describeWait(ms: number): string {
+  return ms < 120_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms / 60_000)} min`;
+}
 
 /**
  * Saves jobs' images into chosen folders: each through a checked temporary file, named by the
  * template and layout, placed under the conflict policy, and recorded in the folder's manifest,
  * which also tells what is already saved so nothing is downloaded twice.
  */
-export function createJobSaver({ downloader, cache, onNotice, downloadRetries = 2, retryDelayMs = 1_000 }: JobSaverOptions) {
+export function createJobSaver({
+  downloader,
+  cache,
+  onNotice,
+  downloadRetries = 2,
+  retryDelayMs = 1_000,
+  reachability,
+  hostRetry,
+  clock = systemClock,
+  stopSignal,
+}: JobSaverOptions) {
   const sessions = new Map<string, FolderSession>();
+  const hostTiming = { ...defaultHostRetry, ...hostRetry };
+  const hostDelays = hostRetryDelays(hostTiming);
 
   /** One manifest per folder while saves into it run, so concurrent jobs share one record. */
   function enterFolder(folder: string): FolderSession {
@@ -146,16 +235,66 @@ export function createJobSaver({ downloader, cache, onNotice, downloadRetries = 
       const copied = await downloader.copy(cachedPath, directory, label, progress.onBytes).catch(() => null);
       if (copied) return { value: copied, link: url };
     }
-    return fromFirstWorkingLink([url, ...(job.alternateUrls?.[image - 1] ?? [])], async (link) => {
-      for (let attempt = 0; ; attempt += 1) {
-        try {
-          return await downloader.download(link, directory, label, progress.onBytes);
-        } catch (error) {
-          if (!(error instanceof SaveError && error.transient) || attempt >= downloadRetries) throw error;
-          await sleep(retryDelayMs * 2 ** attempt);
+    const links = [url, ...(job.alternateUrls?.[image - 1] ?? [])];
+    // A host that does not answer (while ModelsLab does) is waited for with growing gaps; other
+    // jobs' saves go on meanwhile. An outage met on the way spends none of these waits.
+    for (let round = 0; ; round += 1) {
+      try {
+        return await fromFirstWorkingLink(links, (link) => downloadWithRetries(link, directory, label, progress));
+      } catch (error) {
+        if (!(error instanceof HostUnreachableError)) throw error;
+        const delay = hostDelays[round];
+        if (delay === undefined) {
+          throw new SaveError(`${error.message} Tried again for ${describeWait(hostTiming.totalMs)}. Check that this network can reach that host, then save again.`);
         }
+        await sleepOn(clock, delay, stopSignal).catch(() => {
+          throw stoppedWhileWaiting(label);
+        });
       }
-    });
+    }
+  }
+
+  /**
+   * One link, tried again quickly after a cut transfer or a 5xx. A download that got no answer, or
+   * lost it, asks whether ModelsLab answers: if not, it is an outage, and the download waits with
+   * the queue and starts again without spending a try; if so, a host that gave no answer at all is
+   * that host's own fault (a HostUnreachableError, for the slow retries above).
+   */
+  async function downloadWithRetries(link: string, directory: string, label: string, progress: SaveProgressListener): Promise<TemporaryImage> {
+    for (let attempt = 0; ; ) {
+      try {
+        return await downloader.download(link, directory, label, progress.onBytes);
+      } catch (error) {
+        if (!(error instanceof SaveError)) throw error;
+        if (error.network !== null) {
+          if (reachability && !(await endpointAnswers(reachability, label))) {
+            await reachability.whenReachable(stopSignal).catch(() => {
+              throw stoppedWhileWaiting(label);
+            });
+            continue;
+          }
+          if (error.network.beforeAnswer) {
+            throw new HostUnreachableError(
+              `${label} could not be downloaded: its image host ${new URL(link).host} cannot be reached (${error.network.cause}), though ModelsLab answers.`,
+            );
+          }
+        }
+        if (!error.transient || attempt >= downloadRetries) throw error;
+        // Quick tries are a second or two apart on the system's time, so a test's frozen clock never holds them.
+        await sleepOn(systemClock, retryDelayMs * 2 ** attempt, stopSignal).catch(() => {
+          throw stoppedWhileWaiting(label);
+        });
+        attempt += 1;
+      }
+    }
+  }
+
+  async function endpointAnswers(known: EndpointReachability, label: string): Promise<boolean> {
+    try {
+      return await known.checkReachable(stopSignal);
+    } catch {
+      throw stoppedWhileWaiting(label);
+    }
   }
 
   async function saveImage(job: JobToSave, image: number, target: SaveTarget, session: FolderSession, progress: SaveProgressListener) {

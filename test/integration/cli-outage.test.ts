@@ -96,3 +96,50 @@ test('--offline-wait bounds the wait: exit status 4, and a second run fetches wh
   assert.deepEqual([summary.saved, summary.skipped, summary.failed], [1, 1, 0]);
   assert.deepEqual((await readdir(out)).filter((name) => name.endsWith('.png')).sort(), ['5101-1.png', '5102-1.png']);
 });
+
+/** The first image of a job stalls mid-way: the download is under way when the server goes down. */
+const stallingDownload: Step[] = [{ answer: 'success', images: [{ serve: 'headshot-a.png', stallAfterBytes: 1_000 }] }];
+const downloadsUnderWay = async (out: string) => (await readdir(out).catch(() => [])).filter((name) => name.endsWith('.headshot-fetcher-part'));
+const imageRequestsFor = (server: FakeModelsLab, id: string) => server.imageRequests.filter((path) => path.startsWith(`/images/${id}/`)).length;
+
+test('an outage while images download: the downloads wait with the queue and are taken up again, exit 0 and every image saved', { timeout: 120_000 }, async () => {
+  const ids = ['5201', '5202', '5203'];
+  const { server, out } = await setup(Object.fromEntries(ids.map((id) => [id, stallingDownload])));
+  const cli = startCli(server, ['fetch', ...ids, '--out', out, '--json', '--concurrency', '3']);
+  await waitUntil(() => downloadsUnderWay(out), (names) => names.length === 3, 20_000, 'three downloads under way');
+  await server.goDown();
+  await waitUntil(async () => cli.stderr(), (text) => text.includes("Can't reach ModelsLab"), 20_000, 'the CLI to say it pauses');
+  for (const id of ids) server.setScenario(id, success);
+  await server.comeBack();
+  assert.equal(await cli.exited, 0, cli.stderr());
+
+  assert.equal(cli.stderr().match(pausedLine)?.length, 1, cli.stderr());
+  assert.equal(cli.stderr().match(resumedLine)?.length, 1, cli.stderr());
+  const lines = jsonLines(cli.stdout()).filter((line) => 'id' in line);
+  assert.deepEqual(lines.map((line) => line.status), ids.map(() => 'saved'), cli.stdout());
+  assert.deepEqual((await readdir(out)).filter((name) => !name.startsWith('headshot-fetcher-manifest')).sort(), ids.map((id) => `${id}-1.png`));
+  for (const id of ids) assert.equal(imageRequestsFor(server, id), 2, `${id}: the cut download, then once more after the outage`);
+});
+
+test('--offline-wait also bounds the wait of downloads cut by an outage: exit status 4, and a second run saves what is missing', { timeout: 120_000 }, async () => {
+  const { server, out } = await setup({ '5301': stallingDownload, '5302': success });
+  const cli = startCli(server, ['fetch', '5301', '5302', '--out', out, '--json', '--offline-wait', '1']);
+  await waitUntil(async () => jsonLines(cli.stdout()), (lines) => lines.some((line) => line.id === '5302'), 20_000, 'job 5302 to be saved');
+  await waitUntil(() => downloadsUnderWay(out), (names) => names.length === 1, 20_000, 'the download of 5301 under way');
+  await server.goDown();
+  assert.equal(await cli.exited, 4, cli.stderr());
+  assert.match(cli.stderr(), /Can't reach ModelsLab \(ECONNREFUSED\)\. Check your connection\. Gave up after waiting 1 s\. Run the same command again/);
+  const firstRun = jsonLines(cli.stdout()).filter((line) => 'id' in line);
+  const cut = firstRun.find((line) => line.id === '5301') as { status: string; error: { code: string; message: string } } | undefined;
+  assert.deepEqual([cut?.status, cut?.error.code], ['failed', 'unreachable'], cli.stdout());
+  assert.match(cut?.error.message ?? '', /^Not saved: Can't reach ModelsLab/);
+  assert.deepEqual(await downloadsUnderWay(out), [], 'nothing half-written is left');
+
+  server.setScenario('5301', success);
+  await server.comeBack();
+  const second = startCli(server, ['fetch', '5301', '5302', '--out', out, '--json']);
+  assert.equal(await second.exited, 0, second.stderr());
+  const summary = jsonLines(second.stdout()).at(-1)!.summary as { saved: number; skipped: number; failed: number };
+  assert.deepEqual([summary.saved, summary.skipped, summary.failed], [1, 1, 0]);
+  assert.deepEqual((await readdir(out)).filter((name) => name.endsWith('.png')).sort(), ['5301-1.png', '5302-1.png']);
+});
