@@ -565,11 +565,11 @@ test('an answer linking to a private or link-local address is refused, nothing i
   server.setScenario('4502', success({ serve: 'headshot-a.png' }));
   const out = await freshFolder();
   const run = await runCli(['fetch', '4501', '4502', '--out', out, '--json']);
+  assert.deepEqual(run.outside, [], 'no connection was even tried off this computer');
   assert.equal(run.code, 1, run.stderr);
   const refused = jsonLines(run.stdout).find((line) => line.id === '4501');
   assert.match((refused?.error as { message: string }).message, /private network address \(10\.0\.0\.1\).*run again with --allow-private-network/);
   assert.equal(jsonLines(run.stdout).find((line) => line.id === '4502')?.status, 'saved');
-  assert.deepEqual(run.outside, [], 'no connection was even tried off this computer');
 });
 
 test('an answer of tens of megabytes is cut off at 2 MB: the job is tried again and then saved; nothing of it reaches the output', async () => {
