@@ -38,7 +38,9 @@ Options:
   --quiet               no progress line
 
 Exit status: 0 every job saved (or already saved), 1 a job failed, 2 usage error, 3 API key missing or
-rejected, 4 could not reach ModelsLab within --offline-wait (run again to fetch what is missing), 130 or 143 stopped by Ctrl-C or SIGTERM, 141 standard output closed (as by | head).`;
+rejected, or the account refused (no credits, HTTP 402; plan or permission, HTTP 403), 4 could not reach
+ModelsLab within --offline-wait (run again to fetch what is missing), 130 or 143 stopped by Ctrl-C or
+SIGTERM, 141 standard output closed (as by | head).`;
 
 export interface FetchCommand {
   command: 'fetch';

@@ -37,11 +37,18 @@ export interface JobLine {
   status: 'saved' | 'failed';
   files: string[];
   error?: { code: JobErrorCode; message: string };
+  /** Present when ModelsLab flagged the job's images as NSFW (they may be blank). */
+  nsfw?: true;
 }
 
 type JobErrorCode = 'job-failed' | 'fetch-failed' | 'save-failed' | 'key-rejected' | 'account-refused' | 'interrupted' | 'unreachable';
 
 const maxRejectedShown = 20;
+
+/** Jobs left when the whole run stopped: the reason is said once at the end, not once per job. */
+const runWideCodes: ReadonlySet<JobErrorCode> = new Set(['key-rejected', 'account-refused', 'unreachable']);
+/** How many of those jobs are named on the terminal; --json lists every one. */
+const maxUnfinishedShown = 10;
 
 /** --endpoint, else HEADSHOT_FETCHER_ENDPOINT, else ModelsLab's. The key goes wherever it points, so the variable is checked as strictly as the option. */
 function endpointFor(command: FetchCommand, env: FetchEnvironment['env']): string {
@@ -168,6 +175,10 @@ export async function runFetch(command: FetchCommand, environment: FetchEnvironm
   const finished = new Set<string>();
   // Counted as they change, so drawing the progress line costs the same for 10 jobs or 100,000.
   const processing = new Set<string>();
+  /** Jobs ModelsLab flagged as NSFW, said with their line. */
+  const flaggedNsfw = new Set<string>();
+  /** Jobs the run stopped before finishing (a refused key or account, ModelsLab out of reach), named together at the end. */
+  const leftUnfinished: string[] = [];
   let failedCount = 0;
   let filesWritten = 0;
   let bytesDownloaded = 0;
@@ -190,8 +201,13 @@ export async function runFetch(command: FetchCommand, environment: FetchEnvironm
     if (line.error) line.error.message = say(line.error.message);
     finished.add(line.id);
     if (line.status === 'failed') failedCount += 1;
+    if (flaggedNsfw.has(line.id)) line.nsfw = true;
     if (command.json) terminal.output(JSON.stringify(line));
-    else if (line.error && line.error.code !== 'interrupted') terminal.error(`Job ${line.id} failed: ${line.error.message}`);
+    else {
+      if (line.nsfw) terminal.error(`Job ${line.id} was flagged as NSFW by ModelsLab; its images may be blank.`);
+      if (line.error && runWideCodes.has(line.error.code)) leftUnfinished.push(line.id);
+      else if (line.error && line.error.code !== 'interrupted') terminal.error(`Job ${line.id} failed: ${line.error.message}`);
+    }
     if (finished.size === extracted.ids.length) allDone();
     progress.update();
   }
@@ -228,6 +244,7 @@ export async function runFetch(command: FetchCommand, environment: FetchEnvironm
     onJobChanged(view) {
       if (view.state === 'processing') processing.add(view.id);
       else processing.delete(view.id);
+      if (view.nsfwFlagged) flaggedNsfw.add(view.id);
       if (view.state === 'ready' && view.message === null) {
         const saving = save(view.id).finally(() => savesUnderWay.delete(saving));
         savesUnderWay.add(saving);
@@ -294,6 +311,11 @@ export async function runFetch(command: FetchCommand, environment: FetchEnvironm
   const unfinishedMessage = keyRejected ?? accountRefused ?? (unreachable !== null ? `Not fetched: ${unreachable}` : 'Interrupted before it was saved.');
   for (const id of extracted.ids) if (!finished.has(id)) finish({ id, status: 'failed', files: [], error: { code: unfinishedCode, message: unfinishedMessage } });
   progress.end();
+  if (leftUnfinished.length > 0) {
+    const named = leftUnfinished.slice(0, maxUnfinishedShown).join(', ');
+    const more = leftUnfinished.length > maxUnfinishedShown ? ` and ${leftUnfinished.length - maxUnfinishedShown} more` : '';
+    terminal.error(`${leftUnfinished.length === 1 ? 'Job' : `${leftUnfinished.length} jobs`} not finished: ${named}${more}.`);
+  }
 
   const summary = {
     saved: finished.size - failedCount - jobsSkipped,

@@ -700,11 +700,6 @@ export function createJobQueue(options: JobQueueOptions) {
         .map(({ id, outputUrls, alternateUrls }) => ({ id, outputUrls, alternateUrls }));
     },
 
-    /** A job's image links in any state (empty until it is ready), or null for a job not in the list. */
-    outputUrlsOf(id: string): readonly string[] | null {
-      return jobs.get(id)?.outputUrls ?? null;
-    },
-
     /** Image n (from 1) of a job in any state: its link and the second links to it, or null when there is no such image. */
     imageLinksOf(id: string, n: number): { url: string; alternates: readonly string[] } | null {
       const job = jobs.get(id);

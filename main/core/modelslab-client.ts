@@ -135,9 +135,10 @@ export function createModelsLabClient({ fetch, endpointTemplate, requestTimeoutM
       });
       const { text: bodyText, tooLarge } = await readCapped(response, maxAnswerBytes, () => tooLargeStop.abort());
       if (tooLarge) {
+        // The queue says what comes next (asked again, or given up after its retries).
         return {
           kind: 'unexpected',
-          message: `ModelsLab sent an answer larger than ${maxAnswerBytes / 1048576} MB, which is not a real answer; it was cut off and will be asked again`,
+          message: `ModelsLab sent an answer larger than ${maxAnswerBytes / 1048576} MB, which is not a real answer; it was cut off`,
           httpStatus: response.status,
           rawExcerpt: excerpt(redactKey(bodyText.slice(0, 4096), apiKey)),
         };

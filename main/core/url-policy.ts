@@ -109,7 +109,7 @@ export function createLinkPolicy({
         return isLoopbackHost(url.hostname) || (literal !== null && addressKind(literal) === 'loopback');
       };
       if (link.protocol !== 'https:' && !(link.protocol === 'http:' && onThisComputer(link) && onThisComputer(endpoint))) {
-        return `its link is not https (${link.protocol}//${link.host})`;
+        return `its link is not https (${link.protocol}//${link.host}), which is refused: image links from ModelsLab use https.`;
       }
       const [linkKinds, endpointKinds] = await Promise.all([addressKindsOf(link, lookup), addressKindsOf(endpoint, lookup)]);
       const allowed = (kind: AddressKind) =>

@@ -2,10 +2,11 @@
 // honours them. The proxy is a tiny one on 127.0.0.1 that tunnels (CONNECT) and forwards plain
 // requests, and records where each request went.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readdir, rm } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { createServer, request as httpRequest } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -58,12 +59,12 @@ after(async () => {
   await server.close();
 });
 
-async function fetchWith(proxyEnv: Record<string, string>, extraArgs: string[] = []): Promise<{ code: number | null; stderr: string; files: string[] }> {
+async function fetchWith(proxyEnv: Record<string, string>, extraArgs: string[] = [], endpointTemplate = server.endpointTemplate): Promise<{ code: number | null; stderr: string; files: string[] }> {
   const out = join(await makeTempDir('headshot-fetcher-cli-proxy-'), 'headshots');
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const name of ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy']) delete env[name];
   Object.assign(env, {
-    HEADSHOT_FETCHER_ENDPOINT: server.endpointTemplate,
+    HEADSHOT_FETCHER_ENDPOINT: endpointTemplate,
     HEADSHOT_FETCHER_KEYCHAIN_SERVICE: `Headshot Fetcher CLI test ${randomUUID()}`,
     MODELSLAB_API_KEY: validTestKey,
     ...proxyEnv,
@@ -106,4 +107,51 @@ test('a proxy that is down is an outage the run waits out, not a pile of failed 
   const run = await fetchWith({ HTTP_PROXY: `http://127.0.0.1:${closedPort}` }, ['--offline-wait', '0']);
   assert.equal(run.code, 4, run.stderr);
   assert.match(run.stderr, /Can't reach ModelsLab/);
+});
+
+const opensslMissing = (() => {
+  try {
+    execFileSync('openssl', ['version'], { stdio: 'ignore' });
+    return false;
+  } catch {
+    return true;
+  }
+})();
+
+test('HTTPS_PROXY carries the https API call through a CONNECT tunnel, as it would to ModelsLab', { skip: opensslMissing ? 'needs openssl for a test certificate' : false }, async () => {
+  // The fake server behind https on 127.0.0.1, with a certificate the CLI trusts through NODE_EXTRA_CA_CERTS.
+  const certDir = await makeTempDir('headshot-fetcher-cli-proxy-cert-');
+  execFileSync(
+    'openssl',
+    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(certDir, 'key.pem'), '-out', join(certDir, 'cert.pem')],
+    { stdio: 'ignore' },
+  );
+  const serverPort = Number(new URL(server.origin).port);
+  const front = createHttpsServer({ key: await readFile(join(certDir, 'key.pem')), cert: await readFile(join(certDir, 'cert.pem')) }, (request, response) => {
+    const outgoing = httpRequest({ host: '127.0.0.1', port: serverPort, path: request.url, method: request.method, headers: request.headers }, (answer) => {
+      response.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(response);
+    });
+    outgoing.on('error', () => response.destroy());
+    request.pipe(outgoing);
+  });
+  await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
+  const frontHost = `127.0.0.1:${(front.address() as AddressInfo).port}`;
+  const endpoint = `https://${frontHost}/api/v1/enterprise/flux_headshot/fetch/{id}`;
+  try {
+    proxied.length = 0;
+    const run = await fetchWith({ HTTPS_PROXY: proxyUrl, NODE_EXTRA_CA_CERTS: join(certDir, 'cert.pem') }, [], endpoint);
+    assert.equal(run.code, 0, run.stderr);
+    assert.ok(run.files.includes('6001-1.png'));
+    assert.ok(proxied.includes(`CONNECT ${frontHost}`), `the proxy carried: ${proxied.join(', ')}`);
+
+    // The lower-case name works as well, as in curl.
+    proxied.length = 0;
+    const lower = await fetchWith({ https_proxy: proxyUrl, NODE_EXTRA_CA_CERTS: join(certDir, 'cert.pem') }, [], endpoint);
+    assert.equal(lower.code, 0, lower.stderr);
+    assert.ok(proxied.includes(`CONNECT ${frontHost}`), `the proxy carried: ${proxied.join(', ')}`);
+  } finally {
+    front.close();
+    await rm(certDir, { recursive: true, force: true });
+  }
 });

@@ -14,6 +14,8 @@ import { makeTempDir, validTestKey, waitUntil } from '../support/core-harness';
 import { holdsKey, urlEncodedKey } from '../support/key-echo';
 
 const cliPath = fileURLToPath(new URL('../../dist/cli/headshot-fetcher.js', import.meta.url));
+/** Keeps every run on this computer: see the file. */
+const onlyThisComputer = new URL('../support/only-this-computer.mjs', import.meta.url).href;
 const success = (...images: Extract<Step, { answer: 'success' }>['images']): Step[] => [{ answer: 'success', images }];
 
 let server: FakeModelsLab;
@@ -47,6 +49,8 @@ interface Run {
   signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
+  /** Connections the run tried to open to anything but this computer (each refused unsent), as host:port. */
+  outside: string[];
 }
 
 interface RunOptions {
@@ -71,9 +75,10 @@ function cliEnvironment(overrides: Record<string, string | undefined> = {}): Nod
 }
 
 /** Runs the CLI with cliEnvironment(). */
-function runCli(args: string[], options: RunOptions = {}): Promise<Run> {
-  const env = cliEnvironment(options.env);
-  const child = spawn(process.execPath, [cliPath, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+async function runCli(args: string[], options: RunOptions = {}): Promise<Run> {
+  const outsideLog = join(workDir, `outside-${randomUUID()}.log`);
+  const env = { ...cliEnvironment(options.env), HEADSHOT_FETCHER_TEST_OUTSIDE_LOG: outsideLog };
+  const child = spawn(process.execPath, ['--import', onlyThisComputer, cliPath, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
   runningChildren.add(child);
   child.on('exit', () => runningChildren.delete(child));
   let stdout = '';
@@ -82,8 +87,11 @@ function runCli(args: string[], options: RunOptions = {}): Promise<Run> {
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   child.stdin.on('error', () => undefined); // the CLI may be gone before a late write
   if (options.stdin !== null) child.stdin.end(options.stdin ?? '');
-  const exited = new Promise<Run>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })));
-  return (options.whileRunning?.(child) ?? Promise.resolve()).then(() => exited).then((run) => ({ ...run, stdout, stderr }));
+  const exited = new Promise<Omit<Run, 'outside'>>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })));
+  await (options.whileRunning?.(child) ?? Promise.resolve());
+  const run = await exited;
+  const outside = (await readFile(outsideLog, 'utf8').catch(() => '')).split('\n').filter(Boolean);
+  return { ...run, stdout, stderr, outside };
 }
 
 const jsonLines = (stdout: string) => stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
@@ -425,6 +433,29 @@ test('no credits (402) or a plan refusal (403) stops the run with exit status 3 
   const refused = await runCli(['fetch', '4704', '--out', out]);
   assert.equal(refused.code, 3, refused.stderr);
   assert.match(refused.stderr, /plan or the key's permissions do not allow it \("Your plan does not include this API\."\)/);
+
+  // On the terminal too the message comes once: the jobs left are named together, not failed one by one.
+  server.setScenario('4705', [{ answer: 'no-credits' }]);
+  const told = await runCli(['fetch', '4705', '4706', '4707', '--out', await freshFolder(), '--concurrency', '1'], { env: { HEADSHOT_FETCHER_ENDPOINT: server.endpointTemplate } });
+  assert.equal(told.code, 3, told.stderr);
+  assert.equal(told.stderr.split('\n').filter((line) => line.includes('Insufficient credits')).length, 1, told.stderr);
+  assert.match(told.stderr, /^3 jobs not finished: 4705, 4706, 4707\.$/m);
+  assert.doesNotMatch(told.stderr, /Job 470\d failed/);
+});
+
+test('a job ModelsLab flagged as NSFW says so: "nsfw": true in its JSON line, a line on the terminal', async () => {
+  server.setScenario('4711', [{ answer: 'success', images: [{ serve: 'headshot-a.png' }], nsfw: true }]);
+  server.setScenario('4712', [{ answer: 'success', images: [{ serve: 'headshot-b.jpg' }], nsfw: [false] }]);
+  const json = await runCli(['fetch', '4711', '4712', '--out', await freshFolder(), '--json']);
+  assert.equal(json.code, 0, json.stderr);
+  const byId = new Map(jsonLines(json.stdout).filter((line) => 'id' in line).map((line) => [line.id, line]));
+  assert.equal(byId.get('4711')?.nsfw, true);
+  assert.equal(byId.get('4711')?.status, 'saved', 'the images are saved all the same');
+  assert.equal('nsfw' in (byId.get('4712') ?? {}), false, 'a list of false flags flags nothing');
+
+  const shown = await runCli(['fetch', '4711', '4712', '--out', await freshFolder()]);
+  assert.equal(shown.code, 0, shown.stderr);
+  assert.deepEqual(shown.stderr.split('\n').filter((line) => line.includes('NSFW')), ['Job 4711 was flagged as NSFW by ModelsLab; its images may be blank.']);
 });
 
 test('a 429 holds the requests for the time asked and says so; the jobs then finish', async () => {
@@ -534,6 +565,7 @@ test('an answer linking to a private or link-local address is refused, nothing i
   server.setScenario('4502', success({ serve: 'headshot-a.png' }));
   const out = await freshFolder();
   const run = await runCli(['fetch', '4501', '4502', '--out', out, '--json']);
+  assert.deepEqual(run.outside, [], 'no connection was even tried off this computer');
   assert.equal(run.code, 1, run.stderr);
   const refused = jsonLines(run.stdout).find((line) => line.id === '4501');
   assert.match((refused?.error as { message: string }).message, /private network address \(10\.0\.0\.1\).*run again with --allow-private-network/);

@@ -29,6 +29,24 @@ test('a job with one and a job with several images become ready with their image
   assert.equal((await h.waitForJob('12', 'ready')).imageCount, 3);
 });
 
+test('a success whose output is one link, or whose links are in output_url, is ready with its images', async () => {
+  const h = await start({
+    scenarios: {
+      '13': [{ answer: 'success', shape: 'string-output', images: [{ serve: 'headshot-a.png' }] }],
+      '14': [{ answer: 'success', shape: 'output-url', images: [{ serve: 'headshot-b.jpg' }] }],
+      '15': [{ answer: 'success', shape: 'output-url', images: [{ serve: 'headshot-b.jpg' }, { serve: 'headshot-c.webp' }] }],
+    },
+  });
+  await add(h, '13 14 15');
+  assert.equal((await h.waitForJob('13', 'ready')).imageCount, 1, 'output as one string');
+  assert.equal((await h.waitForJob('14', 'ready')).imageCount, 1, 'output_url as one string');
+  assert.equal((await h.waitForJob('15', 'ready')).imageCount, 2, 'output_url as a list');
+  assert.equal(h.server.fetchCount('13') + h.server.fetchCount('14') + h.server.fetchCount('15'), 3, 'each answer was taken the first time');
+  // The links lead to the images: the preview of each is the server's picture.
+  assert.ok((await h.core.jobImage('13', 1)).path.endsWith('.png'));
+  assert.ok((await h.core.jobImage('15', 2)).path.endsWith('.webp'));
+});
+
 test('a processing job is polled again after its eta and turns ready', async () => {
   const clock = createManualClock();
   const h = await start({
@@ -140,6 +158,24 @@ test('no credits (402) pauses the whole queue once with ModelsLab\'s message; no
   for (const id of ids) h.server.setScenario(id, ready);
   assert.equal((await h.core.handlers.resumeQueue(undefined)).pausedBecause, null);
   for (const id of ids) await h.waitForJob(id, 'ready');
+});
+
+test('a refusal to a request sent before the user said to go on does not pause the queue again', async () => {
+  const ready = { answer: 'success' as const, images: [{ serve: 'headshot-a.png' as const }] };
+  // Each job is refused once, then served.
+  const h = await start({ scenarios: { '181': [{ answer: 'no-credits' }, ready], '182': [{ answer: 'no-credits' }, ready] } });
+  const releaseLate = h.holdFetches('182');
+  await add(h, '181 182');
+  await waitUntil(async () => sentFor(h, '182'), (sent) => sent === 1, 10_000, 'the request of 182 to be sent');
+  await waitUntil(() => queueStatus(h), (s) => s.pausedBecause === 'account-refused', 10_000, 'the pause for 181');
+  // The user adds credits and presses Try again; only then does the answer to 182's earlier request come in.
+  assert.equal((await h.core.handlers.resumeQueue(undefined)).pausedBecause, null);
+  releaseLate();
+  await h.waitForJob('181', 'ready');
+  await h.waitForJob('182', 'ready');
+  assert.equal(h.server.fetchCount('182'), 2, 'the late refusal was answered, and 182 asked again');
+  assert.equal(statusEvents(h).filter((s) => s.pausedBecause === 'account-refused').length, 1, 'the late refusal did not pause the queue again');
+  assert.equal((await queueStatus(h)).pausedBecause, null);
 });
 
 test('a plan or permission refusal (403) pauses the queue the same way, and retrying goes on', async () => {

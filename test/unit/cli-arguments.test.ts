@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseCommandLine, UsageError } from '../../main/cli/arguments';
+import { parseCommandLine, usage, UsageError } from '../../main/cli/arguments';
 
 test('fetch: defaults, and every option read into its setting', () => {
   assert.deepEqual(parseCommandLine(['fetch', '12', '13', '--out', 'dir']), {
@@ -35,6 +35,13 @@ test('fetch: defaults, and every option read into its setting', () => {
 test('--help or -h anywhere asks for the help, not a usage error', () => {
   for (const argv of [[], ['help'], ['--help'], ['-h'], ['fetch', '--help'], ['fetch', '12', '--out', 'dir', '-h'], ['key', '--help'], ['key', 'set', '-h']]) {
     assert.deepEqual(parseCommandLine(argv), { command: 'help' }, argv.join(' '));
+  }
+});
+
+test('the help names every exit status and what leads to it', () => {
+  const statuses = usage.slice(usage.indexOf('Exit status:')).replace(/\s+/g, ' ');
+  for (const said of [/0 every job saved/, /1 a job failed/, /2 usage error/, /3 API key missing or rejected, or the account refused \(no credits, HTTP 402; plan or permission, HTTP 403\)/, /4 could not reach ModelsLab/, /130 or 143/, /141/]) {
+    assert.match(statuses, said);
   }
 });
 

@@ -76,7 +76,7 @@ test('with an endpoint on the internet, links to this computer or its network ar
     ['https://sneaky.example.com/a.png', /private network address \(sneaky\.example\.com\)/],
     ['https://metadata.example.com/a.png', /link-local network address/],
     ['https://local.example.com/a.png', /this computer/],
-    ['http://cdn.example.com/a.png', /not https \(http:\/\/cdn\.example\.com\)/],
+    ['http://cdn.example.com/a.png', /^its link is not https \(http:\/\/cdn\.example\.com\), which is refused: image links from ModelsLab use https\.$/],
     ['http://127.0.0.1/a.png', /not https/],
     ['ftp://cdn.example.com/a.png', /not https/],
   ] as const) {
