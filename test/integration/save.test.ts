@@ -1,13 +1,9 @@
 import assert from 'node:assert/strict';
-import { execFile, execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
-import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
-import { networkInterfaces } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { test } from 'node:test';
-import { promisify } from 'node:util';
 import type { SaveProgress, Settings } from '../../preload/api-contract';
 import { formatDate } from '../../preload/shared/file-names';
 import { manifestCsvName, manifestJsonName, openSaveManifest, type ManifestEntry } from '../../main/core/save-manifest';
@@ -516,52 +512,6 @@ test('redirects are followed to https or this machine, never to plain http elsew
   assert.equal(summary.savedJobs, 1);
   assert.deepEqual(await filesUnder(h.saveDir), ['2001-1.jpg']);
   assert.match((await h.job('2003'))?.message ?? '', /was not downloaded: its link is not https \(http:\/\/images\.example\.com\)/);
-});
-
-/** An address of this machine that is not loopback, for an https server that stands for a CDN elsewhere. */
-const networkAddress = Object.values(networkInterfaces()).flat().find((address) => address && !address.internal && address.family === 'IPv4')?.address;
-const opensslMissing = (() => {
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'ignore' });
-    return false;
-  } catch {
-    return true;
-  }
-})();
-
-test('an https link elsewhere that redirects to plain http on this machine is refused', { skip: networkAddress === undefined || opensslMissing ? 'needs a network address and openssl' : false }, async () => {
-  const h = await start({ scenarios: { '2005': success({ serve: 'headshot-b.jpg' }) } });
-  const certDir = await makeTempDir();
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=cdn.test', '-addext', `subjectAltName=IP:${networkAddress}`, '-keyout', join(certDir, 'key.pem'), '-out', join(certDir, 'cert.pem')], { stdio: 'ignore' });
-  const cdn = createHttpsServer({ key: await readFile(join(certDir, 'key.pem')), cert: await readFile(join(certDir, 'cert.pem')) }, (request, response) => {
-    if (request.url === '/direct.jpg') return response.end(readImage('headshot-b.jpg'));
-    response.writeHead(302, { location: h.server.imageUrl('2005', 0) }).end();
-  });
-  await new Promise<void>((resolve) => cdn.listen(0, networkAddress, resolve));
-  const origin = `https://${networkAddress}:${(cdn.address() as AddressInfo).port}`;
-  try {
-    // A process of its own trusts the test certificate the way the system trusts a real one.
-    const script = `
-      const { createImageDownloader } = await import('./main/core/image-download.ts');
-      const { createLinkPolicy } = await import('./main/core/url-policy.ts');
-      // An endpoint on the internet, and the CDN on this machine's network address, which the person allowed.
-      const linkPolicy = createLinkPolicy({ endpointTemplate: () => 'https://203.0.113.10/fetch/{id}', allowPrivateNetwork: () => true });
-      const downloader = createImageDownloader({ fetch: (url, init) => fetch(url, init), requestTimeoutMs: 5000, linkPolicy });
-      for (const url of process.argv.slice(1)) {
-        const outcome = await downloader.download(url, ${JSON.stringify(certDir)}, 'Image 1').then((image) => image.extension, (error) => error.message);
-        console.log(outcome);
-      }`;
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, `${origin}/direct.jpg`, `${origin}/redirect.jpg`], {
-      env: { ...process.env, NODE_EXTRA_CA_CERTS: join(certDir, 'cert.pem') },
-    });
-    const [direct, redirected] = stdout.trim().split('\n');
-    assert.equal(direct, 'jpg', 'the https server is trusted');
-    assert.match(redirected ?? '', /was not downloaded: its link is not https \(http:\/\/127\.0\.0\.1:\d+\)/);
-    assert.deepEqual(h.server.imageRequests, [], 'nothing was asked of the local server');
-  } finally {
-    cdn.close();
-    await rm(certDir, { recursive: true, force: true });
-  }
 });
 
 test('image links to private, link-local or unspecified addresses are refused before any request, thumbnails too; the loopback endpoint\'s own links work', async () => {
