@@ -4,6 +4,7 @@ import { open, stat, statfs, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeCause, errorCode, meansUnreachable, networkFailureOf, type NetworkFailure } from './error-cause';
 import { imageTypeOf, signatureLength, type ImageExtension } from './image-type';
+import { isTemporaryImageHost } from '../../preload/shared/temporary-image-hosts';
 import type { FetchFunction } from './modelslab-client';
 import type { LinkPolicy } from './url-policy';
 
@@ -84,6 +85,19 @@ export const diskReserveBytes = 8 * 1024;
 export async function freeBytesOf(folder: string): Promise<number | null> {
   const info = await statfs(folder).catch(() => null);
   return info === null ? null : info.bavail * info.bsize;
+}
+
+/**
+ * Why an image host did not give the image. Only ModelsLab's own temporary hosts delete images
+ * after 24 hours; a link elsewhere (a customer's bucket) that is refused or gone is said to be so.
+ */
+export function describeRefusedImage(imageLabel: string, httpStatus: number, link: URL): string {
+  const gone = httpStatus === 403 || httpStatus === 404 || httpStatus === 410;
+  if (!gone) return `${imageLabel} could not be downloaded (HTTP ${httpStatus}).`;
+  if (isTemporaryImageHost(link.hostname)) {
+    return `${imageLabel} is no longer on the server (HTTP ${httpStatus}). ModelsLab deletes images after 24 hours, so the link has probably expired.`;
+  }
+  return `${imageLabel} is not available from ${link.host} (HTTP ${httpStatus}): the storage it is on refused it or no longer holds it.`;
 }
 
 /** A checked image in a temporary file: complete, typed by its bytes, flushed to disk. */
@@ -206,11 +220,8 @@ export function createImageDownloader({
       }
       if (!response.ok) {
         await response.body?.cancel();
-        const expired = response.status === 403 || response.status === 404 || response.status === 410;
         throw new SaveError(
-          expired
-            ? `${imageLabel} is no longer on the server (HTTP ${response.status}). ModelsLab deletes images after 24 hours, so the link has probably expired.`
-            : `${imageLabel} could not be downloaded (HTTP ${response.status}).`,
+          describeRefusedImage(imageLabel, response.status, current),
           response.status >= 500 || response.status === 429,
           true,
         );
