@@ -13,6 +13,7 @@ import { createSaveDrive } from '../core/save-drive';
 import { validateEndpointTemplate } from '../core/settings-store';
 import { createLinkPolicy } from '../core/url-policy';
 import { UsageError, type FetchCommand } from './arguments';
+import { proxyVariableIn } from './proxy-fetch';
 import { exitCodes, type Terminal } from './terminal';
 
 /** The key and where it came from, which decides the fix to suggest when ModelsLab refuses it. */
@@ -259,7 +260,10 @@ export async function runFetch(command: FetchCommand, environment: FetchEnvironm
       offline = status.pausedBecause === 'offline';
       if (offline && !wasOffline) {
         // One line when it pauses, one when it resumes: the probes in between say nothing.
-        terminal.error(say(`${status.message} Waiting up to ${describeWait(command.offlineWaitSeconds)} for it to come back…`));
+        // Behind a proxy, the proxy itself may be what is down: say which setting sends requests there.
+        const proxy = proxyVariableIn(environment.env);
+        const throughProxy = proxy === null ? '' : ` Requests go through the proxy set in ${proxy}: check that it runs.`;
+        terminal.error(say(`${status.message}${throughProxy} Waiting up to ${describeWait(command.offlineWaitSeconds)} for it to come back…`));
         const message = status.message ?? "Can't reach ModelsLab.";
         offlineTimer = setTimeout(() => {
           unreachable = message;

@@ -7,6 +7,11 @@ import type { FetchFunction } from '../core/modelslab-client';
 
 const proxyVariables = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
 
+/** The proxy variable in force, by name (never its value, which may hold a password), or null. */
+export function proxyVariableIn(env: Record<string, string | undefined>): string | null {
+  return proxyVariables.find((name) => env[name]) ?? null;
+}
+
 /** Node's fetch when no proxy variable is set; else undici's fetch through the proxy the environment names. */
 export function fetchHonouringProxy(env: Record<string, string | undefined>): FetchFunction {
   if (!proxyVariables.some((name) => env[name])) return (url, init) => fetch(url, init);
