@@ -51,3 +51,33 @@ test('an outage shows one notice with a live countdown and "Try now"; no job fai
   sendUpdates();
   await expect(row(page, '8001')).toHaveAttribute('data-state', 'ready');
 });
+
+test('thumbnails that could not load during an outage are tried again once ModelsLab is back', async ({ app }) => {
+  const { page, modelsLab } = app;
+  const clock = app.clock!;
+  const sendUpdates = () => clock.advance(20);
+  const coreState = async (id: string) => (await app.core.handlers.listJobs(undefined)).find((job) => job.id === id)?.state;
+  app.setScenarios({
+    '8101': [{ answer: 'success', images: [{ serve: 'headshot-a.png' }] }],
+    // Still processing: its next poll is what finds the server gone.
+    '8102': [{ answer: 'processing', eta: 1 }, { answer: 'success', images: [{ serve: 'headshot-b.jpg' }] }],
+  });
+  await app.open();
+  await dropText(page, '8101\n8102');
+  await expect.poll(() => coreState('8101')).toBe('ready');
+  await expect.poll(() => coreState('8102')).toBe('processing');
+
+  // The server goes before the window has shown 8101's thumbnail: it cannot be loaded.
+  await modelsLab.goDown();
+  sendUpdates();
+  await expect(page.getByRole('button', { name: 'Preview image 1 of job 8101 (not available)' })).toBeVisible();
+  clock.advance(1_100);
+  await expect(page.getByTestId('queue-status')).toContainText("Can't reach ModelsLab");
+
+  await modelsLab.comeBack();
+  await page.getByRole('button', { name: 'Try now' }).click();
+  await expect(page.getByTestId('queue-status')).toBeHidden();
+  const thumbnail = page.getByRole('button', { name: 'Preview image 1 of job 8101', exact: true });
+  await expect(thumbnail).toBeVisible();
+  await expect.poll(() => thumbnail.locator('img').evaluate((image: HTMLImageElement) => image.complete && image.naturalWidth > 0)).toBe(true);
+});

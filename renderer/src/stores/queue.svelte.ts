@@ -15,8 +15,11 @@ class QueueStore {
   status = $state<QueueStatus>({ pausedBecause: null, message: null, holdUntil: null });
   /** The time a countdown (a hold, the next probe) counts from; moved each second while one runs. */
   now = $state(Date.now());
+  /** Counts the ends of outages: images that failed to load meanwhile are tried again after each. */
+  reconnections = $state(0);
 
   statusChanged = (status: QueueStatus) => {
+    if (this.status.pausedBecause === 'offline' && status.pausedBecause !== 'offline') this.reconnections += 1;
     this.status = status;
     this.now = Date.now();
   };
