@@ -5,7 +5,7 @@
 // process opens to anything but this computer is refused and logged, and the log must stay empty.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -153,4 +153,14 @@ test('the fuses read back from the packaged binary as electron-builder.yml sets 
   }
   // The one that matters most for the keychain: the app cannot be run as plain Node.
   assert.equal(wire[FuseV1Options.RunAsNode], '0'.charCodeAt(0));
+});
+
+test("the window's icon ships in the archive: the product's own, 1024 pixels square", () => {
+  assert.ok(files.includes('/build/icon.png'), 'build/icon.png is missing from app.asar');
+  const shipped = extractFile(asarPath, 'build/icon.png');
+  assert.deepEqual(shipped, readFileSync(join(root, 'build/icon.png')), "the archive's icon is not build/icon.png");
+  assert.equal(shipped.readUInt32BE(16), 1024);
+  assert.equal(shipped.readUInt32BE(20), 1024);
+  // Only the icon from build/: not its sources or the other platforms' files.
+  assert.deepEqual(files.filter((path) => path.startsWith('/build/')), ['/build/icon.png']);
 });
