@@ -233,11 +233,18 @@ export async function createAppCore(options: AppCoreOptions) {
   queue.restore(await store.load());
   await loadKey().catch((error: unknown) => log(`Could not read the key at start: ${String(error)}`));
 
-  const keyStatus = (): KeyStatus => ({ isSet: apiKey !== null, lastFour: apiKey ? apiKey.slice(-4) : null });
+  /** A key given "for this session only": in this memory, never written, gone when the app quits. */
+  let keyIsSessionOnly = false;
+  const keyStatus = (): KeyStatus => ({
+    isSet: apiKey !== null,
+    lastFour: apiKey ? apiKey.slice(-4) : null,
+    storedIn: apiKey === null ? null : keyIsSessionOnly ? 'session' : 'keychain',
+  });
 
-  async function changeKey(action: () => Promise<void>, nextKey: string | null): Promise<KeyStatus> {
+  async function changeKey(action: () => Promise<void>, nextKey: string | null, sessionOnly = false): Promise<KeyStatus> {
     await withKeychain(action);
     apiKey = nextKey;
+    keyIsSessionOnly = nextKey !== null && sessionOnly;
     keyLoaded = true;
     queue.setApiKey(nextKey);
     return keyStatus();
@@ -415,11 +422,14 @@ export async function createAppCore(options: AppCoreOptions) {
       return keyStatus();
     },
     async setKey(request) {
-      const key = validateApiKey(expectObject(request, 'The key request').key);
+      const keyRequest = expectObject(request, 'The key request');
+      const key = validateApiKey(keyRequest.key);
+      if (keyRequest.sessionOnly === true) return changeKey(async () => undefined, key, true);
       return changeKey(() => options.secretStore.write(key), key);
     },
     async clearKey() {
-      return changeKey(() => options.secretStore.erase(), null);
+      // A session key was never written: forgetting it asks nothing of a keychain that may not work.
+      return changeKey(keyIsSessionOnly ? async () => undefined : () => options.secretStore.erase(), null);
     },
     async addJobs(request) {
       const extracted = extractJobIds(expectSources(expectObject(request, 'The drop').sources));

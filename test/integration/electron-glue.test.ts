@@ -100,7 +100,7 @@ test('every request in the contract has exactly one ipcMain handler', () => {
 });
 
 test('requests from the window are answered; from another frame, page or window they are refused', async () => {
-  assert.deepEqual(await invoke('getKeyStatus'), { ok: true, value: { isSet: true, lastFour: validTestKey.slice(-4) } });
+  assert.deepEqual(await invoke('getKeyStatus'), { ok: true, value: { isSet: true, lastFour: validTestKey.slice(-4), storedIn: 'keychain' } });
   const refused = { ok: false, error: { code: 'invalid-request', message: 'Request refused.' } };
   const otherContents = { sender: {} as FakeWebContents, senderFrame: window.webContents.mainFrame };
   const childFrame = { sender: window.webContents, senderFrame: { url: rendererEntryUrl } };
