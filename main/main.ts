@@ -14,6 +14,7 @@ import { electronFetch } from './electron/electron-fetch';
 import { bindRequestHandlers } from './electron/ipc-binding';
 import { registerRendererScheme, serveRenderer } from './electron/renderer-protocol';
 import { applySecurityPolicy } from './electron/security-policy';
+import { startUpdates } from './electron/updates';
 
 // Overrides for tests and for people who run several profiles; documented in the README. A
 // packaged app takes only the user-data folder: the endpoint and keychain ones are for development.
@@ -26,6 +27,7 @@ let mainWindow: BrowserWindow | null = null;
 
 // The Help menu's actions. Set once the core has started; until then they do nothing.
 let helpActions: { copyDiagnostics(): Promise<void>; checkForUpdates(): void } | null = null;
+let updates: Awaited<ReturnType<typeof startUpdates>> | null = null;
 /** Help › Show logs: opens the platform's log folder in the file manager. */
 export function showLogs(): void {
   void shell.openPath(app.getPath('logs'));
@@ -120,6 +122,8 @@ async function start(): Promise<void> {
     },
     emit(event, payload) {
       if (event === 'saveProgress') showProgressOnTaskbar(payload as Events['saveProgress']);
+      // Never offered during a save batch: a restart would cut it off.
+      if (event === 'saveProgress') updates?.saveBatchActive((payload as Events['saveProgress']).active);
       if (mainWindow && !mainWindow.webContents.isDestroyed()) mainWindow.webContents.send(eventChannel(event), payload);
     },
   });
@@ -139,8 +143,9 @@ async function start(): Promise<void> {
         }),
       );
     },
-    checkForUpdates() {},
+    checkForUpdates: () => void updates?.checkNow(),
   };
+  updates = await startUpdates({ window: () => mainWindow, log: (message) => core.log(message, 'info') });
 
   serveRenderer(join(__dirname, '../renderer'), core.jobImage);
   bindRequestHandlers(
@@ -159,6 +164,8 @@ async function start(): Promise<void> {
   powerMonitor.on('resume', () => void core.handlers.retryConnectionNow(undefined));
 
   mainWindow = createMainWindow();
+  // Quiet: the person hears of it only when an update is ready to install.
+  void updates.checkAtStart();
   app.on('activate', () => {
     mainWindow ??= createMainWindow();
   });

@@ -11,7 +11,8 @@ const nodeBundle = {
   sourcemap: true,
   logLevel: 'warning',
   // keytar is a native addon: it stays in node_modules and electron-builder ships it.
-  external: ['electron', 'keytar'],
+  // electron-updater is a runtime dependency too, loaded only where updates are on.
+  external: ['electron', 'keytar', 'electron-updater'],
   // import('keytar') becomes require('keytar'): plain CommonJS loading, also from inside the asar.
   supported: { 'dynamic-import': false },
 };

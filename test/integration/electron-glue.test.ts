@@ -268,3 +268,9 @@ test('Help › Show logs opens the log folder, and Copy diagnostics copies versi
   assert.match(copied!, /INFO  Job 7002: ready/);
   assert.ok(!copied!.includes(validTestKey));
 });
+
+test('Help › Check for updates in a run that is not installed says updates are off, and why', async () => {
+  mainModule.checkForUpdates();
+  await waitUntil(async () => electron.messageBoxes, (boxes) => boxes.length > 0, 5_000, 'a message box');
+  assert.deepEqual(electron.messageBoxes, ['Updates are checked only in an installed app, not in a development run.']);
+});

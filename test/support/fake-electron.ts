@@ -40,6 +40,8 @@ export interface FakeElectronRecord {
   /** shell.showItemInFolder and shell.openPath calls. */
   shown: Array<{ file: string } | { folder: string }>;
   notifications: Array<{ title: string; body: string }>;
+  /** The messages of message boxes shown, in order; each is answered with its default button. */
+  messageBoxes: string[];
   /** What the app last put on the clipboard. */
   clipboard: string | null;
   /** Electron's powerMonitor: a test emits 'resume' as a wake from sleep would. */
@@ -65,6 +67,7 @@ export const record: FakeElectronRecord = {
   shown: [],
   notifications: [],
   clipboard: null,
+  messageBoxes: [],
   powerMonitor: new EventEmitter(),
   ready: () => {
     record.readyCalled = true;
@@ -128,6 +131,11 @@ export { FakeBrowserWindow as BrowserWindow };
 export const dialog = {
   showOpenDialog: async () => record.openDialogAnswer,
   showErrorBox: (title: string, content: string) => void record.errorBoxes.push(`${title}: ${content}`),
+  showMessageBox: async (...args: unknown[]) => {
+    const options = args.at(-1) as { message: string; defaultId?: number };
+    record.messageBoxes.push(options.message);
+    return { response: options.defaultId ?? 0, checkboxChecked: false };
+  },
 };
 
 export const shell = {
