@@ -161,9 +161,11 @@ export async function createAppCore(options: AppCoreOptions) {
     pollDeadlineMs: () => settings.get().pollDeadlineSeconds * 1000,
     timing: options.timing,
     onJobChanged(view) {
-      if (loggedStates.get(view.id) !== view.state) {
+      const loggedState = loggedStates.get(view.id);
+      if (loggedState !== view.state) {
         loggedStates.set(view.id, view.state);
-        log(`Job ${view.id}: ${view.state}`, 'info');
+        // A new job's "queued" is in the drop's one line: a drop of 100,000 IDs would otherwise fill the log alone.
+        if (loggedState !== undefined || view.state !== 'queued') log(`Job ${view.id}: ${view.state}`, 'info');
       }
       if (view.state === 'ready' && view.message === null) saveWhenArrived(view.id);
       jobUpdates.add(view);
@@ -434,6 +436,7 @@ export async function createAppCore(options: AppCoreOptions) {
     async addJobs(request) {
       const extracted = extractJobIds(expectSources(expectObject(request, 'The drop').sources));
       const { added, alreadyListed } = queue.add(extracted.ids);
+      log(`${added.length} job(s) added, ${alreadyListed} already listed, ${extracted.rejectedCount} not job IDs`, 'info');
       return {
         added: added.length,
         repeatedInDrop: extracted.repeated,

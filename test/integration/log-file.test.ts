@@ -39,6 +39,9 @@ test('the log file tells what happened by job ID, and never holds the key or the
   }
   assert.match(text, /INFO  ModelsLab request: POST 127\.0\.0\.1:\d+\/api\/v1\/enterprise\/flux_headshot\/fetch\/7\n/);
   assert.match(text, /INFO  ModelsLab answer: 500 from /);
+  assert.match(text, /INFO  2 job\(s\) added, 0 already listed, \d+ not job IDs\n/);
+  assert.ok(!text.includes('Job 7: queued'), 'a new job is in the drop\'s line, not one line each');
+  assert.match(text, /INFO  Job 7: fetching\n/);
   assert.match(text, /INFO  Job 7: ready\n/);
   assert.match(text, /INFO  Job 8: failed\n/);
   assert.match(text, /INFO  Save batch started: 1 job\(s\)\n/);
