@@ -1,16 +1,20 @@
 // The composition root: Electron glue only. All logic lives in ./core and runs under plain Node too.
-import { app, BrowserWindow, dialog, Notification, powerMonitor, session, shell } from 'electron';
+import { app, BrowserWindow, clipboard, dialog, Notification, powerMonitor, session, shell } from 'electron';
 import { statSync } from 'node:fs';
+import { arch, release } from 'node:os';
 import { join } from 'node:path';
 import { eventChannel, type Events } from '../preload/api-contract';
 import { createAppCore } from './core/app-core';
 import { readAppEnvironment } from './core/app-environment';
+import { buildDiagnostics } from './core/diagnostics';
 import { createKeytarSecretStore, endpointHostAccount } from './core/keychain';
+import { createLogFile } from './core/log-file';
 import { isRendererUrl, rendererEntryUrl } from './core/url-policy';
 import { electronFetch } from './electron/electron-fetch';
 import { bindRequestHandlers } from './electron/ipc-binding';
 import { registerRendererScheme, serveRenderer } from './electron/renderer-protocol';
 import { applySecurityPolicy } from './electron/security-policy';
+import { startUpdates } from './electron/updates';
 
 // Overrides for tests and for people who run several profiles; documented in the README. A
 // packaged app takes only the user-data folder: the endpoint and keychain ones are for development.
@@ -20,6 +24,22 @@ if (environment.userDataDir) app.setPath('userData', environment.userDataDir);
 registerRendererScheme();
 
 let mainWindow: BrowserWindow | null = null;
+
+// The Help menu's actions. Set once the core has started; until then they do nothing.
+let helpActions: { copyDiagnostics(): Promise<void>; checkForUpdates(): void } | null = null;
+let updates: Awaited<ReturnType<typeof startUpdates>> | null = null;
+/** Help › Show logs: opens the platform's log folder in the file manager. */
+export function showLogs(): void {
+  void shell.openPath(app.getPath('logs'));
+}
+/** Help › Copy diagnostics: versions, the endpoint host, jobs by state and the log's last lines, without the key. */
+export function copyDiagnostics(): void {
+  void helpActions?.copyDiagnostics();
+}
+/** Help › Check for updates…: asks now and says what it found, even "up to date". */
+export function checkForUpdates(): void {
+  helpActions?.checkForUpdates();
+}
 
 function createMainWindow(): BrowserWindow {
   const window = new BrowserWindow({
@@ -56,12 +76,20 @@ function showProgressOnTaskbar(progress: Events['saveProgress']) {
 
 async function start(): Promise<void> {
   applySecurityPolicy(session.defaultSession);
+  const logFile = createLogFile({
+    folder: app.getPath('logs'),
+    onWriteFailure: (error) => console.error(`The log file cannot be written, so nothing more is logged there: ${String(error)}`),
+  });
 
   const core = await createAppCore({
     fetch: electronFetch,
     secretStore: createKeytarSecretStore(environment.keychainService),
     endpointHostStore: createKeytarSecretStore(environment.keychainService, endpointHostAccount),
     userDataDir: app.getPath('userData'),
+    log(message, level = 'error') {
+      logFile.write(level, message);
+      if (level === 'error') console.error(message);
+    },
     defaultEndpointTemplate: environment.endpointTemplate,
     async chooseFolder() {
       const options: Electron.OpenDialogOptions = {
@@ -94,9 +122,30 @@ async function start(): Promise<void> {
     },
     emit(event, payload) {
       if (event === 'saveProgress') showProgressOnTaskbar(payload as Events['saveProgress']);
+      // Never offered during a save batch: a restart would cut it off.
+      if (event === 'saveProgress') updates?.saveBatchActive((payload as Events['saveProgress']).active);
       if (mainWindow && !mainWindow.webContents.isDestroyed()) mainWindow.webContents.send(eventChannel(event), payload);
     },
   });
+
+  helpActions = {
+    async copyDiagnostics() {
+      const [settings, jobs, logTail] = await Promise.all([core.handlers.getSettings(undefined), core.handlers.listJobs(undefined), logFile.tail(60)]);
+      clipboard.writeText(
+        buildDiagnostics({
+          appVersion: app.getVersion(),
+          versions: process.versions,
+          os: `${process.platform} ${release()} (${arch()})`,
+          endpointTemplate: settings.endpointTemplate,
+          jobs,
+          logTail,
+          redactKey: core.redactKey,
+        }),
+      );
+    },
+    checkForUpdates: () => void updates?.checkNow(),
+  };
+  updates = await startUpdates({ window: () => mainWindow, log: (message) => core.log(message, 'info') });
 
   serveRenderer(join(__dirname, '../renderer'), core.jobImage);
   bindRequestHandlers(
@@ -115,6 +164,8 @@ async function start(): Promise<void> {
   powerMonitor.on('resume', () => void core.handlers.retryConnectionNow(undefined));
 
   mainWindow = createMainWindow();
+  // Quiet: the person hears of it only when an update is ready to install.
+  void updates.checkAtStart();
   app.on('activate', () => {
     mainWindow ??= createMainWindow();
   });
@@ -124,7 +175,7 @@ async function start(): Promise<void> {
     if (disposed) return;
     event.preventDefault();
     disposed = true;
-    void core.dispose().finally(() => app.quit());
+    void core.dispose().finally(() => logFile.flush().finally(() => app.quit()));
   });
 }
 

@@ -31,6 +31,8 @@ export interface JobView {
 export interface KeyStatus {
   isSet: boolean;
   lastFour: string | null;
+  /** Where the key is kept: the system keychain, or main's memory until the app quits (a machine without a keychain). */
+  storedIn: 'keychain' | 'session' | null;
 }
 
 export interface RejectedToken {
@@ -163,7 +165,7 @@ export type Result<T> = { ok: true; value: T } | { ok: false; error: ApiError };
 /** Requests from the renderer, each answered once by main. */
 export interface Requests {
   getKeyStatus: { request: void; response: KeyStatus };
-  setKey: { request: { key: string }; response: KeyStatus };
+  setKey: { request: { key: string; sessionOnly?: boolean }; response: KeyStatus };
   clearKey: { request: void; response: KeyStatus };
   addJobs: { request: { sources: IntakeSource[] }; response: IntakeSummary };
   listJobs: { request: void; response: JobView[] };

@@ -10,7 +10,8 @@ const nodeBundle = {
   target: 'node20',
   sourcemap: true,
   logLevel: 'warning',
-  // keytar is a native addon: it stays in node_modules and electron-builder ships it.
+  // keytar is a native addon: it stays in node_modules and electron-builder ships it. The rest
+  // (undici, electron-updater) is bundled, so keytar stays the one runtime dependency.
   external: ['electron', 'keytar'],
   // import('keytar') becomes require('keytar'): plain CommonJS loading, also from inside the asar.
   supported: { 'dynamic-import': false },

@@ -17,6 +17,7 @@ import { openJobStore } from './job-store';
 import { createJobUpdateBatcher } from './job-update-batcher';
 import { KeychainUnavailableError, type SecretStore } from './keychain';
 import { createLimiter } from './limiter';
+import type { LogLevel } from './log-file';
 import { createModelsLabClient, defaultEndpointTemplate, fetchUrlFor, isModelsLabEndpoint, redactKey, type FetchFunction } from './modelslab-client';
 import { createNoticeBoard } from './notice-board';
 import { expectIds, expectIdsOr, expectJobId, expectObject, expectSources, expectString, validateApiKey } from './request-payloads';
@@ -68,7 +69,11 @@ export interface AppCoreOptions {
   imageCacheMaxBytes?: number;
   /** A batch that takes at least this long ends with a system notification. */
   longBatchMs?: number;
-  log?: (message: string) => void;
+  /**
+   * Where the core's log lines go, the key already removed: errors, and at 'info' the requests,
+   * answers' statuses, job states and save batches (by job ID only). Errors to stderr when not given.
+   */
+  log?: (message: string, level?: LogLevel) => void;
 }
 
 /** The handler table: the same functions back ipcMain in the app and the bridge in browser tests. */
@@ -96,7 +101,28 @@ export async function createAppCore(options: AppCoreOptions) {
   const clock = options.clock ?? systemClock;
   // Held in memory once read, so the keychain is asked once, not per request.
   let apiKey: string | null = null;
-  const log = (message: string) => (options.log ?? console.error)(apiKey ? redactKey(message, apiKey) : message);
+  const log = (message: string, level: LogLevel = 'error') => {
+    const text = apiKey ? redactKey(message, apiKey) : message;
+    if (options.log) options.log(text, level);
+    else if (level === 'error') console.error(text);
+  };
+  /** Each request in the log by host and path (a query may carry a signed link's token), then its answer's status. */
+  const loggedFetch =
+    (what: string): FetchFunction =>
+    async (url, init) => {
+      const target = URL.canParse(url) ? ((parsed) => `${parsed.host}${parsed.pathname}`)(new URL(url)) : 'an unreadable address';
+      log(`${what} request: ${init?.method ?? 'GET'} ${target}`, 'info');
+      try {
+        const response = await options.fetch(url, init);
+        log(`${what} answer: ${response.status} from ${target}`, 'info');
+        return response;
+      } catch (error) {
+        log(`${what} request to ${target} failed: ${error instanceof Error ? error.message : String(error)}`, 'info');
+        throw error;
+      }
+    };
+  /** The last state logged for each job, so the log has a line per change, not per update. */
+  const loggedStates = new Map<string, string>();
   const notices = createNoticeBoard({ log, emit: (notice) => options.emit('notice', notice) });
   const notify = notices.notify;
 
@@ -123,7 +149,7 @@ export async function createAppCore(options: AppCoreOptions) {
   });
   const endpointHosts = createEndpointHostCheck();
   const client = createModelsLabClient({
-    fetch: options.fetch,
+    fetch: loggedFetch('ModelsLab'),
     endpointTemplate: (signal) => endpointHosts.approvedEndpoint(signal),
     requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
     now: clock.now,
@@ -135,11 +161,19 @@ export async function createAppCore(options: AppCoreOptions) {
     pollDeadlineMs: () => settings.get().pollDeadlineSeconds * 1000,
     timing: options.timing,
     onJobChanged(view) {
+      const loggedState = loggedStates.get(view.id);
+      if (loggedState !== view.state) {
+        loggedStates.set(view.id, view.state);
+        // A new job's "queued" is in the drop's one line: a drop of 100,000 IDs would otherwise fill the log alone.
+        if (loggedState !== undefined || view.state !== 'queued') log(`Job ${view.id}: ${view.state}`, 'info');
+      }
       if (view.state === 'ready' && view.message === null) saveWhenArrived(view.id);
       jobUpdates.add(view);
       store.changed(queue.snapshot);
     },
     onJobsRemoved(ids) {
+      ids.forEach((id) => loggedStates.delete(id));
+      log(`${ids.length} job(s) removed from the list`, 'info');
       // Updates still waiting go first, so a removed job is not brought back by a late update.
       jobUpdates.flush();
       options.emit('jobsRemoved', ids);
@@ -148,7 +182,7 @@ export async function createAppCore(options: AppCoreOptions) {
     onStatusChanged: (status) => options.emit('queueStatus', status),
   });
   const downloader = createImageDownloader({
-    fetch: options.fetch,
+    fetch: loggedFetch('Image'),
     requestTimeoutMs: options.imageTimeoutMs ?? 120_000,
     linkPolicy: createLinkPolicy({
       endpointTemplate: () => settings.get().endpointTemplate,
@@ -201,11 +235,18 @@ export async function createAppCore(options: AppCoreOptions) {
   queue.restore(await store.load());
   await loadKey().catch((error: unknown) => log(`Could not read the key at start: ${String(error)}`));
 
-  const keyStatus = (): KeyStatus => ({ isSet: apiKey !== null, lastFour: apiKey ? apiKey.slice(-4) : null });
+  /** A key given "for this session only": in this memory, never written, gone when the app quits. */
+  let keyIsSessionOnly = false;
+  const keyStatus = (): KeyStatus => ({
+    isSet: apiKey !== null,
+    lastFour: apiKey ? apiKey.slice(-4) : null,
+    storedIn: apiKey === null ? null : keyIsSessionOnly ? 'session' : 'keychain',
+  });
 
-  async function changeKey(action: () => Promise<void>, nextKey: string | null): Promise<KeyStatus> {
+  async function changeKey(action: () => Promise<void>, nextKey: string | null, sessionOnly = false): Promise<KeyStatus> {
     await withKeychain(action);
     apiKey = nextKey;
+    keyIsSessionOnly = nextKey !== null && sessionOnly;
     keyLoaded = true;
     queue.setApiKey(nextKey);
     return keyStatus();
@@ -321,10 +362,13 @@ export async function createAppCore(options: AppCoreOptions) {
   }
 
   /** Saves ready jobs into a chosen folder as one batch with the settings of this moment; the progress bar follows it. */
-  async function saveBatch(ids: Iterable<string>, folder: string): Promise<SaveSummary> {
+  async function saveBatch(jobIds: Iterable<string>, folder: string): Promise<SaveSummary> {
+    const ids = [...jobIds];
     const { saveLayout, fileNameTemplate, conflictPolicy } = settings.get();
     const target = { folder, saveLayout, fileNameTemplate, conflictPolicy, savedAt: new Date(clock.now()) };
     const summary: SaveSummary = { folder, savedJobs: 0, savedFiles: 0, skippedFiles: 0, failedJobs: 0 };
+    // The folder stays out of the log: its path often holds the person's name.
+    log(`Save batch started: ${ids.length} job(s)`, 'info');
     await saveDrive.saveJobs(ids, target, {
       onStart: (jobs) => saveProgress.jobsStarted(folder, jobs.map((job) => job.outputUrls.length)),
       onBytes: saveProgress.bytesWritten,
@@ -337,6 +381,10 @@ export async function createAppCore(options: AppCoreOptions) {
         saveProgress.jobDone(outcome.saved);
       },
     });
+    log(
+      `Save batch finished: ${summary.savedJobs} job(s) saved, ${summary.failedJobs} not saved, ${summary.savedFiles} file(s) written, ${summary.skippedFiles} already there`,
+      'info',
+    );
     return summary;
   }
 
@@ -376,15 +424,19 @@ export async function createAppCore(options: AppCoreOptions) {
       return keyStatus();
     },
     async setKey(request) {
-      const key = validateApiKey(expectObject(request, 'The key request').key);
+      const keyRequest = expectObject(request, 'The key request');
+      const key = validateApiKey(keyRequest.key);
+      if (keyRequest.sessionOnly === true) return changeKey(async () => undefined, key, true);
       return changeKey(() => options.secretStore.write(key), key);
     },
     async clearKey() {
-      return changeKey(() => options.secretStore.erase(), null);
+      // A session key was never written: forgetting it asks nothing of a keychain that may not work.
+      return changeKey(keyIsSessionOnly ? async () => undefined : () => options.secretStore.erase(), null);
     },
     async addJobs(request) {
       const extracted = extractJobIds(expectSources(expectObject(request, 'The drop').sources));
       const { added, alreadyListed } = queue.add(extracted.ids);
+      log(`${added.length} job(s) added, ${alreadyListed} already listed, ${extracted.rejectedCount} not job IDs`, 'info');
       return {
         added: added.length,
         repeatedInDrop: extracted.repeated,
@@ -494,6 +546,8 @@ export async function createAppCore(options: AppCoreOptions) {
   return {
     handlers,
     log,
+    /** Removes the key the core holds, in any form, from a text leaving the app (Copy diagnostics). */
+    redactKey: (text: string) => (apiKey ? redactKey(text, apiKey) : text),
     /**
      * The file of a job's image n (from 1) for the window to show: downloaded once into the image
      * cache, where saving finds it later. Throws AppError 'not-found' for a job or image not listed.

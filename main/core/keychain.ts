@@ -27,10 +27,11 @@ async function loadKeytar(): Promise<Keytar> {
   return module.default ?? module;
 }
 
-function unavailable(error: unknown): KeychainUnavailableError {
+/** The error every keychain call gives where keytar cannot work (no Secret Service, no keytar build). */
+export function keychainUnavailable(error: unknown): KeychainUnavailableError {
   const detail = error instanceof Error ? error.message : String(error);
   return new KeychainUnavailableError(
-    `The system keychain is not available (${detail}). On Linux, a Secret Service such as GNOME Keyring must be running.`,
+    `The system keychain is not available (${detail}), so the key cannot be stored. On Linux, install and start GNOME Keyring, or KWallet with its Secret Service, then restart Headshot Fetcher; or use the key for this session only.`,
   );
 }
 
@@ -40,7 +41,7 @@ export function createKeytarSecretStore(service = keychainService, account = key
     try {
       return await action(await loadKeytar());
     } catch (error) {
-      throw unavailable(error);
+      throw keychainUnavailable(error);
     }
   }
   return {

@@ -84,7 +84,7 @@ await page.addInitScript({
       listSaveFolders: { ok: true, value: { recent: [] } },
       getSaveProgress: { ok: true, value: { active: false, folder: null, jobsTotal: 0, jobsSaved: 0, jobsFailed: 0, filesTotal: 0, filesDone: 0, filesSkipped: 0, bytesWritten: 0, startedAt: null, finishedAt: null } },
       getImageCacheUsage: { ok: true, value: { bytes: 0, files: 0, maxBytes: 536870912 } },
-      getKeyStatus: { ok: true, value: { isSet: true, lastFour: 'abcd' } },
+      getKeyStatus: { ok: true, value: { isSet: true, lastFour: 'abcd', storedIn: 'keychain' } },
     };
     window.headshots = new Proxy({}, {
       get: (target, name) => name === 'on'

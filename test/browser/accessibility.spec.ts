@@ -96,3 +96,13 @@ test.describe('with a key stored', () => {
     await expectAccessible(page, 'settings');
   });
 });
+
+test.describe('without a keychain', () => {
+  test.use({ keychainUnavailable: true });
+
+  test('the key form that explains the missing keychain and offers this session only', async ({ app }) => {
+    await app.open();
+    await expect(app.page.getByTestId('keychain-problem')).toBeVisible();
+    await expectAccessible(app.page, 'the key form without a keychain');
+  });
+});

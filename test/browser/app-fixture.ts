@@ -14,7 +14,7 @@ import type { EventName, Events } from '../../preload/api-contract';
 import { jobImagePathPattern } from '../../preload/shared/job-image-path';
 import { createAppCore, type AppCore } from '../../main/core/app-core';
 import type { QueueTiming } from '../../main/core/job-queue';
-import type { SecretStore } from '../../main/core/keychain';
+import { keychainUnavailable, type SecretStore } from '../../main/core/keychain';
 import { dispatchRequest } from '../../main/core/request-dispatch';
 import { startFakeModelsLab, type FakeModelsLab, type Step } from '../fixtures/fake-modelslab';
 import { makeTempDir, testSecretStore, validTestKey } from '../support/core-harness';
@@ -73,10 +73,12 @@ export interface AppUnderTest {
 }
 
 export const test = base.extend<
-  { app: AppUnderTest; withStoredKey: boolean; userDataFiles: Record<string, string>; manualClock: boolean; coreTiming: Partial<QueueTiming> },
+  { app: AppUnderTest; withStoredKey: boolean; keychainUnavailable: boolean; userDataFiles: Record<string, string>; manualClock: boolean; coreTiming: Partial<QueueTiming> },
   { rendererOrigin: string }
 >({
   withStoredKey: [false, { option: true }],
+  /** The core's keychain fails as keytar does without a Secret Service (the test's own store stays usable). */
+  keychainUnavailable: [false, { option: true }],
   /** Files the user-data folder holds before the core starts, as an earlier run would leave them. */
   userDataFiles: [{}, { option: true }],
   /** The core runs on a clock the test moves (job updates too are sent only when it moves). */
@@ -91,7 +93,7 @@ export const test = base.extend<
     },
     { scope: 'worker' },
   ],
-  app: async ({ page, rendererOrigin, withStoredKey, userDataFiles, manualClock, coreTiming }, use) => {
+  app: async ({ page, rendererOrigin, withStoredKey, keychainUnavailable: noKeychain, userDataFiles, manualClock, coreTiming }, use) => {
     const clock = manualClock ? createManualClock(Date.now()) : null;
     const modelsLab = await startFakeModelsLab({ validKey: validTestKey });
     const secretStore = testSecretStore();
@@ -112,9 +114,10 @@ export const test = base.extend<
     let dialogAnswer: string | null = saveDir;
     const revealed: AppUnderTest['revealed'] = [];
     const desktopNotifications: AppUnderTest['desktopNotifications'] = [];
+    const failing = () => Promise.reject(keychainUnavailable(new Error('Cannot autolaunch D-Bus without X11 $DISPLAY')));
     const core = await createAppCore({
       fetch: (url, init) => fetch(url, init),
-      secretStore,
+      secretStore: noKeychain ? { read: failing, write: failing, erase: failing } : secretStore,
       userDataDir,
       defaultEndpointTemplate: modelsLab.endpointTemplate,
       chooseFolder: async () => dialogAnswer,
@@ -126,7 +129,7 @@ export const test = base.extend<
       ...(clock ? { clock } : {}),
       requestTimeoutMs: 2_000,
       eventBatchMs: 16,
-      log: (message) => console.log(`[core] ${message}`),
+      log: (message, level) => level !== 'info' && console.log(`[core] ${message}`),
     });
 
     // Job images come from main's cache on the page's own origin, as app:// serves them in the app.

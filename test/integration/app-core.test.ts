@@ -13,11 +13,11 @@ const start = useCoreHarness();
 
 test('the window learns only that a key is set and its last four characters', async () => {
   const h = await start({ withKey: false });
-  assert.deepEqual(await h.core.handlers.getKeyStatus(undefined), { isSet: false, lastFour: null });
+  assert.deepEqual(await h.core.handlers.getKeyStatus(undefined), { isSet: false, lastFour: null, storedIn: null });
   const status = await h.core.handlers.setKey({ key: `  ${validTestKey}\n` });
-  assert.deepEqual(status, { isSet: true, lastFour: validTestKey.slice(-4) });
+  assert.deepEqual(status, { isSet: true, lastFour: validTestKey.slice(-4), storedIn: 'keychain' });
   assert.equal(await h.secretStore.read(), validTestKey, 'stored trimmed, in the keychain');
-  assert.deepEqual(await h.core.handlers.clearKey(undefined), { isSet: false, lastFour: null });
+  assert.deepEqual(await h.core.handlers.clearKey(undefined), { isSet: false, lastFour: null, storedIn: null });
   assert.equal(await h.secretStore.read(), null);
 });
 
@@ -32,7 +32,7 @@ test('a key that cannot be a ModelsLab key is refused before it is stored', asyn
 test('a key already in the keychain is used at start, and survives a restart of the core', async () => {
   const h = await start({ scenarios: { '7': [{ answer: 'success', images: [{ serve: 'headshot-a.png' }] }] } });
   await h.restartCore();
-  assert.deepEqual(await h.core.handlers.getKeyStatus(undefined), { isSet: true, lastFour: validTestKey.slice(-4) });
+  assert.deepEqual(await h.core.handlers.getKeyStatus(undefined), { isSet: true, lastFour: validTestKey.slice(-4), storedIn: 'keychain' });
   await h.addText('7');
   await h.waitForJob('7', 'ready');
 });
@@ -128,7 +128,7 @@ test('requests answer with a Result envelope; bad names and payloads get a code 
   const log: string[] = [];
   assert.deepEqual(await dispatchRequest(h.core.handlers, 'getKeyStatus', undefined, (m) => log.push(m)), {
     ok: true,
-    value: { isSet: true, lastFour: validTestKey.slice(-4) },
+    value: { isSet: true, lastFour: validTestKey.slice(-4), storedIn: 'keychain' },
   });
   assert.deepEqual(await dispatchRequest(h.core.handlers, 'readFile', '/etc/passwd', (m) => log.push(m)), {
     ok: false,
@@ -185,6 +185,34 @@ test('without a keychain the app still starts and says what is missing when the 
   const h = await start({ core: { secretStore: { read: unavailable, write: unavailable, erase: unavailable } } });
   await assert.rejects(h.core.handlers.getKeyStatus(undefined), { code: 'keychain-unavailable', message: /keychain is not available/ });
   await assert.rejects(h.core.handlers.setKey({ key: validTestKey }), { code: 'keychain-unavailable' });
+  assert.equal((await h.core.handlers.getQueueStatus(undefined)).pausedBecause, 'no-key');
+});
+
+test('without a keychain, a key given for this session only fetches, is never written, and is gone after a restart', async () => {
+  let writes = 0;
+  const unavailable = () => Promise.reject(new KeychainUnavailableError('The system keychain is not available (no Secret Service).'));
+  const secretStore = { read: unavailable, write: () => ((writes += 1), unavailable()), erase: unavailable };
+  const h = await start({ core: { secretStore }, scenarios: { '31': [{ answer: 'success', images: [{ serve: 'headshot-a.png' }] }] } });
+  await assert.rejects(h.core.handlers.setKey({ key: validTestKey }), { code: 'keychain-unavailable' });
+  assert.deepEqual(await h.core.handlers.setKey({ key: validTestKey, sessionOnly: true }), {
+    isSet: true,
+    lastFour: validTestKey.slice(-4),
+    storedIn: 'session',
+  });
+  assert.equal(writes, 1, 'only the refused keychain write: the session key was not written');
+  await h.addText('31');
+  await h.waitForJob('31', 'ready');
+  assert.ok(h.server.fetches.some((fetch) => fetch.id === '31' && fetch.keyWasValid), 'sent with the session key');
+  assert.deepEqual(await h.core.handlers.getKeyStatus(undefined), { isSet: true, lastFour: validTestKey.slice(-4), storedIn: 'session' });
+  assert.ok(!JSON.stringify(await readdir(h.userDataDir, { recursive: true })).includes('key'));
+  for (const name of await readdir(h.userDataDir)) {
+    if (name.endsWith('.json')) assert.ok(!holdsKey(await readFile(join(h.userDataDir, name), 'utf8')), `${name} holds the key`);
+  }
+  // Forgetting it asks nothing of the keychain that cannot answer.
+  assert.deepEqual(await h.core.handlers.clearKey(undefined), { isSet: false, lastFour: null, storedIn: null });
+  await h.core.handlers.setKey({ key: validTestKey, sessionOnly: true });
+  await h.restartCore();
+  await assert.rejects(h.core.handlers.getKeyStatus(undefined), { code: 'keychain-unavailable' });
   assert.equal((await h.core.handlers.getQueueStatus(undefined)).pausedBecause, 'no-key');
 });
 

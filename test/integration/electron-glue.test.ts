@@ -24,6 +24,8 @@ let window: FakeBrowserWindow;
 let modelsLab: FakeModelsLab;
 let userDataDir: string;
 let saveDir: string;
+/** What main.ts exports: the Help menu's actions. */
+let mainModule: { showLogs(): void; copyDiagnostics(): void; checkForUpdates(): void };
 const secretStore = testSecretStore();
 
 const trustedEvent = () => ({ sender: window.webContents, senderFrame: window.webContents.mainFrame });
@@ -59,8 +61,9 @@ before(async () => {
     alias: { electron: join(root, 'test', 'support', 'fake-electron.ts') },
     logLevel: 'warning',
   });
-  createRequire(import.meta.url)(bundlePath);
+  mainModule = createRequire(import.meta.url)(bundlePath) as typeof mainModule;
   electron = (globalThis as { __fakeElectron?: FakeElectronRecord }).__fakeElectron!;
+  electron.paths.logs = join(userDataDir, 'logs');
   electron.ready();
   await waitUntil(async () => electron.windows.length, (count) => count === 1, 5_000, 'the window');
   window = electron.windows[0]!;
@@ -97,7 +100,7 @@ test('every request in the contract has exactly one ipcMain handler', () => {
 });
 
 test('requests from the window are answered; from another frame, page or window they are refused', async () => {
-  assert.deepEqual(await invoke('getKeyStatus'), { ok: true, value: { isSet: true, lastFour: validTestKey.slice(-4) } });
+  assert.deepEqual(await invoke('getKeyStatus'), { ok: true, value: { isSet: true, lastFour: validTestKey.slice(-4), storedIn: 'keychain' } });
   const refused = { ok: false, error: { code: 'invalid-request', message: 'Request refused.' } };
   const otherContents = { sender: {} as FakeWebContents, senderFrame: window.webContents.mainFrame };
   const childFrame = { sender: window.webContents, senderFrame: { url: rendererEntryUrl } };
@@ -249,4 +252,25 @@ test('a wake from sleep probes ModelsLab at once: down, the window hears the que
   }
   electron.powerMonitor.emit('resume');
   await waitUntil(async () => statuses().at(-1), (status) => status?.pausedBecause === null, 10_000, 'the queue to run again');
+});
+
+test('Help › Show logs opens the log folder, and Copy diagnostics copies versions, the endpoint host, the jobs and the log', async () => {
+  assert.equal((await invoke('addJobs', { sources: [{ name: null, text: '7002' }] })).ok, true);
+  await waitUntil(jobUpdates, (views) => views.some((view) => view.id === '7002' && view.state === 'ready'), 10_000, 'job 7002 to be ready');
+  mainModule.showLogs();
+  assert.deepEqual(electron.shown.at(-1), { folder: join(userDataDir, 'logs') });
+  await waitUntil(async () => (existsSync(join(userDataDir, 'logs', 'headshot-fetcher.log')) ? await readFile(join(userDataDir, 'logs', 'headshot-fetcher.log'), 'utf8') : ''), (text) => text.includes('Job 7002: ready'), 5_000, 'the log file');
+  mainModule.copyDiagnostics();
+  const copied = await waitUntil(async () => electron.clipboard, (text) => text !== null, 5_000, 'the clipboard');
+  assert.match(copied!, /^Headshot Fetcher 0\.1\.0\nElectron /);
+  assert.match(copied!, new RegExp(`\\nEndpoint host: ${new URL(modelsLab.origin).host.replaceAll('.', '\\.')}\\n`));
+  assert.match(copied!, /ready [1-9]/);
+  assert.match(copied!, /INFO  Job 7002: ready/);
+  assert.ok(!copied!.includes(validTestKey));
+});
+
+test('Help › Check for updates in a run that is not installed says updates are off, and why', async () => {
+  mainModule.checkForUpdates();
+  await waitUntil(async () => electron.messageBoxes, (boxes) => boxes.length > 0, 5_000, 'a message box');
+  assert.deepEqual(electron.messageBoxes, ['Updates are checked only in an installed app, not in a development run.']);
 });

@@ -40,6 +40,10 @@ export interface FakeElectronRecord {
   /** shell.showItemInFolder and shell.openPath calls. */
   shown: Array<{ file: string } | { folder: string }>;
   notifications: Array<{ title: string; body: string }>;
+  /** The messages of message boxes shown, in order; each is answered with its default button. */
+  messageBoxes: string[];
+  /** What the app last put on the clipboard. */
+  clipboard: string | null;
   /** Electron's powerMonitor: a test emits 'resume' as a wake from sleep would. */
   powerMonitor: EventEmitter;
   /** Runs the app's start-up, as Electron does once it is ready. */
@@ -62,6 +66,8 @@ export const record: FakeElectronRecord = {
   errorBoxes: [],
   shown: [],
   notifications: [],
+  clipboard: null,
+  messageBoxes: [],
   powerMonitor: new EventEmitter(),
   ready: () => {
     record.readyCalled = true;
@@ -78,6 +84,7 @@ function emitApp(event: string, ...args: unknown[]) {
 export const app = {
   /** Not packaged, as when run from the build: the development overrides apply. */
   isPackaged: false,
+  getVersion: () => '0.1.0',
   setPath: (name: string, path: string) => void (record.paths[name] = path),
   getPath: (name: string) => record.paths[name] ?? `/nonexistent/${name}`,
   requestSingleInstanceLock: () => true,
@@ -124,6 +131,11 @@ export { FakeBrowserWindow as BrowserWindow };
 export const dialog = {
   showOpenDialog: async () => record.openDialogAnswer,
   showErrorBox: (title: string, content: string) => void record.errorBoxes.push(`${title}: ${content}`),
+  showMessageBox: async (...args: unknown[]) => {
+    const options = args.at(-1) as { message: string; defaultId?: number };
+    record.messageBoxes.push(options.message);
+    return { response: options.defaultId ?? 0, checkboxChecked: false };
+  },
 };
 
 export const shell = {
@@ -132,6 +144,10 @@ export const shell = {
     record.shown.push({ folder });
     return '';
   },
+};
+
+export const clipboard = {
+  writeText: (text: string) => void (record.clipboard = text),
 };
 
 export class Notification {
@@ -192,4 +208,4 @@ export const net = {
   request: netRequest,
 };
 
-export default { app, BrowserWindow: FakeBrowserWindow, dialog, ipcMain, Notification, powerMonitor, protocol, session, net, shell };
+export default { app, BrowserWindow: FakeBrowserWindow, clipboard, dialog, ipcMain, Notification, powerMonitor, protocol, session, net, shell };

@@ -62,7 +62,9 @@ async function loadInitialState() {
   try {
     settings.key = await valueOrThrow(api.getKeyStatus());
   } catch (error) {
-    notices.show(messageOf(error));
-    settings.key = { isSet: false, lastFour: null };
+    settings.noteKeychainError(error);
+    // A keychain that cannot work is explained in the key form, which offers a way on.
+    if (settings.keychainProblem === null) notices.show(messageOf(error));
+    settings.key = { isSet: false, lastFour: null, storedIn: null };
   }
 }

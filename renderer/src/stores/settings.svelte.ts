@@ -1,11 +1,18 @@
 import type { ImageCacheUsage, KeyStatus, Settings } from '../../../preload/api-contract';
-import { api, valueOrThrow } from '../lib/api';
+import { api, RequestError, valueOrThrow } from '../lib/api';
 
 /** The settings main keeps, and what the window may know of the key (never the key itself). */
 class SettingsStore {
   /** Null until main has answered. */
   current = $state<Settings | null>(null);
   key = $state<KeyStatus | null>(null);
+  /** Why the keychain could not keep the key (main's words), once it said so: the key form then offers this session only. */
+  keychainProblem = $state<string | null>(null);
+
+  /** Remembers a keychain that cannot work; other errors pass untouched. */
+  noteKeychainError = (error: unknown): void => {
+    if (error instanceof RequestError && error.code === 'keychain-unavailable') this.keychainProblem = error.message;
+  };
 
   /** Sends a change; main answers with the settings it keeps, which the window then shows. Throws a refusal. */
   update = async (patch: Partial<Settings>): Promise<Settings> => {
@@ -14,8 +21,14 @@ class SettingsStore {
     return next;
   };
 
-  setKey = async (key: string): Promise<void> => {
-    this.key = await valueOrThrow(api.setKey({ key }));
+  /** Stores the key in the keychain, or with `sessionOnly` keeps it in main's memory until the app quits. */
+  setKey = async (key: string, sessionOnly = false): Promise<void> => {
+    try {
+      this.key = await valueOrThrow(api.setKey(sessionOnly ? { key, sessionOnly } : { key }));
+    } catch (error) {
+      this.noteKeychainError(error);
+      throw error;
+    }
   };
 
   clearKey = async (): Promise<void> => {
