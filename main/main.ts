@@ -11,6 +11,8 @@ import { electronFetch } from './electron/electron-fetch';
 import { bindRequestHandlers } from './electron/ipc-binding';
 import { registerRendererScheme, serveRenderer } from './electron/renderer-protocol';
 import { applySecurityPolicy } from './electron/security-policy';
+import { installAppMenu } from './electron/app-menu';
+import { parseHandOver, programArgumentCount } from './desktop/hand-over';
 
 // Overrides for tests and for people who run several profiles; documented in the README. A
 // packaged app takes only the user-data folder: the endpoint and keychain ones are for development.
@@ -20,6 +22,13 @@ if (environment.userDataDir) app.setPath('userData', environment.userDataDir);
 registerRendererScheme();
 
 let mainWindow: BrowserWindow | null = null;
+// Files opened with the app (macOS `open-file`) before it is ready are read once the core is.
+let handOverFiles: (files: string[]) => void = (files) => pendingOpenedFiles.push(...files);
+const pendingOpenedFiles: string[] = [];
+app.on('open-file', (event, path) => {
+  event.preventDefault();
+  handOverFiles([path]);
+});
 
 function createMainWindow(): BrowserWindow {
   const window = new BrowserWindow({
@@ -36,6 +45,7 @@ function createMainWindow(): BrowserWindow {
       nodeIntegration: false,
       webSecurity: true,
       spellcheck: false,
+      devTools: !app.isPackaged,
     },
   });
   window.once('ready-to-show', () => window.show());
@@ -84,6 +94,18 @@ async function start(): Promise<void> {
       const { response } = mainWindow ? await dialog.showMessageBox(mainWindow, options) : await dialog.showMessageBox(options);
       return response === 1;
     },
+    async chooseIdsFiles() {
+      const options: Electron.OpenDialogOptions = {
+        title: 'Open files with job IDs',
+        properties: ['openFile', 'multiSelections'],
+        filters: [
+          { name: 'Job ID lists', extensions: ['txt', 'csv', 'tsv', 'json', 'jsonl'] },
+          { name: 'All files', extensions: ['*'] },
+        ],
+      };
+      const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
+      return result.canceled ? null : result.filePaths;
+    },
     revealInFileManager(target) {
       if ('file' in target) shell.showItemInFolder(target.file);
       // openPath launches a file: checked again here, at the last moment, that it is a folder.
@@ -114,7 +136,26 @@ async function start(): Promise<void> {
   // next planned probe. (The window forwards its own online and offline events the same way.)
   powerMonitor.on('resume', () => void core.handlers.retryConnectionNow(undefined));
 
+  installAppMenu(
+    { platform: process.platform, isPackaged: app.isPackaged, appName: app.name },
+    {
+      sendToWindow(command) {
+        if (mainWindow && !mainWindow.webContents.isDestroyed()) mainWindow.webContents.send(eventChannel('menuCommand'), command);
+      },
+      openExternal: (url) => void shell.openExternal(url),
+    },
+  );
+  const argumentsToSkip = programArgumentCount(app.isPackaged, process.defaultApp === true);
+  handOverFiles = (files) => void core.handOver({ ids: [], files });
+  app.on('second-instance', (_event, argv, workingDirectory) => void core.handOver(parseHandOver(argv, { workingDirectory, skip: argumentsToSkip })));
+
   mainWindow = createMainWindow();
+  // The first launch's own arguments, and files opened with the app before it was ready, once the window can show what they did.
+  const firstHandOver = parseHandOver(process.argv, { workingDirectory: process.cwd(), skip: argumentsToSkip });
+  firstHandOver.files.push(...pendingOpenedFiles.splice(0));
+  if (firstHandOver.ids.length > 0 || firstHandOver.files.length > 0) {
+    mainWindow.webContents.once('did-finish-load', () => void core.handOver(firstHandOver));
+  }
   app.on('activate', () => {
     mainWindow ??= createMainWindow();
   });

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -13,7 +13,7 @@ import { eventChannel, requestChannel, requestNames, type JobView, type QueueSta
 import { contentSecurityPolicy } from '../../preload/shared/content-security-policy';
 import { rendererEntryUrl } from '../../main/core/url-policy';
 import { readImage, startFakeModelsLab, type FakeModelsLab } from '../fixtures/fake-modelslab';
-import type { FakeBrowserWindow, FakeElectronRecord, FakeWebContents } from '../support/fake-electron';
+import type { FakeBrowserWindow, FakeElectronRecord, FakeMenuItem, FakeWebContents } from '../support/fake-electron';
 import { makeTempDir, testSecretStore, validTestKey, waitUntil } from '../support/core-harness';
 import { startHeldImageServer } from '../support/held-images';
 
@@ -249,4 +249,60 @@ test('a wake from sleep probes ModelsLab at once: down, the window hears the que
   }
   electron.powerMonitor.emit('resume');
   await waitUntil(async () => statuses().at(-1), (status) => status?.pausedBecause === null, 10_000, 'the queue to run again');
+});
+
+/** The installed menu's item with this label, anywhere in it. */
+function menuItem(label: string): FakeMenuItem {
+  const walk = (items: FakeMenuItem[]): FakeMenuItem | undefined =>
+    items.map((item) => (item.label === label ? item : item.submenu ? walk(item.submenu) : undefined)).find(Boolean);
+  const found = walk(electron.applicationMenu ?? []);
+  assert.ok(found, `no menu item "${label}"`);
+  return found;
+}
+const sentOn = (event: 'menuCommand' | 'handedOver') => window.webContents.sent.filter((message) => message.channel === eventChannel(event)).map((message) => message.payload);
+
+test('the application menu sends window actions through the contract and opens the API documentation in the browser', () => {
+  assert.equal(menuItem('Open IDs File…').accelerator, 'CommandOrControl+O');
+  assert.equal(menuItem('Save All Ready').accelerator, 'CommandOrControl+S');
+  menuItem('Open IDs File…').click?.();
+  menuItem('Save All Ready').click?.();
+  menuItem('Settings…').click?.();
+  assert.deepEqual(sentOn('menuCommand'), ['open-ids-file', 'save-all-ready', 'open-settings']);
+  menuItem('ModelsLab API Documentation').click?.();
+  assert.deepEqual(electron.openedExternally, ['https://docs.modelslab.com']);
+  assert.equal(window.options.webPreferences?.devTools, true, 'a build run from the sources keeps the developer tools');
+});
+
+test('"Open IDs file…" reads the chosen files main side, under a drop\'s limits, and adds their IDs', async (t) => {
+  const folder = await makeTempDir('headshot-fetcher-ids-');
+  t.after(() => rm(folder, { recursive: true, force: true }));
+  await writeFile(join(folder, 'ids.csv'), '8101\n8102\n');
+  await writeFile(join(folder, 'photo.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0]));
+  electron.openDialogAnswer = { canceled: false, filePaths: [join(folder, 'ids.csv'), join(folder, 'photo.png')] };
+  const opened = await invoke('openIdsFiles');
+  assert.deepEqual(opened, {
+    ok: true,
+    value: {
+      summary: { added: 2, repeatedInDrop: 0, alreadyListed: 0, rejected: [], rejectedCount: 0 },
+      problems: ['photo.png is not a text file; drop a .txt or .csv with job IDs.'],
+    },
+  });
+  electron.openDialogAnswer = { canceled: true, filePaths: [] };
+  assert.deepEqual(await invoke('openIdsFiles'), { ok: true, value: { summary: null, problems: [] } });
+});
+
+test('a second launch hands its IDs and files to the running window; a file opened with the app is read as a drop', async (t) => {
+  const folder = await makeTempDir('headshot-fetcher-ids-');
+  t.after(() => rm(folder, { recursive: true, force: true }));
+  await writeFile(join(folder, 'more.txt'), '8202 8203');
+  await writeFile(join(folder, 'opened.json'), '["8301"]');
+  electron.emitApp('second-instance', {}, ['/opt/electron', '.', '--some-switch', '8201', 'more.txt', 'missing.txt'], folder);
+  await waitUntil(async () => sentOn('handedOver'), (reports) => reports.length === 1, 5_000, 'the hand-over');
+  assert.deepEqual(sentOn('handedOver')[0], { summary: { added: 3, repeatedInDrop: 0, alreadyListed: 0, rejected: [], rejectedCount: 0 }, problems: [] });
+  electron.emitApp('open-file', { preventDefault: () => undefined }, join(folder, 'opened.json'));
+  await waitUntil(async () => sentOn('handedOver'), (reports) => reports.length === 2, 5_000, 'the opened file');
+  assert.deepEqual(sentOn('handedOver')[1], { summary: { added: 1, repeatedInDrop: 0, alreadyListed: 0, rejected: [], rejectedCount: 0 }, problems: [] });
+  const listed = await invoke('listJobs');
+  assert.ok(listed.ok);
+  for (const id of ['8201', '8202', '8203', '8301']) assert.ok((listed.value as JobView[]).some((view) => view.id === id), id);
 });

@@ -42,6 +42,12 @@ export interface FakeElectronRecord {
   notifications: Array<{ title: string; body: string }>;
   /** Electron's powerMonitor: a test emits 'resume' as a wake from sleep would. */
   powerMonitor: EventEmitter;
+  /** The template of the menu the app installed with Menu.setApplicationMenu (click functions kept, so a test can choose an item). */
+  applicationMenu: FakeMenuItem[] | null;
+  /** shell.openExternal calls. */
+  openedExternally: string[];
+  /** Emits an app event as Electron would ('second-instance', 'open-file', …). */
+  emitApp: (event: string, ...args: unknown[]) => void;
   /** Runs the app's start-up, as Electron does once it is ready. */
   ready: () => void;
   readyCalled: boolean;
@@ -63,12 +69,17 @@ export const record: FakeElectronRecord = {
   shown: [],
   notifications: [],
   powerMonitor: new EventEmitter(),
+  applicationMenu: null,
+  openedExternally: [],
+  emitApp: (event, ...args) => emitApp(event, ...args),
   ready: () => {
     record.readyCalled = true;
     markReady();
   },
   readyCalled: false,
 };
+// As when run as `electron .`: the command line is the executable, the app's folder, then the arguments.
+Object.assign(process, { defaultApp: true });
 (globalThis as { __fakeElectron?: FakeElectronRecord }).__fakeElectron = record;
 
 function emitApp(event: string, ...args: unknown[]) {
@@ -78,6 +89,7 @@ function emitApp(event: string, ...args: unknown[]) {
 export const app = {
   /** Not packaged, as when run from the build: the development overrides apply. */
   isPackaged: false,
+  name: 'Headshot Fetcher',
   setPath: (name: string, path: string) => void (record.paths[name] = path),
   getPath: (name: string) => record.paths[name] ?? `/nonexistent/${name}`,
   requestSingleInstanceLock: () => true,
@@ -126,7 +138,22 @@ export const dialog = {
   showErrorBox: (title: string, content: string) => void record.errorBoxes.push(`${title}: ${content}`),
 };
 
+export interface FakeMenuItem {
+  label?: string;
+  role?: string;
+  type?: string;
+  accelerator?: string;
+  click?: () => void;
+  submenu?: FakeMenuItem[];
+}
+
+export const Menu = {
+  buildFromTemplate: (template: FakeMenuItem[]) => ({ template }),
+  setApplicationMenu: (menu: { template: FakeMenuItem[] } | null) => void (record.applicationMenu = menu?.template ?? null),
+};
+
 export const shell = {
+  openExternal: async (url: string) => void record.openedExternally.push(url),
   showItemInFolder: (file: string) => void record.shown.push({ file }),
   openPath: async (folder: string) => {
     record.shown.push({ folder });
@@ -192,4 +219,4 @@ export const net = {
   request: netRequest,
 };
 
-export default { app, BrowserWindow: FakeBrowserWindow, dialog, ipcMain, Notification, powerMonitor, protocol, session, net, shell };
+export default { app, BrowserWindow: FakeBrowserWindow, dialog, ipcMain, Menu, Notification, powerMonitor, protocol, session, net, shell };

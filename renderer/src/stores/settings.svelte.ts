@@ -6,6 +6,8 @@ class SettingsStore {
   /** Null until main has answered. */
   current = $state<Settings | null>(null);
   key = $state<KeyStatus | null>(null);
+  /** Counts the asks to open the settings sheet from outside it (the menu's Settings…). */
+  openRequests = $state(0);
 
   /** Sends a change; main answers with the settings it keeps, which the window then shows. Throws a refusal. */
   update = async (patch: Partial<Settings>): Promise<Settings> => {
