@@ -13,6 +13,8 @@ import { registerRendererScheme, serveRenderer } from './electron/renderer-proto
 import { applySecurityPolicy } from './electron/security-policy';
 import { installAppMenu } from './electron/app-menu';
 import { parseHandOver, programArgumentCount } from './desktop/hand-over';
+import type { WindowPlacement } from './desktop/window-state';
+import { rememberWindowState, restoreWindowPlacement } from './electron/window-state';
 
 // Overrides for tests and for people who run several profiles; documented in the README. A
 // packaged app takes only the user-data folder: the endpoint and keychain ones are for development.
@@ -30,10 +32,12 @@ app.on('open-file', (event, path) => {
   handOverFiles([path]);
 });
 
+const windowSize = { width: 1100, height: 760, minWidth: 720, minHeight: 520 };
+let windowPlacement: WindowPlacement = { bounds: { width: windowSize.width, height: windowSize.height }, maximized: false };
+
 function createMainWindow(): BrowserWindow {
   const window = new BrowserWindow({
-    width: 1100,
-    height: 760,
+    ...windowPlacement.bounds,
     minWidth: 720,
     minHeight: 520,
     show: false,
@@ -48,7 +52,11 @@ function createMainWindow(): BrowserWindow {
       devTools: !app.isPackaged,
     },
   });
-  window.once('ready-to-show', () => window.show());
+  window.once('ready-to-show', () => {
+    if (windowPlacement.maximized) window.maximize();
+    window.show();
+  });
+  rememberWindowState(window, app.getPath('userData'), (message) => console.error(message));
   window.on('closed', () => {
     if (mainWindow === window) mainWindow = null;
   });
@@ -149,6 +157,7 @@ async function start(): Promise<void> {
   handOverFiles = (files) => void core.handOver({ ids: [], files });
   app.on('second-instance', (_event, argv, workingDirectory) => void core.handOver(parseHandOver(argv, { workingDirectory, skip: argumentsToSkip })));
 
+  windowPlacement = await restoreWindowPlacement(app.getPath('userData'), windowSize);
   mainWindow = createMainWindow();
   // The first launch's own arguments, and files opened with the app before it was ready, once the window can show what they did.
   const firstHandOver = parseHandOver(process.argv, { workingDirectory: process.cwd(), skip: argumentsToSkip });

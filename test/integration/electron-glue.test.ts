@@ -45,6 +45,8 @@ before(async () => {
   userDataDir = await makeTempDir();
   saveDir = await makeTempDir('headshot-fetcher-save-');
   await secretStore.write(validTestKey);
+  // Last time the window was maximised on a second display that is gone now.
+  await writeFile(join(userDataDir, 'window-state.json'), JSON.stringify({ bounds: { x: 2500, y: 200, width: 1200, height: 800 }, maximized: true }));
   process.env.HEADSHOT_FETCHER_USER_DATA = userDataDir;
   process.env.HEADSHOT_FETCHER_KEYCHAIN_SERVICE = secretStore.service;
   process.env.HEADSHOT_FETCHER_ENDPOINT = modelsLab.endpointTemplate;
@@ -305,4 +307,20 @@ test('a second launch hands its IDs and files to the running window; a file open
   const listed = await invoke('listJobs');
   assert.ok(listed.ok);
   for (const id of ['8201', '8202', '8203', '8301']) assert.ok((listed.value as JobView[]).some((view) => view.id === id), id);
+});
+
+test('the window comes back maximised on a display that is there, and remembers its place when it closes', async () => {
+  assert.deepEqual(
+    { x: window.options.x, y: window.options.y, width: window.options.width, height: window.options.height },
+    { x: 360, y: 120, width: 1200, height: 800 },
+    'centred on the remaining display',
+  );
+  assert.equal(window.maximized, true);
+  window.emit('close');
+  await waitUntil(
+    async () => JSON.parse(await readFile(join(userDataDir, 'window-state.json'), 'utf8').catch(() => '{}')) as unknown,
+    (state) => JSON.stringify(state) === JSON.stringify({ bounds: { x: 360, y: 120, width: 1200, height: 800 }, maximized: true }),
+    5_000,
+    'the window state to be written',
+  );
 });

@@ -46,6 +46,8 @@ export interface FakeElectronRecord {
   applicationMenu: FakeMenuItem[] | null;
   /** shell.openExternal calls. */
   openedExternally: string[];
+  /** The displays screen reports, the primary one first. */
+  displays: Array<{ id: number; workArea: { x: number; y: number; width: number; height: number } }>;
   /** Emits an app event as Electron would ('second-instance', 'open-file', …). */
   emitApp: (event: string, ...args: unknown[]) => void;
   /** Runs the app's start-up, as Electron does once it is ready. */
@@ -71,6 +73,7 @@ export const record: FakeElectronRecord = {
   powerMonitor: new EventEmitter(),
   applicationMenu: null,
   openedExternally: [],
+  displays: [{ id: 1, workArea: { x: 0, y: 0, width: 1920, height: 1040 } }],
   emitApp: (event, ...args) => emitApp(event, ...args),
   ready: () => {
     record.readyCalled = true;
@@ -110,7 +113,7 @@ export class FakeBrowserWindow extends EventEmitter {
   shown = false;
   /** Every setProgressBar value, as the taskbar would have shown it. */
   progressBar: number[] = [];
-  constructor(readonly options: { webPreferences?: Record<string, unknown> }) {
+  constructor(readonly options: { webPreferences?: Record<string, unknown>; x?: number; y?: number; width?: number; height?: number }) {
     super();
     record.windows.push(this);
     emitApp('web-contents-created', {}, this.webContents);
@@ -126,6 +129,16 @@ export class FakeBrowserWindow extends EventEmitter {
   }
   setProgressBar(progress: number) {
     this.progressBar.push(progress);
+  }
+  maximized = false;
+  maximize() {
+    this.maximized = true;
+  }
+  isMaximized = () => this.maximized;
+  /** The bounds it was created with, as the window's normal (not maximised) bounds. */
+  getNormalBounds() {
+    const { x = 0, y = 0, width = 800, height = 600 } = this.options as { x?: number; y?: number; width?: number; height?: number };
+    return { x, y, width, height };
   }
   isMinimized = () => false;
   restore = () => undefined;
@@ -214,9 +227,14 @@ function netRequest(options: { url: string; method?: string; redirect?: 'follow'
 
 export const powerMonitor = record.powerMonitor;
 
+export const screen = {
+  getPrimaryDisplay: () => record.displays[0]!,
+  getAllDisplays: () => record.displays,
+};
+
 export const net = {
   fetch: (url: string, init?: RequestInit) => fetch(url, init),
   request: netRequest,
 };
 
-export default { app, BrowserWindow: FakeBrowserWindow, dialog, ipcMain, Menu, Notification, powerMonitor, protocol, session, net, shell };
+export default { app, BrowserWindow: FakeBrowserWindow, dialog, ipcMain, Menu, screen, Notification, powerMonitor, protocol, session, net, shell };
