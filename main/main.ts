@@ -15,6 +15,7 @@ import { installAppMenu } from './electron/app-menu';
 import { parseHandOver, programArgumentCount } from './desktop/hand-over';
 import type { WindowPlacement } from './desktop/window-state';
 import { rememberWindowState, restoreWindowPlacement } from './electron/window-state';
+import { createLifetimeGuard } from './electron/lifetime';
 
 // Overrides for tests and for people who run several profiles; documented in the README. A
 // packaged app takes only the user-data folder: the endpoint and keychain ones are for development.
@@ -74,6 +75,8 @@ function showProgressOnTaskbar(progress: Events['saveProgress']) {
 
 async function start(): Promise<void> {
   applySecurityPolicy(session.defaultSession);
+  let logLine: (message: string) => void = () => undefined;
+  const lifetime = createLifetimeGuard((message) => logLine(message));
 
   const core = await createAppCore({
     fetch: electronFetch,
@@ -123,6 +126,7 @@ async function start(): Promise<void> {
       if (Notification.isSupported()) new Notification({ title, body }).show();
     },
     emit(event, payload) {
+      lifetime.observe(event, payload);
       if (event === 'saveProgress') showProgressOnTaskbar(payload as Events['saveProgress']);
       if (mainWindow && !mainWindow.webContents.isDestroyed()) mainWindow.webContents.send(eventChannel(event), payload);
     },
@@ -169,12 +173,28 @@ async function start(): Promise<void> {
     mainWindow ??= createMainWindow();
   });
   // The job list is written before the app goes: quitting waits for that one write.
+  logLine = core.log;
+  // While a batch saves, quitting asks first (finish it, stop now, or cancel).
+  lifetime.observe('jobsUpdated', await core.handlers.listJobs(undefined));
+  lifetime.observe('queueStatus', await core.handlers.getQueueStatus(undefined));
   let disposed = false;
+  let asking = false;
   app.on('before-quit', (event) => {
     if (disposed) return;
     event.preventDefault();
-    disposed = true;
-    void core.dispose().finally(() => app.quit());
+    if (asking) return;
+    asking = true;
+    void core.handlers
+      .getSaveProgress(undefined)
+      .then((progress) => lifetime.mayQuit(progress, mainWindow))
+      .catch(() => true)
+      .then((quit) => {
+        asking = false;
+        if (!quit) return;
+        disposed = true;
+        lifetime.release();
+        void core.dispose().finally(() => app.quit());
+      });
   });
 }
 

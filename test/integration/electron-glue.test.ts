@@ -324,3 +324,49 @@ test('the window comes back maximised on a display that is there, and remembers 
     'the window state to be written',
   );
 });
+
+/** Saves one job whose second image is held half-way; the batch runs until the test releases it. */
+async function startHeldBatch(t: { after: (fn: () => unknown) => void }, id: string) {
+  const held = await startHeldImageServer();
+  t.after(() => held.close());
+  modelsLab.setScenario(id, [{ answer: 'success', images: [{ serve: 'headshot-c.webp' }, { redirectTo: held.url(`${id}-2`, 'headshot-b.jpg') }] }]);
+  await invoke('addJobs', { sources: [{ name: null, text: id }] });
+  await waitUntil(jobUpdates, (views) => views.some((view) => view.id === id && view.state === 'ready'), 5_000, `job ${id} to be ready`);
+  electron.openDialogAnswer = { canceled: false, filePaths: [saveDir] };
+  await invoke('chooseSaveFolder');
+  const saving = invoke('saveJobs', { folder: saveDir, ids: [id] });
+  await waitUntil(async () => held.held(), (ids) => ids.includes(`${id}-2`), 10_000, 'the second image to be under way');
+  return { held, saving };
+}
+const beforeQuit = () => {
+  let prevented = false;
+  for (const listener of electron.appListeners.get('before-quit') ?? []) listener({ preventDefault: () => (prevented = true) });
+  return prevented;
+};
+
+test('system sleep is held off while a batch saves, and allowed again when the queue is idle', async (t) => {
+  const { held, saving } = await startHeldBatch(t, '7005');
+  assert.equal(electron.sleepBlocks.at(-1), 'start:prevent-app-suspension');
+  held.release('7005-2');
+  await saving;
+  await waitUntil(async () => electron.sleepBlocks.at(-1), (last) => last === 'stop', 5_000, 'sleep to be allowed again');
+});
+
+// Last: "Stop now" disposes the core.
+test('quitting mid-batch asks; Cancel keeps saving, Stop now quits without leaving a half-written file under its name', async (t) => {
+  const { held, saving } = await startHeldBatch(t, '7006');
+  electron.messageBoxAnswer = 2;
+  assert.equal(beforeQuit(), true, 'the quit waits for the answer');
+  await waitUntil(async () => electron.messageBoxes.length, (count) => count === 1, 5_000, 'the question');
+  assert.deepEqual(electron.messageBoxes[0]?.buttons, ['Finish the batch, then quit', 'Stop now and quit', 'Cancel']);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(electron.quits, 0, 'Cancel keeps the app');
+  assert.deepEqual(held.held(), ['7006-2'], 'and the batch');
+
+  electron.messageBoxAnswer = 1;
+  beforeQuit();
+  await waitUntil(async () => electron.quits, (quits) => quits === 1, 5_000, 'the app to quit');
+  assert.equal(electron.messageBoxes.length, 2);
+  await saving;
+  assert.equal(existsSync(join(saveDir, '7006-2.jpg')), false, 'the file cut short has no final name');
+});

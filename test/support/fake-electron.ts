@@ -46,6 +46,13 @@ export interface FakeElectronRecord {
   applicationMenu: FakeMenuItem[] | null;
   /** shell.openExternal calls. */
   openedExternally: string[];
+  /** powerSaveBlocker calls, in order: 'start:<type>' and 'stop'. */
+  sleepBlocks: string[];
+  /** What dialog.showMessageBox answers (the button index), and the messages it showed. */
+  messageBoxAnswer: number;
+  messageBoxes: Array<{ message: string; buttons: string[] }>;
+  /** app.quit calls. */
+  quits: number;
   /** The displays screen reports, the primary one first. */
   displays: Array<{ id: number; workArea: { x: number; y: number; width: number; height: number } }>;
   /** Emits an app event as Electron would ('second-instance', 'open-file', …). */
@@ -73,6 +80,10 @@ export const record: FakeElectronRecord = {
   powerMonitor: new EventEmitter(),
   applicationMenu: null,
   openedExternally: [],
+  sleepBlocks: [],
+  messageBoxAnswer: 0,
+  messageBoxes: [],
+  quits: 0,
   displays: [{ id: 1, workArea: { x: 0, y: 0, width: 1920, height: 1040 } }],
   emitApp: (event, ...args) => emitApp(event, ...args),
   ready: () => {
@@ -101,7 +112,7 @@ export const app = {
     record.appListeners.set(event, [...(record.appListeners.get(event) ?? []), listener]);
     return app;
   },
-  quit: () => undefined,
+  quit: () => void (record.quits += 1),
   exit: (code?: number) => {
     throw new Error(`app.exit(${code}) was called`);
   },
@@ -148,6 +159,11 @@ export { FakeBrowserWindow as BrowserWindow };
 
 export const dialog = {
   showOpenDialog: async () => record.openDialogAnswer,
+  showMessageBox: async (...args: unknown[]) => {
+    const options = args.at(-1) as { message: string; buttons: string[] };
+    record.messageBoxes.push({ message: options.message, buttons: options.buttons });
+    return { response: record.messageBoxAnswer, checkboxChecked: false };
+  },
   showErrorBox: (title: string, content: string) => void record.errorBoxes.push(`${title}: ${content}`),
 };
 
@@ -227,6 +243,21 @@ function netRequest(options: { url: string; method?: string; redirect?: 'follow'
 
 export const powerMonitor = record.powerMonitor;
 
+let nextBlockerId = 1;
+const startedBlockers = new Set<number>();
+export const powerSaveBlocker = {
+  start(type: string) {
+    record.sleepBlocks.push(`start:${type}`);
+    startedBlockers.add(nextBlockerId);
+    return nextBlockerId++;
+  },
+  stop(id: number) {
+    if (!startedBlockers.delete(id)) throw new Error(`powerSaveBlocker.stop(${id}): not started`);
+    record.sleepBlocks.push('stop');
+  },
+  isStarted: (id: number) => startedBlockers.has(id),
+};
+
 export const screen = {
   getPrimaryDisplay: () => record.displays[0]!,
   getAllDisplays: () => record.displays,
@@ -237,4 +268,4 @@ export const net = {
   request: netRequest,
 };
 
-export default { app, BrowserWindow: FakeBrowserWindow, dialog, ipcMain, Menu, screen, Notification, powerMonitor, protocol, session, net, shell };
+export default { app, BrowserWindow: FakeBrowserWindow, dialog, ipcMain, Menu, powerSaveBlocker, screen, Notification, powerMonitor, protocol, session, net, shell };
