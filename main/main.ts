@@ -16,6 +16,7 @@ import { parseHandOver, programArgumentCount } from './desktop/hand-over';
 import type { WindowPlacement } from './desktop/window-state';
 import { rememberWindowState, restoreWindowPlacement } from './electron/window-state';
 import { createLifetimeGuard } from './electron/lifetime';
+import { recoverWindowTrouble } from './electron/window-recovery';
 
 // Overrides for tests and for people who run several profiles; documented in the README. A
 // packaged app takes only the user-data folder: the endpoint and keychain ones are for development.
@@ -25,6 +26,8 @@ if (environment.userDataDir) app.setPath('userData', environment.userDataDir);
 registerRendererScheme();
 
 let mainWindow: BrowserWindow | null = null;
+/** Where the window's troubles are told: the core's notices, once it exists. */
+let postNotice: (message: string) => void = () => undefined;
 // Files opened with the app (macOS `open-file`) before it is ready are read once the core is.
 let handOverFiles: (files: string[]) => void = (files) => pendingOpenedFiles.push(...files);
 const pendingOpenedFiles: string[] = [];
@@ -58,6 +61,7 @@ function createMainWindow(): BrowserWindow {
     window.show();
   });
   rememberWindowState(window, app.getPath('userData'), (message) => console.error(message));
+  recoverWindowTrouble(window, (message) => postNotice(message), (message) => console.error(message));
   window.on('closed', () => {
     if (mainWindow === window) mainWindow = null;
   });
@@ -123,7 +127,11 @@ async function start(): Promise<void> {
       else if (statSync(target.folder, { throwIfNoEntry: false })?.isDirectory()) void shell.openPath(target.folder);
     },
     notifyDesktop(title, body) {
-      if (Notification.isSupported()) new Notification({ title, body }).show();
+      if (!Notification.isSupported()) return;
+      const notification = new Notification({ title, body });
+      // A click brings the window forward, on the batch that finished.
+      notification.on('click', bringWindowForward);
+      notification.show();
     },
     emit(event, payload) {
       lifetime.observe(event, payload);
@@ -174,6 +182,7 @@ async function start(): Promise<void> {
   });
   // The job list is written before the app goes: quitting waits for that one write.
   logLine = core.log;
+  postNotice = core.notify;
   // While a batch saves, quitting asks first (finish it, stop now, or cancel).
   lifetime.observe('jobsUpdated', await core.handlers.listJobs(undefined));
   lifetime.observe('queueStatus', await core.handlers.getQueueStatus(undefined));
@@ -197,6 +206,16 @@ async function start(): Promise<void> {
       });
   });
 }
+
+function bringWindowForward() {
+  if (!mainWindow) return;
+  if (mainWindow.isMinimized()) mainWindow.restore();
+  mainWindow.show();
+  mainWindow.focus();
+}
+
+// Windows ties notifications to the app through this ID (electron-builder's appId).
+if (process.platform === 'win32') app.setAppUserModelId('com.headshotfetcher.app');
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();

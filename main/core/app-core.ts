@@ -510,6 +510,8 @@ export async function createAppCore(options: AppCoreOptions) {
   return {
     handlers,
     log,
+    /** Posts a notice for the window (one it lists when it loads, too). */
+    notify: (message: string) => notify(message),
     /**
      * IDs and files from outside the window (a second launch's arguments, a file opened with the
      * app): added, and the report sent to the window as `handedOver`.

@@ -352,6 +352,19 @@ test('system sleep is held off while a batch saves, and allowed again when the q
   await waitUntil(async () => electron.sleepBlocks.at(-1), (last) => last === 'stop', 5_000, 'sleep to be allowed again');
 });
 
+test('a crashed window is reloaded with a notice it shows when it starts again; the job list is intact', async () => {
+  const before = await invoke('listJobs');
+  const reloadsBefore = window.webContents.reloads;
+  window.webContents.emit('render-process-gone', {}, { reason: 'crashed', exitCode: 1 });
+  assert.equal(window.webContents.reloads, reloadsBefore + 1);
+  const notices = await invoke('listNotices');
+  assert.ok(notices.ok);
+  assert.match(JSON.stringify(notices.value), /The window stopped: it crashed and was reloaded\. Your job list is as it was/);
+  assert.deepEqual((await invoke('listJobs')), before);
+  window.webContents.emit('render-process-gone', {}, { reason: 'clean-exit', exitCode: 0 });
+  assert.equal(window.webContents.reloads, reloadsBefore + 1, 'a window that closed normally is not reloaded');
+});
+
 // Last: "Stop now" disposes the core.
 test('quitting mid-batch asks; Cancel keeps saving, Stop now quits without leaving a half-written file under its name', async (t) => {
   const { held, saving } = await startHeldBatch(t, '7006');

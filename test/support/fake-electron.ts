@@ -12,6 +12,10 @@ export interface FakeWebContents extends EventEmitter {
   windowOpenHandler: ((details: { url: string }) => { action: string }) | null;
   send(channel: string, payload: unknown): void;
   isDestroyed(): boolean;
+  /** webContents.reload calls. */
+  reloads: number;
+  reload(): void;
+  forcefullyCrashRenderer(): void;
   setWindowOpenHandler(handler: (details: { url: string }) => { action: string }): void;
 }
 
@@ -22,6 +26,9 @@ function createWebContents(): FakeWebContents {
   contents.windowOpenHandler = null;
   contents.send = (channel, payload) => void contents.sent.push({ channel, payload });
   contents.isDestroyed = () => false;
+  contents.reloads = 0;
+  contents.reload = () => void (contents.reloads += 1);
+  contents.forcefullyCrashRenderer = () => void contents.emit('render-process-gone', {}, { reason: 'killed', exitCode: 9 });
   contents.setWindowOpenHandler = (handler) => void (contents.windowOpenHandler = handler);
   return contents;
 }
@@ -40,6 +47,10 @@ export interface FakeElectronRecord {
   /** shell.showItemInFolder and shell.openPath calls. */
   shown: Array<{ file: string } | { folder: string }>;
   notifications: Array<{ title: string; body: string }>;
+  /** The notifications shown, to click. */
+  shownNotifications: Notification[];
+  /** How often a window was brought forward (show and focus). */
+  focused: number;
   /** Electron's powerMonitor: a test emits 'resume' as a wake from sleep would. */
   powerMonitor: EventEmitter;
   /** The template of the menu the app installed with Menu.setApplicationMenu (click functions kept, so a test can choose an item). */
@@ -77,6 +88,8 @@ export const record: FakeElectronRecord = {
   errorBoxes: [],
   shown: [],
   notifications: [],
+  shownNotifications: [],
+  focused: 0,
   powerMonitor: new EventEmitter(),
   applicationMenu: null,
   openedExternally: [],
@@ -153,7 +166,8 @@ export class FakeBrowserWindow extends EventEmitter {
   }
   isMinimized = () => false;
   restore = () => undefined;
-  focus = () => undefined;
+  focus = () => void (record.focused += 1);
+  isDestroyed = () => false;
 }
 export { FakeBrowserWindow as BrowserWindow };
 
@@ -190,11 +204,14 @@ export const shell = {
   },
 };
 
-export class Notification {
+export class Notification extends EventEmitter {
   static isSupported = () => true;
-  constructor(private readonly options: { title: string; body: string }) {}
+  constructor(private readonly options: { title: string; body: string }) {
+    super();
+  }
   show() {
     record.notifications.push(this.options);
+    record.shownNotifications.push(this);
   }
 }
 
