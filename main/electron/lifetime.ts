@@ -9,8 +9,11 @@ export function createLifetimeGuard(log: (message: string) => void) {
   let blockerId: number | null = null;
   let batchEnded: Array<() => void> = [];
   let saving = false;
+  /** Quitting: sleep is not held off again for what the last events say. */
+  let released = false;
 
   function updateSleepBlocker() {
+    if (released) return;
     switch (sleepBlockerStep(work.hasWork(), blockerId !== null)) {
       case 'start':
         blockerId = powerSaveBlocker.start('prevent-app-suspension');
@@ -56,6 +59,7 @@ export function createLifetimeGuard(log: (message: string) => void) {
     },
     /** Lets sleep back in (quitting). */
     release() {
+      released = true;
       if (blockerId !== null) powerSaveBlocker.stop(blockerId);
       blockerId = null;
     },
