@@ -15,6 +15,12 @@ import { bindRequestHandlers } from './electron/ipc-binding';
 import { registerRendererScheme, serveRenderer } from './electron/renderer-protocol';
 import { applySecurityPolicy } from './electron/security-policy';
 import { startUpdates } from './electron/updates';
+import { installAppMenu } from './electron/app-menu';
+import { parseHandOver, programArgumentCount } from './desktop/hand-over';
+import type { WindowPlacement } from './desktop/window-state';
+import { rememberWindowState, restoreWindowPlacement } from './electron/window-state';
+import { createLifetimeGuard } from './electron/lifetime';
+import { recoverWindowTrouble } from './electron/window-recovery';
 
 // Overrides for tests and for people who run several profiles; documented in the README. A
 // packaged app takes only the user-data folder: the endpoint and keychain ones are for development.
@@ -24,27 +30,24 @@ if (environment.userDataDir) app.setPath('userData', environment.userDataDir);
 registerRendererScheme();
 
 let mainWindow: BrowserWindow | null = null;
+/** Where the window's troubles are told: the core's notices, once it exists. */
+let postNotice: (message: string) => void = () => undefined;
+// Files opened with the app (macOS `open-file`) before it is ready are read once the core is.
+let handOverFiles: (files: string[]) => void = (files) => pendingOpenedFiles.push(...files);
+const pendingOpenedFiles: string[] = [];
+app.on('open-file', (event, path) => {
+  event.preventDefault();
+  handOverFiles([path]);
+});
 
-// The Help menu's actions. Set once the core has started; until then they do nothing.
-let helpActions: { copyDiagnostics(): Promise<void>; checkForUpdates(): void } | null = null;
+const windowSize = { width: 1100, height: 760, minWidth: 720, minHeight: 520 };
+let windowPlacement: WindowPlacement = { bounds: { width: windowSize.width, height: windowSize.height }, maximized: false };
+
 let updates: Awaited<ReturnType<typeof startUpdates>> | null = null;
-/** Help › Show logs: opens the platform's log folder in the file manager. */
-export function showLogs(): void {
-  void shell.openPath(app.getPath('logs'));
-}
-/** Help › Copy diagnostics: versions, the endpoint host, jobs by state and the log's last lines, without the key. */
-export function copyDiagnostics(): void {
-  void helpActions?.copyDiagnostics();
-}
-/** Help › Check for updates…: asks now and says what it found, even "up to date". */
-export function checkForUpdates(): void {
-  helpActions?.checkForUpdates();
-}
 
 function createMainWindow(): BrowserWindow {
   const window = new BrowserWindow({
-    width: 1100,
-    height: 760,
+    ...windowPlacement.bounds,
     minWidth: 720,
     minHeight: 520,
     show: false,
@@ -56,9 +59,15 @@ function createMainWindow(): BrowserWindow {
       nodeIntegration: false,
       webSecurity: true,
       spellcheck: false,
+      devTools: !app.isPackaged,
     },
   });
-  window.once('ready-to-show', () => window.show());
+  window.once('ready-to-show', () => {
+    if (windowPlacement.maximized) window.maximize();
+    window.show();
+  });
+  rememberWindowState(window, app.getPath('userData'), (message) => console.error(message));
+  recoverWindowTrouble(window, (message) => postNotice(message), (message) => console.error(message));
   window.on('closed', () => {
     if (mainWindow === window) mainWindow = null;
   });
@@ -80,6 +89,7 @@ async function start(): Promise<void> {
     folder: app.getPath('logs'),
     onWriteFailure: (error) => console.error(`The log file cannot be written, so nothing more is logged there: ${String(error)}`),
   });
+  const lifetime = createLifetimeGuard((message) => logFile.write('info', message));
 
   const core = await createAppCore({
     fetch: electronFetch,
@@ -112,15 +122,32 @@ async function start(): Promise<void> {
       const { response } = mainWindow ? await dialog.showMessageBox(mainWindow, options) : await dialog.showMessageBox(options);
       return response === 1;
     },
+    async chooseIdsFiles() {
+      const options: Electron.OpenDialogOptions = {
+        title: 'Open files with job IDs',
+        properties: ['openFile', 'multiSelections'],
+        filters: [
+          { name: 'Job ID lists', extensions: ['txt', 'csv', 'tsv', 'json', 'jsonl'] },
+          { name: 'All files', extensions: ['*'] },
+        ],
+      };
+      const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
+      return result.canceled ? null : result.filePaths;
+    },
     revealInFileManager(target) {
       if ('file' in target) shell.showItemInFolder(target.file);
       // openPath launches a file: checked again here, at the last moment, that it is a folder.
       else if (statSync(target.folder, { throwIfNoEntry: false })?.isDirectory()) void shell.openPath(target.folder);
     },
     notifyDesktop(title, body) {
-      if (Notification.isSupported()) new Notification({ title, body }).show();
+      if (!Notification.isSupported()) return;
+      const notification = new Notification({ title, body });
+      // A click brings the window forward, on the batch that finished.
+      notification.on('click', bringWindowForward);
+      notification.show();
     },
     emit(event, payload) {
+      lifetime.observe(event, payload);
       if (event === 'saveProgress') showProgressOnTaskbar(payload as Events['saveProgress']);
       // Never offered during a save batch: a restart would cut it off.
       if (event === 'saveProgress') updates?.saveBatchActive((payload as Events['saveProgress']).active);
@@ -128,23 +155,22 @@ async function start(): Promise<void> {
     },
   });
 
-  helpActions = {
-    async copyDiagnostics() {
-      const [settings, jobs, logTail] = await Promise.all([core.handlers.getSettings(undefined), core.handlers.listJobs(undefined), logFile.tail(60)]);
-      clipboard.writeText(
-        buildDiagnostics({
-          appVersion: app.getVersion(),
-          versions: process.versions,
-          os: `${process.platform} ${release()} (${arch()})`,
-          endpointTemplate: settings.endpointTemplate,
-          jobs,
-          logTail,
-          redactKey: core.redactKey,
-        }),
-      );
-    },
-    checkForUpdates: () => void updates?.checkNow(),
-  };
+  /** Help › Copy diagnostics: versions, the endpoint host, jobs by state and the log's last lines, without the key. */
+  async function copyDiagnostics() {
+    const [settings, jobs, logTail] = await Promise.all([core.handlers.getSettings(undefined), core.handlers.listJobs(undefined), logFile.tail(60)]);
+    clipboard.writeText(
+      buildDiagnostics({
+        appVersion: app.getVersion(),
+        versions: process.versions,
+        os: `${process.platform} ${release()} (${arch()})`,
+        endpointTemplate: settings.endpointTemplate,
+        jobs,
+        logTail,
+        redactKey: core.redactKey,
+      }),
+    );
+    core.notify('Diagnostics copied to the clipboard: versions, the endpoint host, jobs by state and the last lines of the log. Your API key is not in them.');
+  }
   updates = await startUpdates({ window: () => mainWindow, log: (message) => core.log(message, 'info') });
 
   serveRenderer(join(__dirname, '../renderer'), core.jobImage);
@@ -163,21 +189,71 @@ async function start(): Promise<void> {
   // next planned probe. (The window forwards its own online and offline events the same way.)
   powerMonitor.on('resume', () => void core.handlers.retryConnectionNow(undefined));
 
+  installAppMenu(
+    { platform: process.platform, isPackaged: app.isPackaged, appName: app.name },
+    {
+      sendToWindow(command) {
+        if (mainWindow && !mainWindow.webContents.isDestroyed()) mainWindow.webContents.send(eventChannel('menuCommand'), command);
+      },
+      openExternal: (url) => void shell.openExternal(url),
+      showLogs: () => void shell.openPath(app.getPath('logs')),
+      copyDiagnostics: () => void copyDiagnostics(),
+      // Asks now and says what it found, even "up to date".
+      checkForUpdates: () => void updates?.checkNow(),
+    },
+  );
+  const argumentsToSkip = programArgumentCount(app.isPackaged, process.defaultApp === true);
+  handOverFiles = (files) => void core.handOver({ ids: [], files });
+  app.on('second-instance', (_event, argv, workingDirectory) => void core.handOver(parseHandOver(argv, { workingDirectory, skip: argumentsToSkip })));
+
+  windowPlacement = await restoreWindowPlacement(app.getPath('userData'), windowSize);
   mainWindow = createMainWindow();
   // Quiet: the person hears of it only when an update is ready to install.
   void updates.checkAtStart();
+  // The first launch's own arguments, and files opened with the app before it was ready, once the window can show what they did.
+  const firstHandOver = parseHandOver(process.argv, { workingDirectory: process.cwd(), skip: argumentsToSkip });
+  firstHandOver.files.push(...pendingOpenedFiles.splice(0));
+  if (firstHandOver.ids.length > 0 || firstHandOver.files.length > 0) {
+    mainWindow.webContents.once('did-finish-load', () => void core.handOver(firstHandOver));
+  }
   app.on('activate', () => {
     mainWindow ??= createMainWindow();
   });
-  // The job list is written before the app goes: quitting waits for that one write.
+  postNotice = core.notify;
+  // While a batch saves, quitting asks first (finish it, stop now, or cancel). The job list and the
+  // log are written before the app goes: quitting waits for those writes.
+  lifetime.observe('jobsUpdated', await core.handlers.listJobs(undefined));
+  lifetime.observe('queueStatus', await core.handlers.getQueueStatus(undefined));
   let disposed = false;
+  let asking = false;
   app.on('before-quit', (event) => {
     if (disposed) return;
     event.preventDefault();
-    disposed = true;
-    void core.dispose().finally(() => logFile.flush().finally(() => app.quit()));
+    if (asking) return;
+    asking = true;
+    void core.handlers
+      .getSaveProgress(undefined)
+      .then((progress) => lifetime.mayQuit(progress, mainWindow))
+      .catch(() => true)
+      .then((quit) => {
+        asking = false;
+        if (!quit) return;
+        disposed = true;
+        lifetime.release();
+        void core.dispose().finally(() => logFile.flush().finally(() => app.quit()));
+      });
   });
 }
+
+function bringWindowForward() {
+  if (!mainWindow) return;
+  if (mainWindow.isMinimized()) mainWindow.restore();
+  mainWindow.show();
+  mainWindow.focus();
+}
+
+// Windows ties notifications to the app through this ID (electron-builder's appId).
+if (process.platform === 'win32') app.setAppUserModelId('com.headshotfetcher.app');
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();

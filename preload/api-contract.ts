@@ -61,6 +61,18 @@ export interface IntakeSummary {
 
 export type { SaveLayout };
 
+/** What the application menu asks the window to do. */
+export const menuCommands = ['open-ids-file', 'choose-folder', 'save-all-ready', 'open-settings'] as const;
+export type MenuCommand = (typeof menuCommands)[number];
+
+/** What reading files for IDs did, main side (the file dialog, a second launch, a file opened with the app): as a drop's report. */
+export interface FileIntakeReport {
+  /** Null when nothing could be added (no file chosen, or none readable). */
+  summary: IntakeSummary | null;
+  /** Files refused, each with the reason. */
+  problems: string[];
+}
+
 /** What to do when the file name is taken by another file: keep it, replace it, or keep both as "name (2).png". */
 export const conflictPolicies = ['skip', 'overwrite', 'rename'] as const;
 export type ConflictPolicy = (typeof conflictPolicies)[number];
@@ -195,6 +207,8 @@ export interface Requests {
   showInFolder: { request: { jobId: string } | { folder: string }; response: void };
   getImageCacheUsage: { request: void; response: ImageCacheUsage };
   clearImageCache: { request: void; response: ImageCacheUsage };
+  /** Opens the native file dialog for files with job IDs and adds what they hold; summary null when cancelled. */
+  openIdsFiles: { request: void; response: FileIntakeReport };
 }
 
 /** Events pushed from main to the renderer. */
@@ -209,6 +223,10 @@ export interface Events {
   saveProgress: SaveProgress;
   /** The recent folders changed (a folder was chosen or saved into). */
   saveFolders: SaveFolders;
+  /** A menu item the window carries out. */
+  menuCommand: MenuCommand;
+  /** IDs and files that came from outside the window (a second launch, a file opened with the app), already added. */
+  handedOver: FileIntakeReport;
 }
 
 export type RequestName = keyof Requests;
@@ -241,6 +259,7 @@ const requestNameSet: Record<RequestName, true> = {
   showInFolder: true,
   getImageCacheUsage: true,
   clearImageCache: true,
+  openIdsFiles: true,
 };
 const eventNameSet: Record<EventName, true> = {
   jobsUpdated: true,
@@ -249,6 +268,8 @@ const eventNameSet: Record<EventName, true> = {
   notice: true,
   saveProgress: true,
   saveFolders: true,
+  menuCommand: true,
+  handedOver: true,
 };
 
 export const requestNames = Object.keys(requestNameSet) as RequestName[];

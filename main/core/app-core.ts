@@ -2,7 +2,7 @@
 // handler table). The parts do the work; this file decides which part a request goes to.
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { EventName, Events, KeyStatus, RequestName, ResponseOf, SaveProgress, SaveSummary, Settings } from '../../preload/api-contract';
+import type { EventName, Events, FileIntakeReport, IntakeSource, KeyStatus, RequestName, ResponseOf, SaveProgress, SaveSummary, Settings } from '../../preload/api-contract';
 import { defaultFileNameTemplate } from '../../preload/shared/file-names';
 import { defaultSaveLayout } from '../../preload/shared/save-layouts';
 import { AppError } from './app-error';
@@ -26,6 +26,7 @@ import { openSaveFolders } from './save-folders';
 import { createSaveProgress } from './save-progress';
 import { openSettingsStore, validateEndpointTemplate } from './settings-store';
 import { createLinkPolicy } from './url-policy';
+import { readIdsFiles } from '../desktop/ids-files';
 
 export interface AppCoreOptions {
   fetch: FetchFunction;
@@ -74,6 +75,8 @@ export interface AppCoreOptions {
    * answers' statuses, job states and save batches (by job ID only). Errors to stderr when not given.
    */
   log?: (message: string, level?: LogLevel) => void;
+  /** The native file dialog for files of job IDs ("Open IDs file…"); the chosen paths, or null when cancelled. */
+  chooseIdsFiles?: () => Promise<string[] | null>;
 }
 
 /** The handler table: the same functions back ipcMain in the app and the bridge in browser tests. */
@@ -418,6 +421,14 @@ export async function createAppCore(options: AppCoreOptions) {
     options.emit('saveFolders', saveFolders.list());
   }
 
+  /** Reads files of job IDs main side, under a drop's limits, and adds their IDs (and any given as text). */
+  async function addFromFiles(paths: readonly string[], extra: IntakeSource[] = []): Promise<FileIntakeReport> {
+    const read = await readIdsFiles(paths);
+    const sources = [...extra, ...read.sources].filter((source) => source.text.trim() !== '');
+    if (sources.length === 0) return { summary: null, problems: read.problems };
+    return { summary: await handlers.addJobs({ sources }), problems: read.problems };
+  }
+
   const handlers: RequestHandlers = {
     async getKeyStatus() {
       if (!keyLoaded) await loadKey();
@@ -499,6 +510,11 @@ export async function createAppCore(options: AppCoreOptions) {
     async listSaveFolders() {
       return saveFolders.list();
     },
+    async openIdsFiles() {
+      const paths = (await options.chooseIdsFiles?.()) ?? null;
+      if (paths === null || paths.length === 0) return { summary: null, problems: [] };
+      return addFromFiles(paths);
+    },
     async chooseSaveFolder() {
       const folder = await options.chooseFolder();
       if (folder === null) return { folder: null };
@@ -548,6 +564,17 @@ export async function createAppCore(options: AppCoreOptions) {
     log,
     /** Removes the key the core holds, in any form, from a text leaving the app (Copy diagnostics). */
     redactKey: (text: string) => (apiKey ? redactKey(text, apiKey) : text),
+    /** Posts a notice for the window (one it lists when it loads, too). */
+    notify: (message: string) => notify(message),
+    /**
+     * IDs and files from outside the window (a second launch's arguments, a file opened with the
+     * app): added, and the report sent to the window as `handedOver`.
+     */
+    async handOver(handed: { ids: readonly string[]; files: readonly string[] }): Promise<FileIntakeReport> {
+      const report = await addFromFiles(handed.files, handed.ids.length > 0 ? [{ name: null, text: handed.ids.join('\n') }] : []);
+      if (report.summary !== null || report.problems.length > 0) options.emit('handedOver', report);
+      return report;
+    },
     /**
      * The file of a job's image n (from 1) for the window to show: downloaded once into the image
      * cache, where saving finds it later. Throws AppError 'not-found' for a job or image not listed.

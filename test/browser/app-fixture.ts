@@ -69,6 +69,10 @@ export interface AppUnderTest {
   setScenarios(scenarios: Record<string, Step[]>): void;
   /** What the folder dialog answers from now on (saveDir at first); null is a cancelled dialog. */
   setFolderDialogAnswer(folder: string | null): void;
+  /** What the "Open IDs file…" dialog answers from now on (null at first: cancelled). */
+  setIdsFilesDialogAnswer(paths: string[] | null): void;
+  /** Sends an event to the window as main would (a menu command, say). */
+  emit<E extends EventName>(event: E, payload: Events[E]): void;
   open(): Promise<void>;
 }
 
@@ -112,6 +116,7 @@ export const test = base.extend<
       );
     };
     let dialogAnswer: string | null = saveDir;
+    let idsFilesAnswer: string[] | null = null;
     const revealed: AppUnderTest['revealed'] = [];
     const desktopNotifications: AppUnderTest['desktopNotifications'] = [];
     const failing = () => Promise.reject(keychainUnavailable(new Error('Cannot autolaunch D-Bus without X11 $DISPLAY')));
@@ -121,6 +126,7 @@ export const test = base.extend<
       userDataDir,
       defaultEndpointTemplate: modelsLab.endpointTemplate,
       chooseFolder: async () => dialogAnswer,
+      chooseIdsFiles: async () => idsFilesAnswer,
       confirmEndpointHost: async () => true,
       revealInFileManager: (target: { file: string } | { folder: string }) => void revealed.push(target),
       notifyDesktop: (title: string, body: string) => void desktopNotifications.push({ title, body }),
@@ -169,6 +175,8 @@ export const test = base.extend<
       clock,
       setScenarios: (scenarios) => Object.entries(scenarios).forEach(([id, steps]) => modelsLab.setScenario(id, steps)),
       setFolderDialogAnswer: (folder) => (dialogAnswer = folder),
+      setIdsFilesDialogAnswer: (paths) => (idsFilesAnswer = paths),
+      emit,
       open: async () => {
         await page.goto(`${rendererOrigin}/index.html`);
       },

@@ -1,7 +1,8 @@
 // The real app in Electron: the same flow as the browser suite, through the real preload, IPC,
 // app:// protocol and security policy. Runs where the Electron binary is installed.
 import { _electron as electron, expect, test, type ElectronApplication } from '@playwright/test';
-import { readdir, rm } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { readdir, rm, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { requestNames } from '../../preload/api-contract';
 import { rendererEntryUrl } from '../../main/core/url-policy';
@@ -88,4 +89,37 @@ test('the window has no Node, only the contract API, and cannot navigate away', 
   await page.waitForTimeout(500);
   expect(page.url()).toBe(rendererEntryUrl);
   expect(await page.evaluate(() => window.open('https://example.com/'))).toBeNull();
+});
+
+test('the menu: File › Open IDs File… reaches the window, which adds the file\'s IDs', async () => {
+  const page = await app.firstWindow();
+  await page.waitForLoadState('domcontentloaded');
+  const idsFile = `${saveDir}/ids.txt`;
+  await writeFile(idsFile, '6001\n');
+  await app.evaluate(({ dialog }, file) => {
+    dialog.showOpenDialog = (async () => ({ canceled: false, filePaths: [file] })) as typeof dialog.showOpenDialog;
+  }, idsFile);
+  const labels = await app.evaluate(({ Menu }) => {
+    const walk = (items: Electron.MenuItem[]): string[] => items.flatMap((item) => [item.label, ...(item.submenu ? walk(item.submenu.items) : [])]);
+    return walk(Menu.getApplicationMenu()?.items ?? []);
+  });
+  expect(labels).toEqual(expect.arrayContaining(['Open IDs File…', 'Choose Folder…', 'Save All Ready', 'ModelsLab API Documentation']));
+  await app.evaluate(({ Menu, BrowserWindow }) => {
+    const item = Menu.getApplicationMenu()?.items.flatMap((top) => top.submenu?.items ?? []).find((entry) => entry.label === 'Open IDs File…');
+    item?.click(undefined, BrowserWindow.getAllWindows()[0], undefined as unknown as Electron.WebContents);
+  });
+  await expect(page.getByTestId('intake-summary')).toContainText('Added 1 job');
+});
+
+test('a second launch hands its job IDs to the running window', async () => {
+  const page = await app.firstWindow();
+  await page.waitForLoadState('domcontentloaded');
+  const second = spawn(executablePath!, [projectRoot, ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []), '6002'], {
+    env: { ...process.env, HEADSHOT_FETCHER_USER_DATA: userDataDir, HEADSHOT_FETCHER_KEYCHAIN_SERVICE: secretStore.service, HEADSHOT_FETCHER_ENDPOINT: modelsLab.endpointTemplate },
+    stdio: 'ignore',
+  });
+  // The second instance finds the first holding the lock, hands over and quits.
+  await new Promise((resolve) => second.on('exit', resolve));
+  await expect(jobRow(page, '6002')).toBeVisible();
+  await expect(page.getByTestId('intake-summary')).toContainText('Added 1 job');
 });

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -13,7 +13,7 @@ import { eventChannel, requestChannel, requestNames, type JobView, type QueueSta
 import { contentSecurityPolicy } from '../../preload/shared/content-security-policy';
 import { rendererEntryUrl } from '../../main/core/url-policy';
 import { readImage, startFakeModelsLab, type FakeModelsLab } from '../fixtures/fake-modelslab';
-import type { FakeBrowserWindow, FakeElectronRecord, FakeWebContents } from '../support/fake-electron';
+import type { FakeBrowserWindow, FakeElectronRecord, FakeMenuItem, FakeWebContents } from '../support/fake-electron';
 import { makeTempDir, testSecretStore, validTestKey, waitUntil } from '../support/core-harness';
 import { startHeldImageServer } from '../support/held-images';
 
@@ -24,8 +24,6 @@ let window: FakeBrowserWindow;
 let modelsLab: FakeModelsLab;
 let userDataDir: string;
 let saveDir: string;
-/** What main.ts exports: the Help menu's actions. */
-let mainModule: { showLogs(): void; copyDiagnostics(): void; checkForUpdates(): void };
 const secretStore = testSecretStore();
 
 const trustedEvent = () => ({ sender: window.webContents, senderFrame: window.webContents.mainFrame });
@@ -47,6 +45,8 @@ before(async () => {
   userDataDir = await makeTempDir();
   saveDir = await makeTempDir('headshot-fetcher-save-');
   await secretStore.write(validTestKey);
+  // Last time the window was maximised on a second display that is gone now.
+  await writeFile(join(userDataDir, 'window-state.json'), JSON.stringify({ bounds: { x: 2500, y: 200, width: 1200, height: 800 }, maximized: true }));
   process.env.HEADSHOT_FETCHER_USER_DATA = userDataDir;
   process.env.HEADSHOT_FETCHER_KEYCHAIN_SERVICE = secretStore.service;
   process.env.HEADSHOT_FETCHER_ENDPOINT = modelsLab.endpointTemplate;
@@ -61,7 +61,7 @@ before(async () => {
     alias: { electron: join(root, 'test', 'support', 'fake-electron.ts') },
     logLevel: 'warning',
   });
-  mainModule = createRequire(import.meta.url)(bundlePath) as typeof mainModule;
+  createRequire(import.meta.url)(bundlePath);
   electron = (globalThis as { __fakeElectron?: FakeElectronRecord }).__fakeElectron!;
   electron.paths.logs = join(userDataDir, 'logs');
   electron.ready();
@@ -257,10 +257,10 @@ test('a wake from sleep probes ModelsLab at once: down, the window hears the que
 test('Help › Show logs opens the log folder, and Copy diagnostics copies versions, the endpoint host, the jobs and the log', async () => {
   assert.equal((await invoke('addJobs', { sources: [{ name: null, text: '7002' }] })).ok, true);
   await waitUntil(jobUpdates, (views) => views.some((view) => view.id === '7002' && view.state === 'ready'), 10_000, 'job 7002 to be ready');
-  mainModule.showLogs();
+  menuItem('Show Logs').click?.();
   assert.deepEqual(electron.shown.at(-1), { folder: join(userDataDir, 'logs') });
   await waitUntil(async () => (existsSync(join(userDataDir, 'logs', 'headshot-fetcher.log')) ? await readFile(join(userDataDir, 'logs', 'headshot-fetcher.log'), 'utf8') : ''), (text) => text.includes('Job 7002: ready'), 5_000, 'the log file');
-  mainModule.copyDiagnostics();
+  menuItem('Copy Diagnostics').click?.();
   const copied = await waitUntil(async () => electron.clipboard, (text) => text !== null, 5_000, 'the clipboard');
   assert.match(copied!, /^Headshot Fetcher 0\.1\.0\nElectron /);
   assert.match(copied!, new RegExp(`\\nEndpoint host: ${new URL(modelsLab.origin).host.replaceAll('.', '\\.')}\\n`));
@@ -270,7 +270,140 @@ test('Help › Show logs opens the log folder, and Copy diagnostics copies versi
 });
 
 test('Help › Check for updates in a run that is not installed says updates are off, and why', async () => {
-  mainModule.checkForUpdates();
-  await waitUntil(async () => electron.messageBoxes, (boxes) => boxes.length > 0, 5_000, 'a message box');
-  assert.deepEqual(electron.messageBoxes, ['Updates are checked only in an installed app, not in a development run.']);
+  const boxesBefore = electron.messageBoxes.length;
+  menuItem('Check for Updates…').click?.();
+  await waitUntil(async () => electron.messageBoxes.length, (count) => count > boxesBefore, 5_000, 'a message box');
+  assert.deepEqual(electron.messageBoxes.slice(boxesBefore).map((box) => box.message), ['Updates are checked only in an installed app, not in a development run.']);
+});
+
+/** The installed menu's item with this label, anywhere in it. */
+function menuItem(label: string): FakeMenuItem {
+  const walk = (items: FakeMenuItem[]): FakeMenuItem | undefined =>
+    items.map((item) => (item.label === label ? item : item.submenu ? walk(item.submenu) : undefined)).find(Boolean);
+  const found = walk(electron.applicationMenu ?? []);
+  assert.ok(found, `no menu item "${label}"`);
+  return found;
+}
+const sentOn = (event: 'menuCommand' | 'handedOver') => window.webContents.sent.filter((message) => message.channel === eventChannel(event)).map((message) => message.payload);
+
+test('the application menu sends window actions through the contract and opens the API documentation in the browser', () => {
+  assert.equal(menuItem('Open IDs File…').accelerator, 'CommandOrControl+O');
+  assert.equal(menuItem('Save All Ready').accelerator, 'CommandOrControl+S');
+  menuItem('Open IDs File…').click?.();
+  menuItem('Save All Ready').click?.();
+  menuItem('Settings…').click?.();
+  assert.deepEqual(sentOn('menuCommand'), ['open-ids-file', 'save-all-ready', 'open-settings']);
+  menuItem('ModelsLab API Documentation').click?.();
+  assert.deepEqual(electron.openedExternally, ['https://docs.modelslab.com']);
+  assert.equal(window.options.webPreferences?.devTools, true, 'a build run from the sources keeps the developer tools');
+});
+
+test('"Open IDs file…" reads the chosen files main side, under a drop\'s limits, and adds their IDs', async (t) => {
+  const folder = await makeTempDir('headshot-fetcher-ids-');
+  t.after(() => rm(folder, { recursive: true, force: true }));
+  await writeFile(join(folder, 'ids.csv'), '8101\n8102\n');
+  await writeFile(join(folder, 'photo.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0]));
+  electron.openDialogAnswer = { canceled: false, filePaths: [join(folder, 'ids.csv'), join(folder, 'photo.png')] };
+  const opened = await invoke('openIdsFiles');
+  assert.deepEqual(opened, {
+    ok: true,
+    value: {
+      summary: { added: 2, repeatedInDrop: 0, alreadyListed: 0, rejected: [], rejectedCount: 0 },
+      problems: ['photo.png is not a text file; drop a .txt or .csv with job IDs.'],
+    },
+  });
+  electron.openDialogAnswer = { canceled: true, filePaths: [] };
+  assert.deepEqual(await invoke('openIdsFiles'), { ok: true, value: { summary: null, problems: [] } });
+});
+
+test('a second launch hands its IDs and files to the running window; a file opened with the app is read as a drop', async (t) => {
+  const folder = await makeTempDir('headshot-fetcher-ids-');
+  t.after(() => rm(folder, { recursive: true, force: true }));
+  await writeFile(join(folder, 'more.txt'), '8202 8203');
+  await writeFile(join(folder, 'opened.json'), '["8301"]');
+  electron.emitApp('second-instance', {}, ['/opt/electron', '.', '--some-switch', '8201', 'more.txt', 'missing.txt'], folder);
+  await waitUntil(async () => sentOn('handedOver'), (reports) => reports.length === 1, 5_000, 'the hand-over');
+  assert.deepEqual(sentOn('handedOver')[0], { summary: { added: 3, repeatedInDrop: 0, alreadyListed: 0, rejected: [], rejectedCount: 0 }, problems: [] });
+  electron.emitApp('open-file', { preventDefault: () => undefined }, join(folder, 'opened.json'));
+  await waitUntil(async () => sentOn('handedOver'), (reports) => reports.length === 2, 5_000, 'the opened file');
+  assert.deepEqual(sentOn('handedOver')[1], { summary: { added: 1, repeatedInDrop: 0, alreadyListed: 0, rejected: [], rejectedCount: 0 }, problems: [] });
+  const listed = await invoke('listJobs');
+  assert.ok(listed.ok);
+  for (const id of ['8201', '8202', '8203', '8301']) assert.ok((listed.value as JobView[]).some((view) => view.id === id), id);
+});
+
+test('the window comes back maximised on a display that is there, and remembers its place when it closes', async () => {
+  assert.deepEqual(
+    { x: window.options.x, y: window.options.y, width: window.options.width, height: window.options.height },
+    { x: 360, y: 120, width: 1200, height: 800 },
+    'centred on the remaining display',
+  );
+  assert.equal(window.maximized, true);
+  window.emit('close');
+  await waitUntil(
+    async () => JSON.parse(await readFile(join(userDataDir, 'window-state.json'), 'utf8').catch(() => '{}')) as unknown,
+    (state) => JSON.stringify(state) === JSON.stringify({ bounds: { x: 360, y: 120, width: 1200, height: 800 }, maximized: true }),
+    5_000,
+    'the window state to be written',
+  );
+});
+
+/** Saves one job whose second image is held half-way; the batch runs until the test releases it. */
+async function startHeldBatch(t: { after: (fn: () => unknown) => void }, id: string) {
+  const held = await startHeldImageServer();
+  t.after(() => held.close());
+  modelsLab.setScenario(id, [{ answer: 'success', images: [{ serve: 'headshot-c.webp' }, { redirectTo: held.url(`${id}-2`, 'headshot-b.jpg') }] }]);
+  await invoke('addJobs', { sources: [{ name: null, text: id }] });
+  await waitUntil(jobUpdates, (views) => views.some((view) => view.id === id && view.state === 'ready'), 5_000, `job ${id} to be ready`);
+  electron.openDialogAnswer = { canceled: false, filePaths: [saveDir] };
+  await invoke('chooseSaveFolder');
+  const saving = invoke('saveJobs', { folder: saveDir, ids: [id] });
+  await waitUntil(async () => held.held(), (ids) => ids.includes(`${id}-2`), 10_000, 'the second image to be under way');
+  return { held, saving };
+}
+const beforeQuit = () => {
+  let prevented = false;
+  for (const listener of electron.appListeners.get('before-quit') ?? []) listener({ preventDefault: () => (prevented = true) });
+  return prevented;
+};
+
+test('system sleep is held off while a batch saves, and allowed again when the queue is idle', async (t) => {
+  const { held, saving } = await startHeldBatch(t, '7005');
+  assert.equal(electron.sleepBlocks.at(-1), 'start:prevent-app-suspension');
+  held.release('7005-2');
+  await saving;
+  await waitUntil(async () => electron.sleepBlocks.at(-1), (last) => last === 'stop', 5_000, 'sleep to be allowed again');
+});
+
+test('a crashed window is reloaded with a notice it shows when it starts again; the job list is intact', async () => {
+  const before = await invoke('listJobs');
+  const reloadsBefore = window.webContents.reloads;
+  window.webContents.emit('render-process-gone', {}, { reason: 'crashed', exitCode: 1 });
+  assert.equal(window.webContents.reloads, reloadsBefore + 1);
+  const notices = await invoke('listNotices');
+  assert.ok(notices.ok);
+  assert.match(JSON.stringify(notices.value), /The window stopped: it crashed and was reloaded\. Your job list is as it was/);
+  assert.deepEqual((await invoke('listJobs')), before);
+  window.webContents.emit('render-process-gone', {}, { reason: 'clean-exit', exitCode: 0 });
+  assert.equal(window.webContents.reloads, reloadsBefore + 1, 'a window that closed normally is not reloaded');
+});
+
+// Last: "Stop now" disposes the core.
+test('quitting mid-batch asks; Cancel keeps saving, Stop now quits without leaving a half-written file under its name', async (t) => {
+  const { held, saving } = await startHeldBatch(t, '7006');
+  const boxesBefore = electron.messageBoxes.length;
+  electron.messageBoxAnswer = 2;
+  assert.equal(beforeQuit(), true, 'the quit waits for the answer');
+  await waitUntil(async () => electron.messageBoxes.length, (count) => count === boxesBefore + 1, 5_000, 'the question');
+  assert.deepEqual(electron.messageBoxes[boxesBefore]?.buttons, ['Finish the batch, then quit', 'Stop now and quit', 'Cancel']);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(electron.quits, 0, 'Cancel keeps the app');
+  assert.deepEqual(held.held(), ['7006-2'], 'and the batch');
+
+  electron.messageBoxAnswer = 1;
+  beforeQuit();
+  await waitUntil(async () => electron.quits, (quits) => quits === 1, 5_000, 'the app to quit');
+  assert.equal(electron.messageBoxes.length, boxesBefore + 2);
+  await saving;
+  assert.equal(existsSync(join(saveDir, '7006-2.jpg')), false, 'the file cut short has no final name');
 });

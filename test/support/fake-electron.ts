@@ -12,6 +12,10 @@ export interface FakeWebContents extends EventEmitter {
   windowOpenHandler: ((details: { url: string }) => { action: string }) | null;
   send(channel: string, payload: unknown): void;
   isDestroyed(): boolean;
+  /** webContents.reload calls. */
+  reloads: number;
+  reload(): void;
+  forcefullyCrashRenderer(): void;
   setWindowOpenHandler(handler: (details: { url: string }) => { action: string }): void;
 }
 
@@ -22,6 +26,9 @@ function createWebContents(): FakeWebContents {
   contents.windowOpenHandler = null;
   contents.send = (channel, payload) => void contents.sent.push({ channel, payload });
   contents.isDestroyed = () => false;
+  contents.reloads = 0;
+  contents.reload = () => void (contents.reloads += 1);
+  contents.forcefullyCrashRenderer = () => void contents.emit('render-process-gone', {}, { reason: 'killed', exitCode: 9 });
   contents.setWindowOpenHandler = (handler) => void (contents.windowOpenHandler = handler);
   return contents;
 }
@@ -40,12 +47,29 @@ export interface FakeElectronRecord {
   /** shell.showItemInFolder and shell.openPath calls. */
   shown: Array<{ file: string } | { folder: string }>;
   notifications: Array<{ title: string; body: string }>;
-  /** The messages of message boxes shown, in order; each is answered with its default button. */
-  messageBoxes: string[];
   /** What the app last put on the clipboard. */
   clipboard: string | null;
+  /** The notifications shown, to click. */
+  shownNotifications: Notification[];
+  /** How often a window was brought forward (show and focus). */
+  focused: number;
   /** Electron's powerMonitor: a test emits 'resume' as a wake from sleep would. */
   powerMonitor: EventEmitter;
+  /** The template of the menu the app installed with Menu.setApplicationMenu (click functions kept, so a test can choose an item). */
+  applicationMenu: FakeMenuItem[] | null;
+  /** shell.openExternal calls. */
+  openedExternally: string[];
+  /** powerSaveBlocker calls, in order: 'start:<type>' and 'stop'. */
+  sleepBlocks: string[];
+  /** What dialog.showMessageBox answers (the button index; null: its default button), and the messages it showed. */
+  messageBoxAnswer: number | null;
+  messageBoxes: Array<{ message: string; buttons: string[] }>;
+  /** app.quit calls. */
+  quits: number;
+  /** The displays screen reports, the primary one first. */
+  displays: Array<{ id: number; workArea: { x: number; y: number; width: number; height: number } }>;
+  /** Emits an app event as Electron would ('second-instance', 'open-file', …). */
+  emitApp: (event: string, ...args: unknown[]) => void;
   /** Runs the app's start-up, as Electron does once it is ready. */
   ready: () => void;
   readyCalled: boolean;
@@ -67,14 +91,25 @@ export const record: FakeElectronRecord = {
   shown: [],
   notifications: [],
   clipboard: null,
-  messageBoxes: [],
+  shownNotifications: [],
+  focused: 0,
   powerMonitor: new EventEmitter(),
+  applicationMenu: null,
+  openedExternally: [],
+  sleepBlocks: [],
+  messageBoxAnswer: null,
+  messageBoxes: [],
+  quits: 0,
+  displays: [{ id: 1, workArea: { x: 0, y: 0, width: 1920, height: 1040 } }],
+  emitApp: (event, ...args) => emitApp(event, ...args),
   ready: () => {
     record.readyCalled = true;
     markReady();
   },
   readyCalled: false,
 };
+// As when run as `electron .`: the command line is the executable, the app's folder, then the arguments.
+Object.assign(process, { defaultApp: true });
 (globalThis as { __fakeElectron?: FakeElectronRecord }).__fakeElectron = record;
 
 function emitApp(event: string, ...args: unknown[]) {
@@ -85,6 +120,7 @@ export const app = {
   /** Not packaged, as when run from the build: the development overrides apply. */
   isPackaged: false,
   getVersion: () => '0.1.0',
+  name: 'Headshot Fetcher',
   setPath: (name: string, path: string) => void (record.paths[name] = path),
   getPath: (name: string) => record.paths[name] ?? `/nonexistent/${name}`,
   requestSingleInstanceLock: () => true,
@@ -93,7 +129,7 @@ export const app = {
     record.appListeners.set(event, [...(record.appListeners.get(event) ?? []), listener]);
     return app;
   },
-  quit: () => undefined,
+  quit: () => void (record.quits += 1),
   exit: (code?: number) => {
     throw new Error(`app.exit(${code}) was called`);
   },
@@ -105,7 +141,7 @@ export class FakeBrowserWindow extends EventEmitter {
   shown = false;
   /** Every setProgressBar value, as the taskbar would have shown it. */
   progressBar: number[] = [];
-  constructor(readonly options: { webPreferences?: Record<string, unknown> }) {
+  constructor(readonly options: { webPreferences?: Record<string, unknown>; x?: number; y?: number; width?: number; height?: number }) {
     super();
     record.windows.push(this);
     emitApp('web-contents-created', {}, this.webContents);
@@ -122,23 +158,49 @@ export class FakeBrowserWindow extends EventEmitter {
   setProgressBar(progress: number) {
     this.progressBar.push(progress);
   }
+  maximized = false;
+  maximize() {
+    this.maximized = true;
+  }
+  isMaximized = () => this.maximized;
+  /** The bounds it was created with, as the window's normal (not maximised) bounds. */
+  getNormalBounds() {
+    const { x = 0, y = 0, width = 800, height = 600 } = this.options as { x?: number; y?: number; width?: number; height?: number };
+    return { x, y, width, height };
+  }
   isMinimized = () => false;
   restore = () => undefined;
-  focus = () => undefined;
+  focus = () => void (record.focused += 1);
+  isDestroyed = () => false;
 }
 export { FakeBrowserWindow as BrowserWindow };
 
 export const dialog = {
   showOpenDialog: async () => record.openDialogAnswer,
-  showErrorBox: (title: string, content: string) => void record.errorBoxes.push(`${title}: ${content}`),
   showMessageBox: async (...args: unknown[]) => {
-    const options = args.at(-1) as { message: string; defaultId?: number };
-    record.messageBoxes.push(options.message);
-    return { response: options.defaultId ?? 0, checkboxChecked: false };
+    const options = args.at(-1) as { message: string; buttons?: string[]; defaultId?: number };
+    record.messageBoxes.push({ message: options.message, buttons: options.buttons ?? [] });
+    return { response: record.messageBoxAnswer ?? options.defaultId ?? 0, checkboxChecked: false };
   },
+  showErrorBox: (title: string, content: string) => void record.errorBoxes.push(`${title}: ${content}`),
+};
+
+export interface FakeMenuItem {
+  label?: string;
+  role?: string;
+  type?: string;
+  accelerator?: string;
+  click?: () => void;
+  submenu?: FakeMenuItem[];
+}
+
+export const Menu = {
+  buildFromTemplate: (template: FakeMenuItem[]) => ({ template }),
+  setApplicationMenu: (menu: { template: FakeMenuItem[] } | null) => void (record.applicationMenu = menu?.template ?? null),
 };
 
 export const shell = {
+  openExternal: async (url: string) => void record.openedExternally.push(url),
   showItemInFolder: (file: string) => void record.shown.push({ file }),
   openPath: async (folder: string) => {
     record.shown.push({ folder });
@@ -150,11 +212,14 @@ export const clipboard = {
   writeText: (text: string) => void (record.clipboard = text),
 };
 
-export class Notification {
+export class Notification extends EventEmitter {
   static isSupported = () => true;
-  constructor(private readonly options: { title: string; body: string }) {}
+  constructor(private readonly options: { title: string; body: string }) {
+    super();
+  }
   show() {
     record.notifications.push(this.options);
+    record.shownNotifications.push(this);
   }
 }
 
@@ -203,9 +268,29 @@ function netRequest(options: { url: string; method?: string; redirect?: 'follow'
 
 export const powerMonitor = record.powerMonitor;
 
+let nextBlockerId = 1;
+const startedBlockers = new Set<number>();
+export const powerSaveBlocker = {
+  start(type: string) {
+    record.sleepBlocks.push(`start:${type}`);
+    startedBlockers.add(nextBlockerId);
+    return nextBlockerId++;
+  },
+  stop(id: number) {
+    if (!startedBlockers.delete(id)) throw new Error(`powerSaveBlocker.stop(${id}): not started`);
+    record.sleepBlocks.push('stop');
+  },
+  isStarted: (id: number) => startedBlockers.has(id),
+};
+
+export const screen = {
+  getPrimaryDisplay: () => record.displays[0]!,
+  getAllDisplays: () => record.displays,
+};
+
 export const net = {
   fetch: (url: string, init?: RequestInit) => fetch(url, init),
   request: netRequest,
 };
 
-export default { app, BrowserWindow: FakeBrowserWindow, clipboard, dialog, ipcMain, Notification, powerMonitor, protocol, session, net, shell };
+export default { app, BrowserWindow: FakeBrowserWindow, clipboard, dialog, ipcMain, Menu, powerSaveBlocker, screen, Notification, powerMonitor, protocol, session, net, shell };

@@ -1,4 +1,4 @@
-import type { IntakeSource, IntakeSummary } from '../../../preload/api-contract';
+import type { FileIntakeReport, IntakeSource, IntakeSummary } from '../../../preload/api-contract';
 import { api, messageOf, valueOrThrow } from '../lib/api';
 import { readDroppedText, type DropSource } from '../lib/drop-reading';
 
@@ -25,6 +25,21 @@ class IntakeStore {
   };
 
   addText = (text: string): Promise<void> => this.addSources([{ name: null, text }]);
+
+  /** "Open IDs file…": the native file dialog, the files read by main; a cancelled dialog changes nothing. */
+  openIdsFiles = async (): Promise<void> => {
+    try {
+      const report = await valueOrThrow(api.openIdsFiles());
+      if (report.summary !== null || report.problems.length > 0) this.last = report;
+    } catch (error) {
+      this.last = { summary: null, problems: [messageOf(error)] };
+    }
+  };
+
+  /** IDs and files main took in from outside the window (a second launch, a file opened with the app). */
+  handedOver = (report: FileIntakeReport): void => {
+    this.last = report;
+  };
 
   /** A drop or a paste: its text and files, read by the window first. */
   addFrom = async (source: DropSource): Promise<void> => {

@@ -1,6 +1,8 @@
 // Fills the stores from main: the first snapshot of everything, then each event as it comes.
 import { api, messageOf, valueOrThrow } from '../lib/api';
+import { intake } from './intake.svelte';
 import { jobs } from './jobs.svelte';
+import { runMenuCommand } from './menu-commands';
 import { notices } from './notices.svelte';
 import { queue } from './queue.svelte';
 import { saving } from './saving.svelte';
@@ -19,6 +21,8 @@ export function connectToMain(): () => void {
     api.on('saveProgress', saving.mergeProgress),
     api.on('saveFolders', (folders) => whenLoaded(() => (saving.recentFolders = folders.recent))),
     api.on('notice', (notice) => notices.add([notice])),
+    api.on('menuCommand', (command) => void runMenuCommand(command)),
+    api.on('handedOver', intake.handedOver),
   ];
   const minuteClock = setInterval(() => (jobs.now = Date.now()), 60_000);
   // "Online" does not mean ModelsLab answers, nor "offline" that it does not: either way main probes it now.

@@ -13,6 +13,8 @@ class SettingsStore {
   noteKeychainError = (error: unknown): void => {
     if (error instanceof RequestError && error.code === 'keychain-unavailable') this.keychainProblem = error.message;
   };
+  /** Counts the asks to open the settings sheet from outside it (the menu's Settings…). */
+  openRequests = $state(0);
 
   /** Sends a change; main answers with the settings it keeps, which the window then shows. Throws a refusal. */
   update = async (patch: Partial<Settings>): Promise<Settings> => {
