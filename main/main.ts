@@ -52,6 +52,8 @@ function createMainWindow(): BrowserWindow {
     minHeight: 520,
     show: false,
     title: 'Headshot Fetcher',
+    // Linux shows this one; Windows and macOS take the executable's. It ships in the archive (electron-builder.yml).
+    icon: join(__dirname, '../../build/icon.png'),
     webPreferences: {
       preload: join(__dirname, '../preload/preload.js'),
       contextIsolation: true,

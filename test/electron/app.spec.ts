@@ -8,6 +8,7 @@ import { requestNames } from '../../preload/api-contract';
 import { rendererEntryUrl } from '../../main/core/url-policy';
 import { startFakeModelsLab, type FakeModelsLab } from '../fixtures/fake-modelslab';
 import { makeTempDir, testSecretStore, validTestKey } from '../support/core-harness';
+import { startHeldImageServer } from '../support/held-images';
 import { electronBinary } from '../support/electron-binary.mjs';
 import { chooseFolderAndSave, dropText, enterFirstKey, jobRow } from '../support/window-steps';
 
@@ -122,4 +123,41 @@ test('a second launch hands its job IDs to the running window', async () => {
   await new Promise((resolve) => second.on('exit', resolve));
   await expect(jobRow(page, '6002')).toBeVisible();
   await expect(page.getByTestId('intake-summary')).toContainText('Added 1 job');
+});
+
+test('quitting mid-batch asks; Cancel keeps the batch, Stop now quits and leaves no half-written file under its name', async () => {
+  const held = await startHeldImageServer();
+  try {
+    modelsLab.setScenario('6003', [{ answer: 'success', images: [{ serve: 'headshot-c.webp' }, { redirectTo: held.url('6003-2', 'headshot-b.jpg') }] }]);
+    const page = await app.firstWindow();
+    await enterFirstKey(page, validTestKey);
+    await dropText(page, '6003');
+    await expect(jobRow(page, '6003')).toHaveAttribute('data-state', 'ready', { timeout: 15_000 });
+    await chooseFolderAndSave(page, saveDir, 1);
+    await expect.poll(() => held.held()).toEqual(['6003-2']);
+
+    // The question is the native message box: it answers Cancel (button 2), and records what it asked.
+    await app.evaluate(({ dialog }) => {
+      const asked: string[][] = [];
+      (globalThis as { askedOnQuit?: string[][] }).askedOnQuit = asked;
+      dialog.showMessageBox = (async (...args: unknown[]) => {
+        asked.push((args.at(-1) as { buttons: string[] }).buttons);
+        return { response: 2, checkboxChecked: false };
+      }) as typeof dialog.showMessageBox;
+    });
+    await app.evaluate(({ app: electronApp }) => electronApp.quit());
+    await expect.poll(() => app.evaluate(() => (globalThis as { askedOnQuit?: string[][] }).askedOnQuit)).toEqual([['Finish the batch, then quit', 'Stop now and quit', 'Cancel']]);
+    await expect(jobRow(page, '6003')).toHaveAttribute('data-state', 'saving');
+    expect(held.held()).toEqual(['6003-2']);
+
+    await app.evaluate(({ dialog }) => {
+      dialog.showMessageBox = (async () => ({ response: 1, checkboxChecked: false })) as typeof dialog.showMessageBox;
+    });
+    const closed = new Promise<void>((resolve) => app.once('close', () => resolve()));
+    await app.evaluate(({ app: electronApp }) => electronApp.quit());
+    await closed;
+    expect((await readdir(saveDir)).filter((name) => name.startsWith('6003-2'))).toEqual([]);
+  } finally {
+    await held.close();
+  }
 });

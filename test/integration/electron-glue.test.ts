@@ -95,6 +95,11 @@ test('the window is sandboxed, isolated, without Node, and loads the app:// entr
   assert.deepEqual(electron.privilegedSchemes, [{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 });
 
+test("the window carries the product's icon, from where the archive keeps it", () => {
+  assert.equal(window.options.icon, join(root, 'build', 'icon.png'));
+  assert.ok(existsSync(window.options.icon!));
+});
+
 test('every request in the contract has exactly one ipcMain handler', () => {
   assert.deepEqual([...electron.ipcHandlers.keys()].sort(), requestNames.map(requestChannel).sort());
 });

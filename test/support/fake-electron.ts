@@ -141,7 +141,7 @@ export class FakeBrowserWindow extends EventEmitter {
   shown = false;
   /** Every setProgressBar value, as the taskbar would have shown it. */
   progressBar: number[] = [];
-  constructor(readonly options: { webPreferences?: Record<string, unknown>; x?: number; y?: number; width?: number; height?: number }) {
+  constructor(readonly options: { webPreferences?: Record<string, unknown>; icon?: string; x?: number; y?: number; width?: number; height?: number }) {
     super();
     record.windows.push(this);
     emitApp('web-contents-created', {}, this.webContents);

@@ -106,3 +106,44 @@ test('a build without signing secrets says so in one line naming the variables; 
 
   assert.equal(signingNotice('linux', {}), null);
 });
+
+const jobIdListExtensions = ['txt', 'csv', 'tsv', 'json', 'jsonl'];
+
+test('"Open with" offers the app for job ID lists on macOS, ranked Alternate so it never becomes their default', () => {
+  const associations = config.mac?.fileAssociations;
+  assert.ok(Array.isArray(associations) && associations.length > 0, 'macOS has file associations');
+  assert.deepEqual(associations.flatMap((association) => [association.ext].flat()).sort(), [...jobIdListExtensions].sort());
+  for (const association of associations) assert.equal(association.rank, 'Alternate');
+  // Anywhere else electron-builder would register the app as the default (NSIS) or install mime definitions (Linux).
+  for (const [where, value] of Object.entries({ top: config.fileAssociations, linux: config.linux?.fileAssociations, win: config.win?.fileAssociations, nsis: config.nsis })) {
+    const list = where === 'nsis' ? (value as { fileAssociations?: unknown } | undefined)?.fileAssociations : value;
+    assert.ok(list === undefined || (Array.isArray(list) && list.length === 0), `no fileAssociations at ${where}`);
+  }
+});
+
+test('"Open with" on Linux is the MimeType line of the .desktop file', () => {
+  assert.deepEqual([...(config.linux?.mimeTypes ?? [])].sort(), ['application/json', 'text/csv', 'text/plain', 'text/tab-separated-values']);
+});
+
+test('"Open with" on Windows goes through OpenWithProgids only, and the uninstaller takes back what the installer wrote', () => {
+  const include = config.nsis?.include;
+  assert.ok(include, 'the NSIS installer has an include');
+  const script = readFileSync(join(projectRoot, include), 'utf8');
+  const macro = (name: string) => {
+    const match = new RegExp(`!macro ${name}\\n([\\s\\S]*?)!macroend`).exec(script);
+    assert.ok(match, `the include defines ${name}`);
+    return match[1] ?? '';
+  };
+  const install = macro('customInstall');
+  const uninstall = macro('customUnInstall');
+  const openWith = [...install.matchAll(/headshotFetcherOpenWith (\w+)/g)].map((match) => match[1]);
+  const takenBack = [...uninstall.matchAll(/headshotFetcherNoOpenWith (\w+)/g)].map((match) => match[1]);
+  assert.deepEqual(openWith.sort(), [...jobIdListExtensions].sort());
+  assert.deepEqual(takenBack.sort(), [...jobIdListExtensions].sort());
+  assert.match(macro('headshotFetcherOpenWith EXT'), /WriteRegStr SHELL_CONTEXT "Software\\Classes\\\.\$\{EXT\}\\OpenWithProgids" "\$\{HEADSHOT_FETCHER_PROGID\}" ""/);
+  assert.match(macro('headshotFetcherNoOpenWith EXT'), /DeleteRegValue SHELL_CONTEXT "Software\\Classes\\\.\$\{EXT\}\\OpenWithProgids" "\$\{HEADSHOT_FETCHER_PROGID\}"/);
+  // An extension's own default value (its default program) is never written.
+  assert.doesNotMatch(script, /WriteRegStr SHELL_CONTEXT "Software\\Classes\\\.[^"\\]*" ""/);
+  assert.match(install, /\\shell\\open\\command" "" '"\$appExe" "%1"'/, 'the ProgID opens the file with the app, which reads it as a drop');
+  assert.match(uninstall, /DeleteRegKey SHELL_CONTEXT "Software\\Classes\\\$\{HEADSHOT_FETCHER_PROGID\}"/);
+});
