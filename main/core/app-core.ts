@@ -184,6 +184,8 @@ export async function createAppCore(options: AppCoreOptions) {
     },
     onStatusChanged: (status) => options.emit('queueStatus', status),
   });
+  // Ends the saver's waits (for ModelsLab, for an image host) and the downloads under way when the core is disposed.
+  const stopSaves = new AbortController();
   const downloader = createImageDownloader({
     fetch: loggedFetch('Image'),
     requestTimeoutMs: options.imageTimeoutMs ?? 120_000,
@@ -192,10 +194,9 @@ export async function createAppCore(options: AppCoreOptions) {
       allowPrivateNetwork: () => settings.get().allowPrivateNetworkLinks,
     }),
     maxImageBytes: options.maxImageBytes,
+    stopSignal: stopSaves.signal,
   });
   const imageCache = createImageCache({ folder: join(options.userDataDir, 'image-cache'), maxBytes: options.imageCacheMaxBytes, downloader });
-  // Ends the saver's waits (for ModelsLab, for an image host) when the core is disposed.
-  const stopSaves = new AbortController();
   const saver = createJobSaver({
     downloader,
     cache: imageCache,

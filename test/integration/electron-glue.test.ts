@@ -3,7 +3,7 @@
 // the window's security settings and the navigation policy.
 import assert from 'node:assert/strict';
 import { build } from 'esbuild';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { eventChannel, requestChannel, requestNames, type JobView, type QueueStatus, type Result } from '../../preload/api-contract';
 import { contentSecurityPolicy } from '../../preload/shared/content-security-policy';
 import { rendererEntryUrl } from '../../main/core/url-policy';
+import { temporarySuffix } from '../../main/core/image-download';
 import { readImage, startFakeModelsLab, type FakeModelsLab } from '../fixtures/fake-modelslab';
 import type { FakeBrowserWindow, FakeElectronRecord, FakeMenuItem, FakeWebContents } from '../support/fake-electron';
 import { makeTempDir, testSecretStore, validTestKey, waitUntil } from '../support/core-harness';
@@ -409,6 +410,11 @@ test('quitting mid-batch asks; Cancel keeps saving, Stop now quits without leavi
   beforeQuit();
   await waitUntil(async () => electron.quits, (quits) => quits === 1, 5_000, 'the app to quit');
   assert.equal(electron.messageBoxes.length, boxesBefore + 2);
-  await saving;
+  // The held download is dropped at once (not left to its two-minute timeout), and its part file with it.
+  await waitUntil(async () => held.dropped, (names) => names.includes('7006-2'), 10_000, 'the download under way to be dropped');
+  const saved = await saving;
+  assert.ok(saved.ok);
+  assert.deepEqual(saved.value, { folder: saveDir, savedJobs: 0, savedFiles: 1, skippedFiles: 0, failedJobs: 1 });
   assert.equal(existsSync(join(saveDir, '7006-2.jpg')), false, 'the file cut short has no final name');
+  assert.deepEqual(readdirSync(saveDir).filter((name) => name.endsWith(temporarySuffix)), [], 'no part file is left');
 });

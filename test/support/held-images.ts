@@ -15,6 +15,8 @@ export interface HeldImageServer {
   held(): string[];
   /** The name of every download that arrived, in order. */
   readonly arrived: string[];
+  /** The names of held downloads whose client went away before the rest was sent, in order. */
+  readonly dropped: string[];
   /** The most downloads held at once. */
   readonly peakHeld: number;
   /** Sends the rest of `name`'s held downloads; later downloads of it are answered at once. */
@@ -34,6 +36,7 @@ export async function startHeldImageServer(): Promise<HeldImageServer> {
   const holding: HeldDownload[] = [];
   const sockets = new Set<Socket>();
   const arrived: string[] = [];
+  const dropped: string[] = [];
   let peakHeld = 0;
   let releasedAll = false;
 
@@ -51,6 +54,12 @@ export async function startHeldImageServer(): Promise<HeldImageServer> {
     response.write(bytes.subarray(0, bytesSentBeforeHold));
     const download = { name, bytes, response };
     if (releasedAll || released.has(name)) return finish(download);
+    response.on('close', () => {
+      if (response.writableFinished) return;
+      dropped.push(name);
+      const index = holding.indexOf(download);
+      if (index >= 0) holding.splice(index, 1);
+    });
     holding.push(download);
     peakHeld = Math.max(peakHeld, holding.length);
   });
@@ -72,6 +81,7 @@ export async function startHeldImageServer(): Promise<HeldImageServer> {
     url: (name, image) => `${origin}/held/${encodeURIComponent(name)}/${image}`,
     held: () => holding.map((download) => download.name),
     arrived,
+    dropped,
     get peakHeld() {
       return peakHeld;
     },
