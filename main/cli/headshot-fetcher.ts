@@ -14,8 +14,9 @@ class PromptCancelled extends Error {}
 function promptHidden(question: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const { stdin, stderr } = process;
-    stderr.write(question);
+    // Echo goes off before the question shows, so a key pasted the moment it appears is never echoed.
     stdin.setRawMode(true);
+    stderr.write(question);
     stdin.resume();
     let typed = '';
     const onData = (chunk: Buffer) => {

@@ -52,7 +52,7 @@ test('the package can be published: not private, with a command, an engine range
 });
 
 test('the tarball holds the built command line and no sources, tests or source maps', () => {
-  for (const file of ['package.json', 'README.md', 'dist/cli/headshot-fetcher.js', 'dist/package.json']) {
+  for (const file of ['package.json', 'README.md', 'LICENSE', 'dist/cli/headshot-fetcher.js', 'dist/package.json']) {
     assert.ok(packed.includes(file), `${file} is not in the tarball`);
   }
   const leaks = packed.filter((path) =>
@@ -60,7 +60,7 @@ test('the tarball holds the built command line and no sources, tests or source m
   );
   assert.deepEqual(leaks, []);
   // dist/main/main.js is the desktop app's entry (package.json "main"), which npm always packs.
-  assert.deepEqual(packed.filter((path) => !['package.json', 'README.md', 'dist/cli/headshot-fetcher.js', 'dist/package.json', 'dist/main/main.js'].includes(path)), []);
+  assert.deepEqual(packed.filter((path) => !['package.json', 'README.md', 'LICENSE', 'dist/cli/headshot-fetcher.js', 'dist/package.json', 'dist/main/main.js'].includes(path)), []);
 });
 
 test('the command runs from the unpacked tarball with only keytar installed beside it', () => {
