@@ -300,6 +300,8 @@ export async function runFetch(command: FetchCommand, environment: FetchEnvironm
     interrupt.removeEventListener('abort', onInterrupt);
     return stoppedBeforeStart(terminal, interrupt);
   }
+  // The folder is held for the whole run, so its record is read once and folded as the run goes.
+  const releaseFolder = saver.holdFolder(folder);
   queue.setApiKey(key);
   queue.add(extracted.ids);
   await done;
@@ -309,6 +311,7 @@ export async function runFetch(command: FetchCommand, environment: FetchEnvironm
   clearTimeout(offlineTimer);
   queue.dispose();
   await Promise.allSettled([...savesUnderWay]);
+  await releaseFolder();
   interrupt.removeEventListener('abort', onInterrupt);
   const unfinishedCode: JobErrorCode =
     keyRejected !== null ? 'key-rejected' : accountRefused !== null ? 'account-refused' : unreachable !== null ? 'unreachable' : 'interrupted';

@@ -7,6 +7,7 @@ import { imageTypeOf, signatureLength, type ImageExtension } from './image-type'
 import { isTemporaryImageHost } from '../../preload/shared/temporary-image-hosts';
 import type { FetchFunction } from './modelslab-client';
 import type { LinkPolicy } from './url-policy';
+import { thisSaver, type SaverOwner } from './saver-owner';
 
 /**
  * A download that got no answer, or lost it mid-way, on the network: whose fault that is (an outage
@@ -127,7 +128,13 @@ const dataUrlPrefix = /^data:image\/[a-z0-9.+-]+;base64,/i;
 /** Temporary files end so; anything else in a folder is never deleted. */
 export const temporarySuffix = '.headshot-fetcher-part';
 
-export const temporaryPathIn = (folder: string) => join(folder, `.${randomBytes(6).toString('hex')}${temporarySuffix}`);
+/** A temporary file's name carries its saver's tag, so that no other saver removes it while that one runs. */
+export const temporaryPathIn = (folder: string, owner: SaverOwner = thisSaver) => join(folder, `.${owner.tag}.${randomBytes(6).toString('hex')}${temporarySuffix}`);
+
+/** The tag of the saver a temporary file belongs to; null for one from a version before tags (or not ours at all). */
+export function temporaryFileOwner(name: string): string | null {
+  return /^\.([A-Za-z0-9-]+~\d+~[0-9a-f]+)\.[0-9a-f]+\.headshot-fetcher-part$/.exec(name)?.[1] ?? null;
+}
 
 const diskFullMessage = (folder: string) => `The disk holding ${folder} is full. Free some space and save again.`;
 const isDiskFullCode = (error: unknown) => errorCode(error) === 'ENOSPC' || errorCode(error) === 'EDQUOT';
