@@ -39,29 +39,6 @@ export function manifestCsv(entries: Iterable<ManifestEntry>): string {
   return `${[csvHeader.join(','), ...[...entries].map(csvRow)].join('\r\n')}\r\n`;
 }
 
-/**
- * A file's records as bytes, grown at the end as records arrive, so that rewriting the manifest of
- * a folder with 10,000 files serialises one record, not all of them. Bytes once appended never
- * change: a write under way keeps a consistent view while new records are added.
- */
-class RecordBytes {
-  private buffer = Buffer.alloc(16 * 1024);
-  private length = 0;
-
-  append(text: string) {
-    const needed = this.length + Buffer.byteLength(text);
-    if (needed > this.buffer.length) {
-      const grown = Buffer.alloc(Math.max(needed, this.buffer.length * 2));
-      this.buffer.copy(grown, 0, 0, this.length);
-      this.buffer = grown;
-    }
-    this.length += this.buffer.write(text, this.length);
-  }
-
-  view = () => this.buffer.subarray(0, this.length);
-  isEmpty = () => this.length === 0;
-}
-
 // The layout of JSON.stringify(manifest, null, 1), written in pieces (a manifest is written once it holds a record).
 const jsonHead = Buffer.from(`{\n "format": "${manifestFormat}",\n "version": ${manifestVersion},\n "files": [\n`);
 const jsonTail = Buffer.from('\n ]\n}\n');
@@ -124,14 +101,8 @@ export async function openSaveManifest(folder: string, onNotice: (message: strin
   const ownsPresence = options.presence === undefined;
   const presence = options.presence ?? (await openFolderPresence({ folder }));
   const entries = new Map<string, ManifestEntry>();
-  let json = new RecordBytes();
-  let csv = new RecordBytes();
   /** Records the documents on disk may not hold yet. */
   let unwritten = false;
-  function append(entry: ManifestEntry) {
-    json.append(`${json.isEmpty() ? '' : ',\n'}${jsonItem(entry)}`);
-    csv.append(`${csvRow(entry)}\r\n`);
-  }
   function keep(entry: ManifestEntry) {
     const key = entryKey(entry.jobId, entry.image);
     const known = entries.get(key);
@@ -139,11 +110,22 @@ export async function openSaveManifest(folder: string, onNotice: (message: strin
     if (known && known.path === entry.path && known.bytes === entry.bytes && known.sha256 === entry.sha256) return;
     entries.set(key, entry);
     unwritten = true;
-    if (!known) return append(entry);
-    // An image saved again (its file had gone) changes a record in the middle: serialise all anew.
-    json = new RecordBytes();
-    csv = new RecordBytes();
-    for (const each of entries.values()) append(each);
+  }
+  /** A document in pieces of about 256 kB, made as they are written, so no copy of all records is kept. */
+  function* pieces(head: Buffer, item: (entry: ManifestEntry, index: number) => string, tail: Buffer | null): Generator<Buffer> {
+    yield head;
+    let text = '';
+    let index = 0;
+    for (const entry of entries.values()) {
+      text += item(entry, index);
+      index += 1;
+      if (text.length >= 256 * 1024) {
+        yield Buffer.from(text);
+        text = '';
+      }
+    }
+    if (text !== '') yield Buffer.from(text);
+    if (tail) yield tail;
   }
   /** Whether the CSV missed a write, so that it is reported once, not for every file. */
   let csvBehind = false;
@@ -221,14 +203,13 @@ export async function openSaveManifest(folder: string, onNotice: (message: strin
   }
 
   async function writeDocuments(): Promise<void> {
-    const csvBytes = [csvHead, csv.view()];
     // The JSON is what "already saved" is read from, so it goes first and its failure fails the save.
-    await writeFileAtomically(jsonPath, [jsonHead, json.view(), jsonTail]);
+    await writeFileAtomically(jsonPath, pieces(jsonHead, (entry, index) => `${index === 0 ? '' : ',\n'}${jsonItem(entry)}`, jsonTail));
     knownDocument = identityOf(await stat(jsonPath).catch(() => null));
     // The CSV is a copy for people. A spreadsheet holding it open (Windows will not replace it
     // then) must not fail every save: it catches up with the next write that succeeds.
     try {
-      await writeFileAtomically(csvPath, csvBytes);
+      await writeFileAtomically(csvPath, pieces(csvHead, (entry) => `${csvRow(entry)}\r\n`, null));
       csvBehind = false;
     } catch (error) {
       if (!csvBehind) {
