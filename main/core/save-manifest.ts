@@ -297,16 +297,23 @@ export async function openSaveManifest(folder: string, onNotice: (message: strin
     return nextFlush;
   }
 
-  // While records arrive, the documents follow every few seconds.
+  // While records arrive, the documents follow every few seconds; in a folder so big that writing
+  // them takes long, at most a tenth of the time goes to it, so the cost stays linear in the files.
   let folding: Promise<void> = Promise.resolve();
   let closed = false;
   let cancelFold = () => undefined as void;
+  let lastFoldMs = 0;
+  const timedFold = async () => {
+    const started = performance.now();
+    await fold();
+    lastFoldMs = performance.now() - started;
+  };
   const foldLater = () => {
     cancelFold = backgroundSchedule(() => {
       if (closed) return;
-      if (unwritten) folding = folding.then(fold).catch(() => undefined);
-      foldLater();
-    }, options.foldIntervalMs ?? defaultFoldIntervalMs);
+      if (unwritten) folding = folding.then(timedFold).catch(() => undefined);
+      void folding.then(foldLater);
+    }, Math.max(options.foldIntervalMs ?? defaultFoldIntervalMs, 10 * lastFoldMs));
   };
   foldLater();
 
