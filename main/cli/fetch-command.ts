@@ -50,6 +50,12 @@ const maxRejectedShown = 20;
 const runWideCodes: ReadonlySet<JobErrorCode> = new Set(['key-rejected', 'account-refused', 'unreachable']);
 /** How many of those jobs are named on the terminal; --json lists every one. */
 const maxUnfinishedShown = 10;
+/**
+ * Jobs in the queue at once, not yet finished. The rest wait as IDs only, and a finished job
+ * leaves the queue once its line is written, so memory stays flat whether the run has 1,000 or
+ * 100,000 jobs. Far above any concurrency, so the queue never runs dry while it is refilled.
+ */
+const jobsInQueue = 1_000;
 
 /** --endpoint, else HEADSHOT_FETCHER_ENDPOINT, else ModelsLab's. The key goes wherever it points, so the variable is checked as strictly as the option. */
 function endpointFor(command: FetchCommand, env: FetchEnvironment['env']): string {
@@ -201,6 +207,7 @@ export async function runFetch(command: FetchCommand, environment: FetchEnvironm
     // Messages come from the server and the file system: none may carry the key, also not JSON-escaped.
     if (line.error) line.error.message = say(line.error.message);
     finished.add(line.id);
+    leaveQueue(line.id);
     if (line.status === 'failed') failedCount += 1;
     if (flaggedNsfw.has(line.id)) line.nsfw = true;
     if (command.json) terminal.output(JSON.stringify(line));
@@ -289,6 +296,30 @@ export async function runFetch(command: FetchCommand, environment: FetchEnvironm
 
   const saveDrive = createSaveDrive({ queue, saver, downloadConcurrency: () => command.concurrency, stopSignal: stop.signal });
 
+  // The IDs enter the queue a window at a time; finished jobs leave it (after the change that
+  // finished them has been told), and the window is filled again.
+  let nextToQueue = 0;
+  let leaving: string[] = [];
+  function fillQueue() {
+    const inQueue = nextToQueue - finished.size;
+    if (inQueue >= jobsInQueue || nextToQueue >= extracted.ids.length || queue.status().pausedBecause === 'key-rejected') return;
+    const more = extracted.ids.slice(nextToQueue, nextToQueue + jobsInQueue - inQueue);
+    nextToQueue += more.length;
+    queue.add(more);
+  }
+  function leaveQueue(id: string) {
+    leaving.push(id);
+    if (leaving.length > 1) return;
+    setImmediate(() => {
+      const ids = leaving;
+      leaving = [];
+      if (disposed) return;
+      queue.remove(ids);
+      fillQueue();
+    });
+  }
+  let disposed = false;
+
   // A stop removes downloads under way (never left under a final name); the manifest keeps what was saved.
   const onInterrupt = () => {
     stop.abort();
@@ -300,15 +331,19 @@ export async function runFetch(command: FetchCommand, environment: FetchEnvironm
     interrupt.removeEventListener('abort', onInterrupt);
     return stoppedBeforeStart(terminal, interrupt);
   }
+  // The folder is held for the whole run, so its record is read once and folded as the run goes.
+  const releaseFolder = saver.holdFolder(folder);
   queue.setApiKey(key);
-  queue.add(extracted.ids);
+  fillQueue();
   await done;
 
   // No more API calls. Images of jobs already fetched need no key, so after a rejected key they are
   // still saved; only a stop (above) cuts them short.
   clearTimeout(offlineTimer);
+  disposed = true;
   queue.dispose();
   await Promise.allSettled([...savesUnderWay]);
+  await releaseFolder();
   interrupt.removeEventListener('abort', onInterrupt);
   const unfinishedCode: JobErrorCode =
     keyRejected !== null ? 'key-rejected' : accountRefused !== null ? 'account-refused' : unreachable !== null ? 'unreachable' : 'interrupted';

@@ -1,4 +1,6 @@
 // The command line's entry: wires the process (arguments, streams, signals, keychain) to the commands.
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { KeychainUnavailableError, createKeytarSecretStore, keychainService } from '../core/keychain';
 import { abortableFetchWith } from './abortable-fetch';
 import { parseCommandLine, usage, UsageError } from './arguments';
@@ -40,6 +42,18 @@ function promptHidden(question: string): Promise<string> {
   });
 }
 
+/**
+ * A long fetch keeps little alive (a window of jobs, the folder's record), but V8 collects lazily
+ * and every downloaded chunk is garbage: left alone, the heap and the buffers it holds grow to
+ * 200 MB and more over 10,000 jobs. A full collection every second keeps the process near what it
+ * really uses, for about 1% of its time.
+ */
+function collectGarbageEverySecond() {
+  setFlagsFromString('--expose-gc');
+  const collect = runInNewContext('gc') as () => void;
+  setInterval(collect, 1_000).unref();
+}
+
 async function main(): Promise<number> {
   const interrupt = new AbortController();
   const stopFor = (reason: 'SIGINT' | 'SIGTERM' | 'SIGPIPE', message: string) => {
@@ -63,6 +77,7 @@ async function main(): Promise<number> {
     }
     if (command.command === 'key') return await runKey(command, { terminal, secretStore, env: process.env, promptHidden });
 
+    collectGarbageEverySecond();
     for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => stopFor(signal, `${signal === 'SIGINT' ? 'Ctrl-C' : 'SIGTERM'}: stopping…`));
     return await runFetch(command, {
       terminal,

@@ -373,8 +373,14 @@ export async function createAppCore(options: AppCoreOptions) {
     const summary: SaveSummary = { folder, savedJobs: 0, savedFiles: 0, skippedFiles: 0, failedJobs: 0 };
     // The folder stays out of the log: its path often holds the person's name.
     log(`Save batch started: ${ids.length} job(s)`, 'info');
+    // The batch shows as done only once the folder's record holds it: the last job's end is told after the drive returns.
+    let jobsLeft = 0;
+    let lastJobSaved: boolean | null = null;
     await saveDrive.saveJobs(ids, target, {
-      onStart: (jobs) => saveProgress.jobsStarted(folder, jobs.map((job) => job.outputUrls.length)),
+      onStart: (jobs) => {
+        jobsLeft = jobs.length;
+        saveProgress.jobsStarted(folder, jobs.map((job) => job.outputUrls.length));
+      },
       onBytes: saveProgress.bytesWritten,
       onImage: saveProgress.imageDone,
       onJobDone(outcome) {
@@ -382,9 +388,12 @@ export async function createAppCore(options: AppCoreOptions) {
         else summary.failedJobs += 1;
         summary.savedFiles += outcome.savedFiles;
         summary.skippedFiles += outcome.skippedFiles;
-        saveProgress.jobDone(outcome.saved);
+        jobsLeft -= 1;
+        if (jobsLeft === 0) lastJobSaved = outcome.saved;
+        else saveProgress.jobDone(outcome.saved);
       },
     });
+    if (lastJobSaved !== null) saveProgress.jobDone(lastJobSaved);
     log(
       `Save batch finished: ${summary.savedJobs} job(s) saved, ${summary.failedJobs} not saved, ${summary.savedFiles} file(s) written, ${summary.skippedFiles} already there`,
       'info',

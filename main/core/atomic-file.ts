@@ -6,13 +6,15 @@ import { dirname } from 'node:path';
  * Writes a whole file so that a crash leaves either the old content or the new, never half.
  * Content given as a list of buffers is written as it is, without joining it first.
  */
-export async function writeFileAtomically(path: string, content: string | readonly Buffer[]): Promise<void> {
+export async function writeFileAtomically(path: string, content: string | readonly Buffer[] | Iterable<Buffer>): Promise<void> {
   const temporaryPath = `${path}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     const file = await open(temporaryPath, 'w');
     try {
       if (typeof content === 'string') await file.writeFile(content, 'utf8');
-      else await writeAll(file, content);
+      else if (Array.isArray(content)) await writeAll(file, content);
+      // Pieces made as they are written: a big document never sits whole in memory.
+      else for (const part of content) await writeAll(file, [part]);
       await file.sync();
     } finally {
       await file.close();

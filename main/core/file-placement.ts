@@ -28,7 +28,7 @@ export const exists = (path: string) => stat(path).then(() => true, () => false)
  * Gives the name to the file unless it is taken; a hard link fails on a taken name where rename
  * would replace it. Where links are not supported, checks first (a small race, on such drives only).
  */
-async function linkIfFree(temporaryPath: string, finalPath: string): Promise<boolean> {
+async function linkIfFree(temporaryPath: string, finalPath: string, claim: NameClaim): Promise<boolean> {
   try {
     await link(temporaryPath, finalPath);
     await unlink(temporaryPath);
@@ -37,11 +37,19 @@ async function linkIfFree(temporaryPath: string, finalPath: string): Promise<boo
     const code = errorCode(error);
     if (code === 'EEXIST') return false;
     if (code === null || !noHardLinks.has(code)) throw error;
-    if (await exists(finalPath)) return false;
-    await rename(temporaryPath, finalPath);
-    return true;
+    // Another saver in the folder checks and renames under the same lock, so the check holds.
+    return claim(async () => {
+      if (await exists(finalPath)) return false;
+      await rename(temporaryPath, finalPath);
+      return true;
+    });
   }
 }
+
+/** Runs a check-then-rename so that no other saver in the folder claims the name in between (the folder's lock). */
+export type NameClaim = <T>(step: () => Promise<T>) => Promise<T>;
+
+const unguarded: NameClaim = (step) => step();
 
 /** The name with " (2)" before its extension. */
 export function numberedName(fileName: string, copy: number): string {
@@ -54,14 +62,14 @@ export function numberedName(fileName: string, copy: number): string {
  * Moves a checked temporary file to its final name under the conflict policy. The same bytes
  * already under the name always count as saved, so running a batch again never duplicates.
  */
-export async function placeFile(temporaryPath: string, folder: string, fileName: string, policy: ConflictPolicy): Promise<Placement> {
+export async function placeFile(temporaryPath: string, folder: string, fileName: string, policy: ConflictPolicy, claim: NameClaim = unguarded): Promise<Placement> {
   const finalPath = join(folder, fileName);
   const discard = async (path: string, outcome: Placement['outcome']): Promise<Placement> => {
     await unlink(temporaryPath);
     return { path, outcome };
   };
 
-  if (await linkIfFree(temporaryPath, finalPath)) return { path: finalPath, outcome: 'placed' };
+  if (await linkIfFree(temporaryPath, finalPath, claim)) return { path: finalPath, outcome: 'placed' };
   if (await sameContent(finalPath, temporaryPath)) return discard(finalPath, 'same-file');
 
   switch (policy) {
@@ -74,7 +82,7 @@ export async function placeFile(temporaryPath: string, folder: string, fileName:
     case 'rename':
       for (let copy = 2; copy <= maxCopies; copy += 1) {
         const candidate = join(folder, numberedName(fileName, copy));
-        if (await linkIfFree(temporaryPath, candidate)) return { path: candidate, outcome: 'placed' };
+        if (await linkIfFree(temporaryPath, candidate, claim)) return { path: candidate, outcome: 'placed' };
         if (await sameContent(candidate, temporaryPath)) return discard(candidate, 'same-file');
       }
       throw new Error(`${maxCopies} files named ${fileName} are already in ${folder}`);

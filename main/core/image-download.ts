@@ -7,6 +7,7 @@ import { imageTypeOf, signatureLength, type ImageExtension } from './image-type'
 import { isTemporaryImageHost } from '../../preload/shared/temporary-image-hosts';
 import type { FetchFunction } from './modelslab-client';
 import type { LinkPolicy } from './url-policy';
+import { thisSaver, type SaverOwner } from './saver-owner';
 
 /**
  * A download that got no answer, or lost it mid-way, on the network: whose fault that is (an outage
@@ -127,7 +128,13 @@ const dataUrlPrefix = /^data:image\/[a-z0-9.+-]+;base64,/i;
 /** Temporary files end so; anything else in a folder is never deleted. */
 export const temporarySuffix = '.headshot-fetcher-part';
 
-export const temporaryPathIn = (folder: string) => join(folder, `.${randomBytes(6).toString('hex')}${temporarySuffix}`);
+/** A temporary file's name carries its saver's tag, so that no other saver removes it while that one runs. */
+export const temporaryPathIn = (folder: string, owner: SaverOwner = thisSaver) => join(folder, `.${owner.tag}.${randomBytes(6).toString('hex')}${temporarySuffix}`);
+
+/** The tag of the saver a temporary file belongs to; null for one from a version before tags (or not ours at all). */
+export function temporaryFileOwner(name: string): string | null {
+  return /^\.([A-Za-z0-9-]+~\d+~[0-9a-f]+)\.[0-9a-f]+\.headshot-fetcher-part$/.exec(name)?.[1] ?? null;
+}
 
 const diskFullMessage = (folder: string) => `The disk holding ${folder} is full. Free some space and save again.`;
 const isDiskFullCode = (error: unknown) => errorCode(error) === 'ENOSPC' || errorCode(error) === 'EDQUOT';
@@ -165,6 +172,23 @@ async function writeWhole(file: FileHandle, chunk: Uint8Array): Promise<void> {
     const { bytesWritten } = await file.write(chunk, offset, chunk.byteLength - offset);
     if (bytesWritten === 0) throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
     offset += bytesWritten;
+  }
+}
+
+/** Chunks are written together once this many bytes wait: a write per network chunk costs more than the bytes. */
+const writeBatchBytes = 1024 * 1024;
+
+/** Writes chunks with one writev, without joining them; what a nearly full disk leaves unwritten is written after. */
+async function writeChunks(file: FileHandle, chunks: Uint8Array[]): Promise<void> {
+  const { bytesWritten } = await file.writev(chunks);
+  let skip = bytesWritten;
+  for (const chunk of chunks) {
+    if (skip >= chunk.byteLength) {
+      skip -= chunk.byteLength;
+      continue;
+    }
+    await writeWhole(file, chunk.subarray(skip));
+    skip = 0;
   }
 }
 
@@ -267,15 +291,27 @@ export function createImageDownloader({
       const hash = createHash('sha256');
       const head = new Uint8Array(signatureLength);
       let written = 0;
-      for await (const chunk of chunks) {
-        if (written < signatureLength) head.set(chunk.subarray(0, signatureLength - written), written);
-        await writeWhole(file, chunk).catch((error: unknown) => {
+      // One pass over the bytes: each chunk is hashed and its head typed as it arrives, and written in batches.
+      let batch: Uint8Array[] = [];
+      let batchBytes = 0;
+      const flush = async (handle: FileHandle) => {
+        const chunksNow = batch;
+        batch = [];
+        batchBytes = 0;
+        await writeChunks(handle, chunksNow).catch((error: unknown) => {
           throw new FileWriteError(error, folder);
         });
+      };
+      for await (const chunk of chunks) {
+        if (written < signatureLength) head.set(chunk.subarray(0, signatureLength - written), written);
         hash.update(chunk);
+        batch.push(chunk);
+        batchBytes += chunk.byteLength;
         written += chunk.byteLength;
         onBytes(chunk.byteLength);
+        if (batchBytes >= writeBatchBytes) await flush(file);
       }
+      if (batch.length > 0) await flush(file);
       if (expectedLength !== null && written !== expectedLength) {
         throw new SaveError(`${imageLabel} arrived incomplete (${written} of ${expectedLength} bytes).`, true);
       }

@@ -12,10 +12,12 @@ import {
   fromFirstWorkingLink,
   HostUnreachableError,
   SaveError,
+  temporaryFileOwner,
   temporarySuffix,
   type ImageDownloader,
   type TemporaryImage,
 } from './image-download';
+import { openFolderPresence, type FolderPresence } from './folder-presence';
 import { openSaveManifest, type SaveManifest } from './save-manifest';
 
 /** Where and how a batch saves. */
@@ -116,6 +118,8 @@ export interface JobSaverOptions {
 }
 
 interface FolderSession {
+  /** This saver's presence beside other savers in the folder (heartbeat, lock, journal). */
+  presence: Promise<FolderPresence>;
   manifest: Promise<SaveManifest>;
   /** Folders already checked for leftovers of a crash in this session. */
   swept: Set<string>;
@@ -164,6 +168,8 @@ export function createJobSaver({
   stopSignal,
 }: JobSaverOptions) {
   const sessions = new Map<string, FolderSession>();
+  /** Sessions still folding their records into the documents: the next one in that folder starts after. */
+  const closing = new Map<string, Promise<void>>();
   const hostTiming = { ...defaultHostRetry, ...hostRetry };
   const hostDelays = hostRetryDelays(hostTiming);
 
@@ -171,25 +177,57 @@ export function createJobSaver({
   function enterFolder(folder: string): FolderSession {
     let session = sessions.get(folder);
     if (!session) {
-      session = { manifest: openSaveManifest(folder, onNotice), swept: new Set(), users: 0, diskFull: null };
+      const presence = (closing.get(folder) ?? Promise.resolve()).then(() => openFolderPresence({ folder }));
+      const manifest = presence.then((opened) => openSaveManifest(folder, onNotice, { presence: opened }));
+      // A folder that cannot be opened fails each save with its reason; these are then never awaited.
+      presence.catch(() => undefined);
+      manifest.catch(() => undefined);
+      session = { presence, manifest, swept: new Set(), users: 0, diskFull: null };
       sessions.set(folder, session);
     }
     session.users += 1;
     return session;
   }
 
-  function leaveFolder(folder: string, session: FolderSession) {
+  /** The last user out folds the records into the documents and leaves the folder; resolves once done. */
+  function leaveFolder(folder: string, session: FolderSession): Promise<void> {
     session.users -= 1;
-    if (session.users === 0 && sessions.get(folder) === session) sessions.delete(folder);
+    if (session.users > 0 || sessions.get(folder) !== session) return closing.get(folder) ?? Promise.resolve();
+    sessions.delete(folder);
+    const closed = closeSession(folder, session).finally(() => {
+      if (closing.get(folder) === closed) closing.delete(folder);
+    });
+    closing.set(folder, closed);
+    return closed;
   }
 
-  /** Removes temporary files a killed save left; never one this process is writing. */
+  async function closeSession(folder: string, session: FolderSession): Promise<void> {
+    const presence = await session.presence.catch(() => null);
+    try {
+      const manifest = await session.manifest.catch(() => null);
+      await manifest?.close().catch(async (error: unknown) => {
+        // A folder that is gone has said so with each save already.
+        if (await exists(folder)) onNotice(`The save record in ${folder} could not be brought up to date (${describeFileError(error, folder)}). The next save into the folder does it.`);
+      });
+    } finally {
+      await presence?.close();
+    }
+  }
+
+  /**
+   * Removes temporary files a killed save left: never one this process is writing, nor one of
+   * another saver that is still saving (on this machine or another one sharing the folder).
+   */
   async function sweepLeftovers(directory: string, session: FolderSession) {
     if (session.swept.has(directory)) return;
     session.swept.add(directory);
+    const presence = await session.presence;
     for (const name of await readdir(directory).catch(() => [])) {
+      if (!name.endsWith(temporarySuffix)) continue;
       const path = join(directory, name);
-      if (name.endsWith(temporarySuffix) && !downloader.isWriting(path)) await unlink(path).catch(() => undefined);
+      const owner = temporaryFileOwner(name);
+      const leftover = owner === presence.owner.tag ? !downloader.isWriting(path) : await presence.isGone(owner);
+      if (leftover) await unlink(path).catch(() => undefined);
     }
   }
 
@@ -328,7 +366,8 @@ export function createJobSaver({
     });
     let placed;
     try {
-      placed = await placeFile(temporary.path, directory, segmentsFor(temporary.extension).at(-1)!, target.conflictPolicy);
+      const presence = await session.presence;
+      placed = await placeFile(temporary.path, directory, segmentsFor(temporary.extension).at(-1)!, target.conflictPolicy, presence.withLock);
     } catch (error) {
       await unlink(temporary.path).catch(() => undefined);
       throw new SaveError(describeFileError(error, directory));
@@ -360,13 +399,11 @@ export function createJobSaver({
      * Keeps a folder's session (its record, what is known of its disk) open for a batch, so that a
      * full disk met by one job stops the batch's other saves into it. Returns the release.
      */
-    holdFolder(folder: string): () => void {
+    holdFolder(folder: string): () => Promise<void> {
       const session = enterFolder(folder);
-      let released = false;
-      return () => {
-        if (!released) leaveFolder(folder, session);
-        released = true;
-      };
+      let released: Promise<void> | null = null;
+      // Resolves once the folder's documents hold every record, when this was the last hold.
+      return () => (released ??= leaveFolder(folder, session));
     },
 
     /** Saves every image of a job that is not saved yet; one image failing does not stop the others. */
@@ -390,7 +427,7 @@ export function createJobSaver({
         }
         for (const problem of await Promise.all(recordings)) if (problem !== null) result.failures.push(problem);
       } finally {
-        leaveFolder(target.folder, session);
+        await leaveFolder(target.folder, session);
       }
       return result;
     },

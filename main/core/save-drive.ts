@@ -89,7 +89,7 @@ export function createSaveDrive({ queue, saver, downloadConcurrency, stopSignal 
       try {
         return await Promise.all(jobs.map((job) => saveOne(job, target, listener)));
       } finally {
-        release();
+        await release();
       }
     },
   };

@@ -1,7 +1,8 @@
-import { readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { open, readdir, readFile, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { writeFileAtomically } from './atomic-file';
 import { describeCause, errorCode } from './error-cause';
+import { heartbeatSuffix, journalSuffix, openFolderPresence, type FolderPresence } from './folder-presence';
 
 export const manifestJsonName = 'headshot-fetcher-manifest.json';
 export const manifestCsvName = 'headshot-fetcher-manifest.csv';
@@ -36,29 +37,6 @@ const csvRow = (entry: ManifestEntry) => csvColumns.map((column) => csvField(ent
 
 export function manifestCsv(entries: Iterable<ManifestEntry>): string {
   return `${[csvHeader.join(','), ...[...entries].map(csvRow)].join('\r\n')}\r\n`;
-}
-
-/**
- * A file's records as bytes, grown at the end as records arrive, so that rewriting the manifest of
- * a folder with 10,000 files serialises one record, not all of them. Bytes once appended never
- * change: a write under way keeps a consistent view while new records are added.
- */
-class RecordBytes {
-  private buffer = Buffer.alloc(16 * 1024);
-  private length = 0;
-
-  append(text: string) {
-    const needed = this.length + Buffer.byteLength(text);
-    if (needed > this.buffer.length) {
-      const grown = Buffer.alloc(Math.max(needed, this.buffer.length * 2));
-      this.buffer.copy(grown, 0, 0, this.length);
-      this.buffer = grown;
-    }
-    this.length += this.buffer.write(text, this.length);
-  }
-
-  view = () => this.buffer.subarray(0, this.length);
-  isEmpty = () => this.length === 0;
 }
 
 // The layout of JSON.stringify(manifest, null, 1), written in pieces (a manifest is written once it holds a record).
@@ -97,80 +75,141 @@ export function staysInFolder(folder: string, path: string): boolean {
   return inside !== '' && !inside.startsWith('..') && !isAbsolute(inside);
 }
 
+/** How often the two documents are brought up to date from the journal while a batch saves. */
+export const defaultFoldIntervalMs = 5_000;
+
+export interface SaveManifestOptions {
+  /** This saver's presence in the folder (its lock, its journal); one is opened, and closed, when not given. */
+  presence?: FolderPresence;
+  foldIntervalMs?: number;
+}
+
+/** A document's identity on disk: another saver's write changes it. */
+const identityOf = (info: { size: number; mtimeMs: number; ino: number } | null) => (info === null ? 'none' : `${info.size}:${info.mtimeMs}:${info.ino}`);
+
 /**
  * The record of what was saved into one folder, kept as JSON (read back) and CSV (for
- * spreadsheets). Each record is written atomically before the save of its image counts as done;
- * records that arrive while a write is under way go together in the next write.
+ * spreadsheets). Underneath, each record is first one line in this saver's journal, written and
+ * flushed to disk before the save of its image counts as done; the journals are folded into the
+ * two documents under the folder's lock: every few seconds while records arrive, when the batch
+ * ends, and by the next saver after a crash. Every saver folds the others' journals too, so records
+ * of savers working side by side all reach the documents.
  */
-export async function openSaveManifest(folder: string, onNotice: (message: string) => void) {
+export async function openSaveManifest(folder: string, onNotice: (message: string) => void, options: SaveManifestOptions = {}) {
   const jsonPath = join(folder, manifestJsonName);
   const csvPath = join(folder, manifestCsvName);
+  const ownsPresence = options.presence === undefined;
+  const presence = options.presence ?? (await openFolderPresence({ folder }));
   const entries = new Map<string, ManifestEntry>();
-  let json = new RecordBytes();
-  let csv = new RecordBytes();
-  function append(entry: ManifestEntry) {
-    json.append(`${json.isEmpty() ? '' : ',\n'}${jsonItem(entry)}`);
-    csv.append(`${csvRow(entry)}\r\n`);
-  }
+  /** Records the documents on disk may not hold yet. */
+  let unwritten = false;
   function keep(entry: ManifestEntry) {
     const key = entryKey(entry.jobId, entry.image);
-    const replaces = entries.has(key);
+    const known = entries.get(key);
+    // The same file seen again (another saver's record of it, the documents read back) changes nothing.
+    if (known && known.path === entry.path && known.bytes === entry.bytes && known.sha256 === entry.sha256) return;
     entries.set(key, entry);
-    if (!replaces) return append(entry);
-    // An image saved again (its file had gone) changes a record in the middle: serialise all anew.
-    json = new RecordBytes();
-    csv = new RecordBytes();
-    for (const each of entries.values()) append(each);
+    unwritten = true;
+  }
+  /** A document in pieces of about 256 kB, made as they are written, so no copy of all records is kept. */
+  function* pieces(head: Buffer, item: (entry: ManifestEntry, index: number) => string, tail: Buffer | null): Generator<Buffer> {
+    yield head;
+    let text = '';
+    let index = 0;
+    for (const entry of entries.values()) {
+      text += item(entry, index);
+      index += 1;
+      if (text.length >= 256 * 1024) {
+        yield Buffer.from(text);
+        text = '';
+      }
+    }
+    if (text !== '') yield Buffer.from(text);
+    if (tail) yield tail;
   }
   /** Whether the CSV missed a write, so that it is reported once, not for every file. */
   let csvBehind = false;
+  /** The JSON document as this saver last read or wrote it; another identity means another saver wrote it. */
+  let knownDocument = 'unread';
 
-  try {
-    const stored = JSON.parse(await readFile(jsonPath, 'utf8')) as { format?: unknown; version?: unknown; files?: unknown };
-    if (stored?.format !== manifestFormat || stored.version !== manifestVersion || !Array.isArray(stored.files)) {
-      throw new Error('it is not a manifest this version can read');
-    }
-    let outside = 0;
-    for (const entry of stored.files) {
-      if (!isEntry(entry)) continue;
-      if (staysInFolder(folder, entry.path)) keep(entry);
-      else outside += 1;
-    }
-    if (outside > 0) {
-      onNotice(
-        `${outside === 1 ? 'A record' : `${outside} records`} in the save record of ${folder} ${outside === 1 ? 'points' : 'point'} outside the folder and ${outside === 1 ? 'was' : 'were'} ignored: ` +
-          'those images are saved again into the folder. The record may have been edited by hand.',
-      );
-    }
-  } catch (error) {
-    if (errorCode(error) !== 'ENOENT') {
-      // A manifest we cannot read is kept for the person; files already in the folder are still
-      // recognised by their bytes, so nothing is saved twice.
-      const asidePath = join(folder, `headshot-fetcher-manifest.unreadable-${Date.now()}.json`);
-      const moved = await rename(jsonPath, asidePath).then(() => true, () => false);
-      onNotice(
-        `The save record in ${folder} could not be read (${error instanceof Error ? error.message : String(error)}).` +
-          (moved ? ` It was kept as ${asidePath}, and a new one was started.` : ''),
-      );
+  /** Reads the JSON document; the first time, with notices for what cannot be used. */
+  async function readDocument(first: boolean): Promise<void> {
+    knownDocument = identityOf(await stat(jsonPath).catch(() => null));
+    try {
+      const stored = JSON.parse(await readFile(jsonPath, 'utf8')) as { format?: unknown; version?: unknown; files?: unknown };
+      if (stored?.format !== manifestFormat || stored.version !== manifestVersion || !Array.isArray(stored.files)) {
+        throw new Error('it is not a manifest this version can read');
+      }
+      let outside = 0;
+      for (const entry of stored.files) {
+        if (!isEntry(entry)) continue;
+        if (staysInFolder(folder, entry.path)) keep(entry);
+        else outside += 1;
+      }
+      if (outside > 0 && first) {
+        onNotice(
+          `${outside === 1 ? 'A record' : `${outside} records`} in the save record of ${folder} ${outside === 1 ? 'points' : 'point'} outside the folder and ${outside === 1 ? 'was' : 'were'} ignored: ` +
+            'those images are saved again into the folder. The record may have been edited by hand.',
+        );
+      }
+    } catch (error) {
+      if (errorCode(error) !== 'ENOENT' && first) {
+        // A manifest we cannot read is kept for the person; files already in the folder are still
+        // recognised by their bytes, so nothing is saved twice.
+        const asidePath = join(folder, `headshot-fetcher-manifest.unreadable-${Date.now()}.json`);
+        const moved = await rename(jsonPath, asidePath).then(() => true, () => false);
+        onNotice(
+          `The save record in ${folder} could not be read (${error instanceof Error ? error.message : String(error)}).` +
+            (moved ? ` It was kept as ${asidePath}, and a new one was started.` : ''),
+        );
+        unwritten = true;
+      }
     }
   }
 
-  // Half-written records of a save that was killed.
-  for (const name of await readdir(folder).catch(() => [])) {
-    if (/^headshot-fetcher-manifest\.(json|csv)\.[0-9a-f]+\.tmp$/.test(name)) await unlink(join(folder, name)).catch(() => undefined);
+  /** How far each other saver's journal has been read, in bytes, up to its last whole line. */
+  const journalRead = new Map<string, number>();
+
+  async function readJournalFrom(path: string): Promise<void> {
+    let file: FileHandle;
+    try {
+      file = await open(path, 'r');
+    } catch {
+      journalRead.delete(path);
+      return;
+    }
+    try {
+      const { size } = await file.stat();
+      let from = journalRead.get(path) ?? 0;
+      if (size < from) from = 0;
+      if (size === from) return;
+      const bytes = Buffer.alloc(size - from);
+      await file.read(bytes, 0, bytes.length, from);
+      // A line cut by a crash has no newline yet: it is read once it is whole, or never.
+      const end = bytes.lastIndexOf(0x0a) + 1;
+      for (const line of bytes.subarray(0, end).toString('utf8').split('\n')) {
+        if (line === '') continue;
+        try {
+          const entry = JSON.parse(line) as unknown;
+          if (isEntry(entry) && staysInFolder(folder, entry.path)) keep(entry);
+        } catch {
+          // A torn line: its image is recognised by its bytes when saved again.
+        }
+      }
+      journalRead.set(path, from + end);
+    } finally {
+      await file.close();
+    }
   }
 
-  let writing: Promise<void> = Promise.resolve();
-  let nextWrite: Promise<void> | null = null;
-
-  async function writeNow(): Promise<void> {
-    const csvBytes = [csvHead, csv.view()];
+  async function writeDocuments(): Promise<void> {
     // The JSON is what "already saved" is read from, so it goes first and its failure fails the save.
-    await writeFileAtomically(jsonPath, [jsonHead, json.view(), jsonTail]);
+    await writeFileAtomically(jsonPath, pieces(jsonHead, (entry, index) => `${index === 0 ? '' : ',\n'}${jsonItem(entry)}`, jsonTail));
+    knownDocument = identityOf(await stat(jsonPath).catch(() => null));
     // The CSV is a copy for people. A spreadsheet holding it open (Windows will not replace it
     // then) must not fail every save: it catches up with the next write that succeeds.
     try {
-      await writeFileAtomically(csvPath, csvBytes);
+      await writeFileAtomically(csvPath, pieces(csvHead, (entry) => `${csvRow(entry)}\r\n`, null));
       csvBehind = false;
     } catch (error) {
       if (!csvBehind) {
@@ -183,27 +222,141 @@ export async function openSaveManifest(folder: string, onNotice: (message: strin
     }
   }
 
-  /** A write that starts after this call, so it holds every record made so far. */
-  function scheduleWrite(): Promise<void> {
-    nextWrite ??= writing
+  /**
+   * Under the folder's lock: what other savers wrote (the documents, their journals) joins this
+   * saver's records, and the documents are written once with all of them. The journals of savers
+   * that are gone are then removed, with their heartbeats: their records are in the documents.
+   */
+  function fold(): Promise<void> {
+    return presence.withLock(async () => {
+      if (identityOf(await stat(jsonPath).catch(() => null)) !== knownDocument) await readDocument(false);
+      const gone: string[] = [];
+      for (const name of await readdir(presence.directory).catch(() => [] as string[])) {
+        const suffix = name.endsWith(journalSuffix) ? journalSuffix : name.endsWith(heartbeatSuffix) ? heartbeatSuffix : null;
+        if (suffix === null) continue;
+        const tag = name.slice(0, -suffix.length);
+        if (tag === presence.owner.tag) continue;
+        if (suffix === journalSuffix) await readJournalFrom(join(presence.directory, name));
+        if (await presence.isGone(tag)) gone.push(name);
+      }
+      if (unwritten) {
+        unwritten = false;
+        try {
+          await writeDocuments();
+        } catch (error) {
+          unwritten = true;
+          throw error;
+        }
+      }
+      for (const name of gone) {
+        await unlink(join(presence.directory, name)).catch(() => undefined);
+        journalRead.delete(join(presence.directory, name));
+      }
+    });
+  }
+
+  await presence.withLock(async () => {
+    await readDocument(true);
+    // Half-written documents of a save that was killed; no other saver writes one without the lock.
+    for (const name of await readdir(folder).catch(() => [])) {
+      if (/^headshot-fetcher-manifest\.(json|csv)\.[0-9a-f]+\.tmp$/.test(name)) await unlink(join(folder, name)).catch(() => undefined);
+    }
+  });
+  // Records a crash left in a journal (this machine's, or another's) reach the documents now.
+  unwritten = false;
+  await fold().catch(() => undefined);
+
+  // The journal: one line per record, flushed to disk; lines that arrive during a flush go in the next.
+  let journal: FileHandle | null = null;
+  let pending: string[] = [];
+  let flushing: Promise<void> = Promise.resolve();
+  let nextFlush: Promise<void> | null = null;
+
+  async function writeLines(lines: string[]): Promise<void> {
+    journal ??= await open(presence.journalPath, 'a');
+    const bytes = Buffer.from(lines.join(''));
+    let offset = 0;
+    while (offset < bytes.length) {
+      const { bytesWritten } = await journal.write(bytes, offset, bytes.length - offset);
+      if (bytesWritten === 0) throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+      offset += bytesWritten;
+    }
+    await journal.sync();
+  }
+
+  function scheduleFlush(): Promise<void> {
+    nextFlush ??= flushing
       .catch(() => undefined)
       .then(() => {
-        nextWrite = null;
-        writing = writeNow();
-        return writing;
+        nextFlush = null;
+        const lines = pending;
+        pending = [];
+        flushing = writeLines(lines);
+        return flushing;
       });
-    return nextWrite;
+    return nextFlush;
   }
+
+  // While records arrive, the documents follow every few seconds; in a folder so big that writing
+  // them takes long, at most a tenth of the time goes to it, so the cost stays linear in the files.
+  let folding: Promise<void> = Promise.resolve();
+  let closed = false;
+  let cancelFold = () => undefined as void;
+  let lastFoldMs = 0;
+  const timedFold = async () => {
+    const started = performance.now();
+    await fold();
+    lastFoldMs = performance.now() - started;
+  };
+  const foldLater = () => {
+    cancelFold = backgroundSchedule(() => {
+      if (closed) return;
+      if (unwritten) folding = folding.then(timedFold).catch(() => undefined);
+      void folding.then(foldLater);
+    }, Math.max(options.foldIntervalMs ?? defaultFoldIntervalMs, 10 * lastFoldMs));
+  };
+  foldLater();
 
   return {
     entry: (jobId: string, image: number): ManifestEntry | undefined => entries.get(entryKey(jobId, image)),
     entries: () => [...entries.values()],
-    /** Records a saved image; resolves once the record is on disk. */
+    /** Records a saved image; resolves once its line is on disk. */
     record(entry: ManifestEntry): Promise<void> {
       keep(entry);
-      return scheduleWrite();
+      pending.push(`${JSON.stringify(entry)}\n`);
+      return scheduleFlush();
+    },
+    /** Brings the documents up to date now. */
+    flush: () => (folding = folding.then(fold)),
+    /**
+     * Folds everything into the documents and removes this saver's journal, whose records they
+     * now hold; rejects when the documents could not be written (the journal then stays, and the
+     * next saver folds it).
+     */
+    async close(): Promise<void> {
+      closed = true;
+      cancelFold();
+      await flushing.catch(() => undefined);
+      await nextFlush?.catch(() => undefined);
+      try {
+        await folding.catch(() => undefined);
+        await fold();
+        await journal?.close();
+        journal = null;
+        await unlink(presence.journalPath).catch(() => undefined);
+      } finally {
+        await journal?.close().catch(() => undefined);
+        if (ownsPresence) await presence.close();
+      }
     },
   };
+}
+
+/** The fold's timer never keeps a process alive. */
+function backgroundSchedule(callback: () => void, delayMs: number): () => void {
+  const timer = setTimeout(callback, delayMs);
+  timer.unref();
+  return () => clearTimeout(timer);
 }
 
 export type SaveManifest = Awaited<ReturnType<typeof openSaveManifest>>;

@@ -10,6 +10,7 @@ import type { SecretStore } from '../../main/core/keychain';
 import { chromiumExecutable } from '../support/chromium';
 import { readImage } from '../fixtures/fake-modelslab';
 import { benchCommandLine } from './cli-bench';
+import { benchScale } from './scale-bench';
 
 const results: Array<[string, string]> = [];
 const record = (what: string, value: string) => {
@@ -61,6 +62,9 @@ record('core, write a 100,000-job list', `${writeMs.toFixed(0)} ms`);
 await rm(userDataDir, { recursive: true, force: true });
 
 await benchCommandLine(record);
+// Big batches without latency beside xargs + curl + jq + aria2c, and two savers in one folder.
+// BENCH_SCALE=0 leaves them out (they take several minutes).
+if (process.env.BENCH_SCALE !== '0') await benchScale(record);
 
 // The window: time from the update event to a painted list, in Chromium, with the built renderer.
 const browser = await chromium.launch({ executablePath: chromiumExecutable(), args: ['--disable-gpu', '--disable-background-networking'] });

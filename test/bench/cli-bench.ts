@@ -10,7 +10,7 @@ import { makeTempDir, validTestKey } from '../support/core-harness';
 const cliPath = fileURLToPath(new URL('../../dist/cli/headshot-fetcher.js', import.meta.url));
 
 /** Runs a command to its end; on Linux also reads its peak resident memory from /proc. */
-async function runMeasured(
+export async function runMeasured(
   command: string,
   args: string[],
   env: NodeJS.ProcessEnv,
