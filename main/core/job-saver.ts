@@ -5,6 +5,7 @@ import { systemClock, type Clock } from './clock';
 import { errorCode } from './error-cause';
 import { exists, placeFile } from './file-placement';
 import { savePathSegments } from '../../preload/shared/file-names';
+import type { JobLabels } from '../../preload/shared/job-labels';
 import type { ImageCache } from './image-cache';
 import {
   describeFileError,
@@ -34,6 +35,10 @@ export interface JobToSave {
   outputUrls: readonly string[];
   /** Per image, other links to the same file, tried in order when its own link fails. */
   alternateUrls?: ReadonlyArray<readonly string[]>;
+  /** The row's other cells, for {col:…} in the template. */
+  labels?: JobLabels;
+  /** A job earlier in the list has the same column values: its ID is added to them in the names. */
+  addIdToLabels?: boolean;
 }
 
 /** What happened to one image. */
@@ -307,7 +312,15 @@ export function createJobSaver({
     }
 
     const segmentsFor = (ext: string) =>
-      savePathSegments(target.saveLayout, target.fileNameTemplate, { id: job.id, n: image, count: job.outputUrls.length, savedAt: target.savedAt, ext });
+      savePathSegments(target.saveLayout, target.fileNameTemplate, {
+        id: job.id,
+        n: image,
+        count: job.outputUrls.length,
+        savedAt: target.savedAt,
+        ext,
+        labels: job.labels,
+        addIdToLabels: job.addIdToLabels,
+      });
     if (target.conflictPolicy === 'skip') {
       // The name the link suggests: when it is taken there is nothing to download.
       const guessed = /\.(png|jpe?g|webp)$/i.exec(new URL(url).pathname)?.[1]?.toLowerCase().replace('jpeg', 'jpg');

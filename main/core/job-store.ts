@@ -11,7 +11,7 @@ const isNumberOrNull = (value: unknown): value is number | null => value === nul
 const isListOfStringLists = (value: unknown): value is string[][] => Array.isArray(value) && value.every(isStringList);
 
 /** A record as written, before fields added later are filled in. */
-type WrittenJob = Omit<StoredJob, 'alternateUrls' | 'nsfwFlagged'> & Partial<Pick<StoredJob, 'alternateUrls' | 'nsfwFlagged'>>;
+type WrittenJob = Omit<StoredJob, 'alternateUrls' | 'nsfwFlagged' | 'labels'> & Partial<Pick<StoredJob, 'alternateUrls' | 'nsfwFlagged' | 'labels'>>;
 
 function isStoredJob(value: unknown): value is WrittenJob {
   if (typeof value !== 'object' || value === null) return false;
@@ -27,6 +27,8 @@ function isStoredJob(value: unknown): value is WrittenJob {
     // Added later: a list written before has none, which means no second links.
     (job.alternateUrls === undefined || isListOfStringLists(job.alternateUrls)) &&
     (job.nsfwFlagged === undefined || typeof job.nsfwFlagged === 'boolean') &&
+    // Added later: the row's other cells, as [header, value] pairs.
+    (job.labels === undefined || (Array.isArray(job.labels) && job.labels.every((pair) => isStringList(pair) && pair.length === 2))) &&
     isNumberOrNull(job.outputsFirstSeenAt) &&
     isStringList(job.savedPaths) &&
     isNumberOrNull(job.firstFetchedAt)
@@ -38,7 +40,7 @@ function parseJobList(content: unknown): StoredJob[] {
   const jobs = content.filter(isStoredJob);
   // One damaged record is a sign the file is not ours to trust: keep it aside, whole.
   if (jobs.length !== content.length) throw new Error(`${content.length - jobs.length} of its ${content.length} jobs are damaged`);
-  return jobs.map((job) => ({ ...job, alternateUrls: job.alternateUrls ?? [], nsfwFlagged: job.nsfwFlagged ?? false }));
+  return jobs.map((job) => ({ ...job, alternateUrls: job.alternateUrls ?? [], nsfwFlagged: job.nsfwFlagged ?? false, labels: job.labels ?? [] }));
 }
 
 /** However slow the disk, changes are written at least this often. */

@@ -5,6 +5,7 @@
 import { describeSaveFailures, type ImageOutcome, type JobSaveResult, type JobSaver, type JobToSave, type SaveTarget } from './job-saver';
 import type { JobQueue } from './job-queue';
 import { createLimiter } from './limiter';
+import { jobsNeedingIdInNames, templateColumns } from '../../preload/shared/file-names';
 
 /** How one job's save ended. */
 export interface JobSaveOutcome extends JobSaveResult {
@@ -28,7 +29,7 @@ export interface SaveBatchListener {
 }
 
 export interface SaveDriveOptions {
-  queue: Pick<JobQueue, 'readyJob' | 'markSaving' | 'markSaved' | 'markSaveFailed'>;
+  queue: Pick<JobQueue, 'readyJob' | 'markSaving' | 'markSaved' | 'markSaveFailed'> & Partial<Pick<JobQueue, 'labelledJobs'>>;
   saver: JobSaver;
   /** Jobs downloading at once, read at each start so a changed setting applies to the next job. */
   downloadConcurrency: () => number;
@@ -85,6 +86,11 @@ export function createSaveDrive({ queue, saver, downloadConcurrency, stopSignal 
       }
       listener.onStart?.(jobs);
       if (jobs.length === 0) return [];
+      // Names from a column: a job whose value an earlier job in the list has gets its ID added.
+      if (templateColumns(target.fileNameTemplate).length > 0) {
+        const needingId = jobsNeedingIdInNames(target.fileNameTemplate, target.saveLayout, queue.labelledJobs?.() ?? jobs);
+        for (const job of jobs) if (needingId.has(job.id)) job.addIdToLabels = true;
+      }
       const release = saver.holdFolder(target.folder);
       try {
         return await Promise.all(jobs.map((job) => saveOne(job, target, listener)));

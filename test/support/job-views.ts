@@ -12,5 +12,6 @@ export const jobView = (id: string, state: JobView['state'], extra: Partial<JobV
   savedPaths: [],
   nsfwFlagged: false,
   imageHosts: [],
+  labels: [],
   ...extra,
 });
