@@ -106,6 +106,10 @@ export interface Settings {
   saveAsTheyArrive: boolean;
   /** "Allow image links to my private network": image links to private and link-local addresses are followed. */
   allowPrivateNetworkLinks: boolean;
+  /** The spreadsheet column the list shows as Name, as the person picked it; unset: the first that reads like a name. */
+  nameColumn?: string | null;
+  /** Spreadsheet columns recorded in the save manifest besides those the template uses and the Name column (an email, a phone number): only what the person ticked. */
+  manifestColumns?: string[];
 }
 
 /** Folders the person chose with the native dialog, most recent first: the only ones main writes into. */

@@ -367,8 +367,8 @@ export async function createAppCore(options: AppCoreOptions) {
   /** Saves ready jobs into a chosen folder as one batch with the settings of this moment; the progress bar follows it. */
   async function saveBatch(jobIds: Iterable<string>, folder: string): Promise<SaveSummary> {
     const ids = [...jobIds];
-    const { saveLayout, fileNameTemplate, conflictPolicy } = settings.get();
-    const target = { folder, saveLayout, fileNameTemplate, conflictPolicy, savedAt: new Date(clock.now()) };
+    const { saveLayout, fileNameTemplate, conflictPolicy, nameColumn, manifestColumns } = settings.get();
+    const target = { folder, saveLayout, fileNameTemplate, conflictPolicy, savedAt: new Date(clock.now()), nameColumn, manifestColumns };
     const summary: SaveSummary = { folder, savedJobs: 0, savedFiles: 0, skippedFiles: 0, failedJobs: 0 };
     // The folder stays out of the log: its path often holds the person's name.
     log(`Save batch started: ${ids.length} job(s)`, 'info');

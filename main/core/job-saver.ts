@@ -28,6 +28,10 @@ export interface SaveTarget {
   conflictPolicy: ConflictPolicy;
   /** When the batch started: {date}, {time} and the per-day folder come from it. */
   savedAt: Date;
+  /** The Name column the person picked (else guessed from the labels), recorded in the manifest. */
+  nameColumn?: string | null;
+  /** Other columns the person ticked to record in the manifest. */
+  manifestColumns?: readonly string[];
 }
 
 export interface JobToSave {
@@ -39,6 +43,8 @@ export interface JobToSave {
   labels?: JobLabels;
   /** A job earlier in the list has the same column values: its ID is added to them in the names. */
   addIdToLabels?: boolean;
+  /** The labels the manifest records for this job's files (header → value): the template's columns, the Name column, and those ticked. */
+  manifestLabels?: Record<string, string>;
 }
 
 /** What happened to one image. */
@@ -360,6 +366,7 @@ export function createJobSaver({
         bytes: temporary.bytes,
         sha256: temporary.sha256,
         savedAt: new Date().toISOString(),
+        ...(job.manifestLabels && Object.keys(job.manifestLabels).length > 0 ? { labels: job.manifestLabels } : {}),
       })
       .then(
         () => null,

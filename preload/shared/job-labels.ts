@@ -38,6 +38,25 @@ export function labelHeaders(jobs: Iterable<{ labels?: JobLabels }>): string[] {
 
 const nameLikeHeader = /^(name|full ?name|names|employee|employee ?name|person|client|client ?name|customer|customer ?name|staff|member|student|model|subject|first ?name|display ?name|contact)$/i;
 
+/** The Name column of these jobs: the one picked when they have it, else the guess below. */
+export function nameColumnOf(jobs: Iterable<{ labels?: JobLabels }>, chosen: string | null | undefined): string | null {
+  const all = [...jobs];
+  const headers = labelHeaders(all);
+  if (chosen) {
+    const picked = headers.find((header) => headerKey(header) === headerKey(chosen));
+    if (picked !== undefined) return picked;
+  }
+  return guessNameColumn(headers, (header) => {
+    const values: string[] = [];
+    for (const job of all) {
+      const value = labelValue(job.labels, header);
+      if (value !== null) values.push(value);
+      if (values.length >= 200) break;
+    }
+    return values;
+  });
+}
+
 /**
  * The column the window shows as Name: the first header that reads like a name (name, full name,
  * employee, person, client …), else the first column whose values are mostly text (not numbers,

@@ -1,6 +1,6 @@
 // The spreadsheet becomes the folders: a dropped table's names show in the list, can be searched,
 // sorted and picked, and name the folders through {col:Name}.
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import writeXlsxFile from 'write-excel-file/node';
 import type { Step } from '../fixtures/fake-modelslab';
@@ -57,6 +57,8 @@ test('drop a CSV and a workbook, see the names, pick the name column, save with 
   await expect(row(page, '8802').getByTestId('job-name')).toHaveText('Research\nand Development');
   await page.getByTestId('name-column-picker').selectOption('Name');
   await expect(row(page, '8802').getByTestId('job-name')).toHaveText('Bo Chen');
+  // The pick is kept (and is the Name the save record gives each file).
+  await expect.poll(async () => (await app.core.handlers.getSettings(undefined)).nameColumn).toBe('Name');
 
   // Searched and sorted by name.
   await page.getByLabel('Search job IDs and names').fill('chen');
@@ -74,6 +76,8 @@ test('drop a CSV and a workbook, see the names, pick the name column, save with 
   await field.pressSequentially('/{n}.{ext}');
   await expect(field).toHaveValue('{col:Name}/{n}.{ext}');
   await expect(page.getByTestId('file-name-check')).toHaveText('Example: Lee, Ann/1.png');
+  // The save record names each file's person; other columns only when ticked.
+  await page.getByTestId('manifest-columns').getByLabel('Department').check();
   await page.getByRole('button', { name: 'Save settings' }).click();
   await expect(page.getByText('Settings saved.')).toBeVisible();
   await page.getByText('Settings', { exact: true }).click();
@@ -83,4 +87,7 @@ test('drop a CSV and a workbook, see the names, pick the name column, save with 
   for (const id of ['8801', '8802', '8803', '12345678901234567890']) await expect(row(page, id)).toHaveAttribute('data-state', 'saved');
   // "bo chen" comes after "Bo Chen" in the list: its folder carries its ID. The workbook's job has no Name cell: its ID.
   expect(await imagesIn(app.saveDir)).toEqual(['8805/1.png', 'Bo Chen/1.png', 'Lee, Ann/1.png', 'Zoë Ng/1.png', 'bo chen (8803)/1.png']);
+  const manifest = JSON.parse(await readFile(join(app.saveDir, 'headshot-fetcher-manifest.json'), 'utf8')) as { files: Array<{ jobId: string; labels?: object }> };
+  expect(manifest.files.find((file) => file.jobId === '8802')?.labels).toEqual({ Name: 'Bo Chen', Department: 'Research\nand Development' });
+  expect(manifest.files.find((file) => file.jobId === '8805')?.labels).toBeUndefined();
 });

@@ -90,3 +90,29 @@ test('a table dropped for jobs already listed attaches its labels, and the summa
   const again = await h.core.handlers.addJobs({ sources: [{ name: 'names.csv', text: 'id,Full Name\n4001,Ann Lee\n4002,Bo Chen\n' }] });
   assert.equal(again.labelled, undefined);
 });
+
+test('the manifest says who is who: the template\'s columns and the Name column, other columns only when ticked', async () => {
+  const h = await start({ scenarios: { '6001': success({ serve: 'headshot-a.png' }), '6002': success({ serve: 'headshot-c.webp' }) } });
+  await h.core.handlers.addJobs({ sources: [{ name: 'crew.csv', text: 'Employee,Team,E-mail,Job ID\nAnn Lee,Lights,ann@example.com,6001\nBo Chen,"Sound, live",bo@example.com,6002\n' }] });
+  await h.waitForJob('6001', 'ready');
+  await h.waitForJob('6002', 'ready');
+  await h.core.handlers.updateSettings({ fileNameTemplate: '{col:team}/{id}-{n}.{ext}' });
+  const { folder } = await h.core.handlers.chooseSaveFolder(undefined);
+  await h.core.handlers.saveJobs({ folder: folder!, ids: ['6001'] });
+  // The email is recorded only once ticked.
+  await h.core.handlers.updateSettings({ manifestColumns: ['e-mail'] });
+  await h.core.handlers.saveJobs({ folder: folder!, ids: ['6002'] });
+
+  const manifest = JSON.parse(await readFile(join(h.saveDir, manifestJsonName), 'utf8')) as { files: Array<{ jobId: string; path: string; labels?: Record<string, string> }> };
+  assert.deepEqual(
+    manifest.files.map(({ jobId, path, labels }) => ({ jobId, path, labels })),
+    [
+      { jobId: '6001', path: 'Lights/6001-1.png', labels: { Employee: 'Ann Lee', Team: 'Lights' } },
+      { jobId: '6002', path: 'Sound, live/6002-1.webp', labels: { Employee: 'Bo Chen', Team: 'Sound, live', 'E-mail': 'bo@example.com' } },
+    ],
+  );
+  const csv = (await readFile(join(h.saveDir, manifestCsvName), 'utf8')).trimEnd().split('\r\n');
+  assert.equal(csv[0], 'job_id,image,source_url,file_path,bytes,sha256,saved_at,Employee,Team,E-mail');
+  assert.match(csv[1]!, /,Lights\/6001-1\.png,.*,Ann Lee,Lights,$/);
+  assert.match(csv[2]!, /,"Sound, live\/6002-1\.webp",.*,Bo Chen,"Sound, live",bo@example\.com$/);
+});

@@ -2,7 +2,7 @@
 // structures outside reactive state (100,000 jobs would be costly to proxy); a version number
 // counts their changes, and what the window shows is derived from those numbers.
 import type { JobView } from '../../../preload/api-contract';
-import { guessNameColumn, labelHeaders, labelValue } from '../../../preload/shared/job-labels';
+import { guessNameColumn, headerKey, labelHeaders, labelValue } from '../../../preload/shared/job-labels';
 import { api, messageOf, valueOrThrow } from '../lib/api';
 import { copyText } from '../lib/clipboard';
 import { animationFrameOrTimeout, createFrameQueue } from '../lib/frame-queue';
@@ -30,6 +30,7 @@ import {
 } from '../lib/selection';
 import { notices } from './notices.svelte';
 import { saving } from './saving.svelte';
+import { settings } from './settings.svelte';
 
 class JobsStore {
   list = createJobList();
@@ -57,12 +58,14 @@ class JobsStore {
     void this.version;
     return labelHeaders(this.list.byId.values());
   });
-  /** The column the person picked to show as Name; null lets the window guess. */
-  chosenNameColumn = $state<string | null>(null);
+  /** The column the person picked to show as Name (kept in the settings); null lets the window guess. */
+  chosenNameColumn = $derived(settings.current?.nameColumn ?? null);
   /** The column shown as Name: the one picked, else the first that reads like a name, else the first of text. */
   nameColumn = $derived.by(() => {
     const headers = this.labelHeaders;
-    if (this.chosenNameColumn !== null && headers.includes(this.chosenNameColumn)) return this.chosenNameColumn;
+    const chosen = this.chosenNameColumn;
+    const picked = chosen === null ? undefined : headers.find((header) => headerKey(header) === headerKey(chosen));
+    if (picked !== undefined) return picked;
     return guessNameColumn(headers, (header) => {
       const values: string[] = [];
       for (const job of this.list.byId.values()) {
@@ -113,9 +116,9 @@ class JobsStore {
     if (filterChanged) selection.keepWhere((id) => matchesView(this.list.byId.get(id), { ...next, nameColumn: this.nameColumn }));
   };
 
-  /** The person picked the column shown as Name. */
+  /** The person picked the column shown as Name: kept in the settings, and recorded in the manifest as the Name. */
   chooseNameColumn = (header: string): void => {
-    this.chosenNameColumn = header;
+    settings.update({ nameColumn: header }).catch((error: unknown) => notices.show(messageOf(error)));
   };
 
   /** A column header was pressed: sort by it, or turn the order round when it already sorts. */
