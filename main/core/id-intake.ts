@@ -261,15 +261,27 @@ function readTable(rows: readonly string[][]): { collector: Collector; byHeader:
   return { collector, byHeader };
 }
 
-/** Picks the delimiter of a table: the one that splits each of its first records into the same number of cells. */
-function tableDelimiter(text: string, extension: string | null): string | null {
-  if (extension === 'tsv') return '\t';
-  for (const delimiter of [',', '\t', ';']) {
-    const first = parseDelimited(text, delimiter, 50);
+/** The first records are read from this much of the text: csv-parse reads all it is given, even past `to`. */
+const delimiterSampleLength = 64 * 1024;
+
+/** The first records of the text split by this delimiter, read from its start; null when they do not parse. */
+function firstRecords(text: string, delimiter: string): string[][] | null {
+  if (text.length <= delimiterSampleLength) return parseDelimited(text, delimiter, 50);
+  const sample = parseDelimited(text.slice(0, delimiterSampleLength), delimiter, 50);
+  // The sample may end inside a record (or inside quotes): that record is left out, or the whole text read.
+  if (sample === null) return parseDelimited(text, delimiter, 50);
+  return sample.length < 50 && sample.length > 1 ? sample.slice(0, -1) : sample;
+}
+
+/** Picks the delimiter of a table: the one that splits each of its first records into the same number of cells; with its header. */
+function tableDelimiter(text: string, extension: string | null): { delimiter: string; header: string[] } | null {
+  for (const delimiter of extension === 'tsv' ? ['\t'] : [',', '\t', ';']) {
+    const first = firstRecords(text, delimiter);
     if (first === null || first.length === 0) continue;
+    if (extension === 'tsv') return { delimiter, header: first[0]! };
     if (first.length < 2 && extension !== 'csv') return null;
     const counts = first.map((record) => record.length);
-    if (counts[0]! > 1 && counts.every((count) => count === counts[0])) return delimiter;
+    if (counts[0]! > 1 && counts.every((count) => count === counts[0])) return { delimiter, header: first[0]! };
   }
   return null;
 }
@@ -306,8 +318,9 @@ function readSource(source: DecodedSource, collector: Collector, notes: string[]
   }
   // A table whose header names its ID column (job_id, Request ID …) is read as a table at once:
   // reading it as text would only complain about that header and the other cells.
-  const delimiter = tableDelimiter(text, extension);
-  const header = delimiter === null ? null : parseDelimited(text, delimiter, 1)?.[0];
+  const found = tableDelimiter(text, extension);
+  const delimiter = found?.delimiter ?? null;
+  const header = found?.header;
   if (delimiter !== null && header?.some((cell) => idColumnHeader.test(cell)) && header.every((cell) => cell === '' || idFromToken(cell) === null)) {
     const table = readTable(parseDelimited(text, delimiter) ?? []);
     if (table?.byHeader) return collector.merge(table.collector);

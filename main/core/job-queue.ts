@@ -87,7 +87,7 @@ export function toJobView(job: StoredJob): JobView {
     savedPaths: [...job.savedPaths],
     nsfwFlagged: job.nsfwFlagged,
     imageHosts: imageHostsOf(job.outputUrls),
-    labels: job.labels,
+    ...(job.labels !== undefined && job.labels.length > 0 ? { labels: job.labels } : {}),
   };
 }
 
@@ -96,7 +96,7 @@ function imageHostsOf(urls: readonly string[]): string[] {
 }
 
 export function toStoredJob({ id, state, etaSeconds, message, retryable, outputUrls, alternateUrls, outputsFirstSeenAt, savedPaths, firstFetchedAt, nsfwFlagged, labels }: StoredJob): StoredJob {
-  return { id, state, etaSeconds, message, retryable, outputUrls, alternateUrls, outputsFirstSeenAt, savedPaths, firstFetchedAt, nsfwFlagged, labels };
+  return { id, state, etaSeconds, message, retryable, outputUrls, alternateUrls, outputsFirstSeenAt, savedPaths, firstFetchedAt, nsfwFlagged, ...(labels !== undefined && labels.length > 0 ? { labels } : {}) };
 }
 
 const pauseMessages: Record<Extract<QueuePauseReason, 'no-key' | 'user'>, string> = {
@@ -520,7 +520,6 @@ export function createJobQueue(options: JobQueueOptions) {
       outputsFirstSeenAt: null,
       savedPaths: [],
       firstFetchedAt: null,
-      labels: [],
       ...stored,
       retries: 0,
       emptySuccesses: 0,
@@ -576,14 +575,15 @@ export function createJobQueue(options: JobQueueOptions) {
         const listed = jobs.get(id);
         if (listed) {
           const rowLabels = labels?.get(id);
-          if (rowLabels !== undefined && JSON.stringify(rowLabels) !== JSON.stringify(listed.labels)) {
+          if (rowLabels !== undefined && JSON.stringify(rowLabels) !== JSON.stringify(listed.labels ?? [])) {
             listed.labels = rowLabels;
             labelled += 1;
             changed(listed);
           }
           continue;
         }
-        const job = newJob({ id, labels: labels?.get(id) ?? [] });
+        const rowLabels = labels?.get(id);
+        const job = newJob(rowLabels === undefined ? { id } : { id, labels: rowLabels });
         jobs.set(id, job);
         added.push(id);
         changed(job);
@@ -723,13 +723,13 @@ export function createJobQueue(options: JobQueueOptions) {
     },
 
     /** One ready job with its image links, or null when it is not ready. */
-    readyJob(id: string): { id: string; outputUrls: string[]; alternateUrls: string[][]; labels: JobLabels } | null {
+    readyJob(id: string): { id: string; outputUrls: string[]; alternateUrls: string[][]; labels?: JobLabels } | null {
       const job = jobs.get(id);
       return job?.state === 'ready' ? { id: job.id, outputUrls: job.outputUrls, alternateUrls: job.alternateUrls, labels: job.labels } : null;
     },
 
     /** Every job's labels, in the list's order: which of two jobs with the same name came later. */
-    labelledJobs(): Array<{ id: string; labels: JobLabels }> {
+    labelledJobs(): Array<{ id: string; labels?: JobLabels }> {
       return [...jobs.values()].map(({ id, labels }) => ({ id, labels }));
     },
 

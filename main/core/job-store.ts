@@ -40,7 +40,7 @@ function parseJobList(content: unknown): StoredJob[] {
   const jobs = content.filter(isStoredJob);
   // One damaged record is a sign the file is not ours to trust: keep it aside, whole.
   if (jobs.length !== content.length) throw new Error(`${content.length - jobs.length} of its ${content.length} jobs are damaged`);
-  return jobs.map((job) => ({ ...job, alternateUrls: job.alternateUrls ?? [], nsfwFlagged: job.nsfwFlagged ?? false, labels: job.labels ?? [] }));
+  return jobs.map((job) => ({ ...job, alternateUrls: job.alternateUrls ?? [], nsfwFlagged: job.nsfwFlagged ?? false }));
 }
 
 /** However slow the disk, changes are written at least this often. */

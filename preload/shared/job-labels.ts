@@ -10,8 +10,11 @@ export const maxLabelValueLength = 1_000;
 /** Most columns kept from one row. */
 export const maxLabelColumns = 64;
 
-/** A header as the templates match it: without regard to case or spaces ("Full Name" = "fullname"). */
-export const headerKey = (header: string): string => header.normalize('NFC').replace(/\s+/g, '').toLowerCase();
+/**
+ * A header as the templates match it: without regard to case, spaces, "_" or "-" ("Full Name" =
+ * "fullname" = "full_name", "E-mail" = "email").
+ */
+export const headerKey = (header: string): string => header.normalize('NFC').replace(/[\s_-]+/g, '').toLowerCase();
 
 /** The value of a job's cell under this header (matched by headerKey), or null when it has none. */
 export function labelValue(labels: JobLabels | undefined, header: string): string | null {
@@ -36,7 +39,10 @@ export function labelHeaders(jobs: Iterable<{ labels?: JobLabels }>): string[] {
   return [...seen.values()];
 }
 
-const nameLikeHeader = /^(name|full ?name|names|employee|employee ?name|person|client|client ?name|customer|customer ?name|staff|member|student|model|subject|first ?name|display ?name|contact)$/i;
+const nameLikeHeader = /^(name|names|full ?name|employee|person|client|customer|staff|member|student|model|subject|contact|attendee|participant|guest|talent)( ?name)?$/i;
+/** Other headers with "name" in them that name a person, not a file, a company or a team. */
+const personNameHeader = /\bname\b/i;
+const notAPersonsName = /\b(file|user|company|business|org|organi[sz]ation|team|department|dept|project|product|host|domain|sheet|brand|shop|store|account|job|image|photo|folder)\b/i;
 
 /** The Name column of these jobs: the one picked when they have it, else the guess below. */
 export function nameColumnOf(jobs: Iterable<{ labels?: JobLabels }>, chosen: string | null | undefined): string | null {
@@ -63,7 +69,10 @@ export function nameColumnOf(jobs: Iterable<{ labels?: JobLabels }>, chosen: str
  * dates or emails), else none.
  */
 export function guessNameColumn(headers: readonly string[], valuesOf: (header: string) => readonly string[]): string | null {
-  const byHeader = headers.find((header) => nameLikeHeader.test(header.trim().replace(/[_-]+/g, ' ')));
+  const spaced = (header: string) => header.trim().replace(/[_-]+/g, ' ').replace(/\s+/g, ' ');
+  const byHeader =
+    headers.find((header) => nameLikeHeader.test(spaced(header))) ??
+    headers.find((header) => personNameHeader.test(spaced(header)) && !notAPersonsName.test(spaced(header)));
   if (byHeader !== undefined) return byHeader;
   return (
     headers.find((header) => {

@@ -12,6 +12,5 @@ export const jobView = (id: string, state: JobView['state'], extra: Partial<JobV
   savedPaths: [],
   nsfwFlagged: false,
   imageHosts: [],
-  labels: [],
   ...extra,
 });

@@ -87,3 +87,11 @@ test('the Name column: a header that reads like a name, else the first column of
   assert.equal(guessNameColumn(['full_name', 'x'], () => []), 'full_name');
   assert.equal(guessNameColumn(['Email'], (header) => values[header] ?? []), null);
 });
+
+test('headers match without regard to "_" and "-" too; a header with "name" that names a person is a Name, a file name is not', () => {
+  assert.equal(path('{col:Full Name}/{n}.{ext}', '9', [['full_name', 'Ann Lee'], ['E-mail', 'a@b.c']]), 'Ann Lee/1.png');
+  assert.equal(path('{col:email}-{n}.{ext}', '9', [['E-mail', 'a@b.c']]), 'a@b.c-1.png');
+  assert.equal(guessNameColumn(['File name', 'Company Name', 'Name (as on badge)'], () => []), 'Name (as on badge)');
+  assert.equal(guessNameColumn(['Team', 'Client Name'], () => []), 'Client Name');
+  assert.equal(guessNameColumn(['Last_Name', 'First Name'], () => []), 'Last_Name');
+});
