@@ -31,7 +31,8 @@ export const maxRejectedListed = 200;
 
 const separators = /[\s,;]+/;
 // Quotes and brackets come with IDs copied out of spreadsheets and JSON.
-const leadingPunctuation = new Set(['"', "'", '[', '(', '{', '<']);
+// `="12202888"` is how a CSV keeps Excel from rounding a long number.
+const leadingPunctuation = new Set(['"', "'", '[', '(', '{', '<', '=']);
 const trailingPunctuation = new Set(['"', "'", ']', ')', '}', '>', ':']);
 /** No ID or fetch link is this long: longer tokens are refused before any pattern looks at them. */
 const maxTokenLength = 2_048;
@@ -274,11 +275,12 @@ function firstRecords(text: string, delimiter: string): string[][] | null {
 }
 
 /** Picks the delimiter of a table: the one that splits each of its first records into the same number of cells; with its header. */
-function tableDelimiter(text: string, extension: string | null): { delimiter: string; header: string[] } | null {
-  for (const delimiter of extension === 'tsv' ? ['\t'] : [',', '\t', ';']) {
+function tableDelimiter(text: string, extension: string | null, hinted?: string): { delimiter: string; header: string[] } | null {
+  const known = hinted ?? (extension === 'tsv' ? '\t' : undefined);
+  for (const delimiter of known !== undefined ? [known] : [',', '\t', ';']) {
     const first = firstRecords(text, delimiter);
     if (first === null || first.length === 0) continue;
-    if (extension === 'tsv') return { delimiter, header: first[0]! };
+    if (known !== undefined) return { delimiter, header: first[0]! };
     if (first.length < 2 && extension !== 'csv') return null;
     const counts = first.map((record) => record.length);
     if (counts[0]! > 1 && counts.every((count) => count === counts[0])) return { delimiter, header: first[0]! };
@@ -303,8 +305,11 @@ function readWorkbookSheets(name: string, sheets: readonly SheetRows[], collecto
 
 function readSource(source: DecodedSource, collector: Collector, notes: string[]) {
   if ('sheets' in source) return readWorkbookSheets(source.name ?? 'The workbook', source.sheets, collector, notes);
-  const text = source.text.replace(/^\uFEFF/, '');
+  let text = source.text.replace(/^\uFEFF/, '');
   const extension = source.name?.toLowerCase().split('.').pop() ?? null;
+  // "sep=;" on the first line tells Excel the delimiter; the table starts below it.
+  const separatorHint = /^sep=([,;\t|])\r?\n/i.exec(text);
+  if (separatorHint) text = text.slice(separatorHint[0].length);
   const trimmed = text.trim();
   if (trimmed === '') return;
 
@@ -318,7 +323,7 @@ function readSource(source: DecodedSource, collector: Collector, notes: string[]
   }
   // A table whose header names its ID column (job_id, Request ID …) is read as a table at once:
   // reading it as text would only complain about that header and the other cells.
-  const found = tableDelimiter(text, extension);
+  const found = tableDelimiter(text, extension, separatorHint?.[1]);
   const delimiter = found?.delimiter ?? null;
   const header = found?.header;
   if (delimiter !== null && header?.some((cell) => idColumnHeader.test(cell)) && header.every((cell) => cell === '' || idFromToken(cell) === null)) {

@@ -127,3 +127,11 @@ test('a repeated ID keeps the labels of its first row; a table without a header 
   assert.deepEqual(labelsOf(result, '11'), { name: 'Ann' });
   assert.deepEqual(labelsOf(result, '13'), { 'Column 2': 'Dee Ray' });
 });
+
+test('Excel\'s "sep=;" first line and ="…" cells that keep long numbers whole', () => {
+  const csv = 'sep=;\r\nName;Job ID\r\nAnn Lee;="12345678901234567890"\r\nBo Chen;12202889\r\n';
+  const result = extractJobIds([{ name: 'team.csv', text: csv }]);
+  assert.deepEqual(result.ids, ['12345678901234567890', '12202889']);
+  assert.equal(result.rejectedCount, 0);
+  assert.deepEqual(labelsOf(result, '12202889'), { Name: 'Bo Chen' });
+});
