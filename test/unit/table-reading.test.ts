@@ -2,10 +2,14 @@
 // workbooks (written here by write-excel-file), and what must be refused (an old .xls, a zip bomb).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { zipSync } from 'fflate';
 import writeXlsxFile from 'write-excel-file/node';
 import { extractJobIds, readIntake } from '../../main/core/id-intake';
 import { decodeFileBytes } from '../../main/core/table-reading';
+import { readIdsFiles } from '../../main/desktop/ids-files';
 import { bytesToBase64, needsDecodingInMain } from '../../preload/shared/text-files';
 
 const labelsOf = (result: ReturnType<typeof extractJobIds>, id: string) => Object.fromEntries(result.labels.get(id) ?? []);
@@ -134,4 +138,15 @@ test('Excel\'s "sep=;" first line and ="…" cells that keep long numbers whole'
   assert.deepEqual(result.ids, ['12345678901234567890', '12202889']);
   assert.equal(result.rejectedCount, 0);
   assert.deepEqual(labelsOf(result, '12202889'), { Name: 'Bo Chen' });
+});
+
+test('"Open IDs file…" and files handed to the app read workbooks and UTF-16 text as a drop does', async () => {
+  const folder = await mkdtemp(join(tmpdir(), 'headshot-fetcher-ids-files-'));
+  await writeFile(join(folder, 'team.xlsx'), await writeXlsxFile([[{ value: 'id' }, { value: 'Name' }], [{ value: 7001 }, { value: 'Ann' }]]).toBuffer());
+  await writeFile(join(folder, 'team.txt'), Buffer.from('\uFEFFid\tName\r\n7002\tBo\r\n', 'utf16le'));
+  const read = await readIdsFiles([join(folder, 'team.xlsx'), join(folder, 'team.txt')]);
+  assert.deepEqual(read.problems, []);
+  const result = extractJobIds(read.sources);
+  assert.deepEqual(result.ids, ['7001', '7002']);
+  assert.deepEqual([labelsOf(result, '7001'), labelsOf(result, '7002')], [{ Name: 'Ann' }, { Name: 'Bo' }]);
 });
