@@ -1,6 +1,7 @@
 // The one IPC contract: every request and event that crosses between the renderer and main.
 // Main, preload and renderer all take their types from here, so a renamed channel or a changed
 // payload fails to compile on every side at once.
+import type { JobLabels } from './shared/job-labels';
 import type { SaveLayout } from './shared/save-layouts';
 
 /** A job's states, in the order a job goes through them (failed last): the order the window counts and sorts them in. */
@@ -25,6 +26,8 @@ export interface JobView {
   nsfwFlagged: boolean;
   /** The host names its image links point at (each once): whether they expire depends on them. */
   imageHosts: string[];
+  /** The other cells of the table row the ID came from (header → value), in column order; absent for an ID from plain text (so 100,000 such jobs cost no bytes for it). */
+  labels?: JobLabels;
 }
 
 /** What the window may know of the key: never the key itself. */
@@ -45,6 +48,11 @@ export interface IntakeSource {
   /** The file's name, which tells how to read it (.csv, .json, .jsonl …); null for plain text. */
   name: string | null;
   text: string;
+  /**
+   * The file's bytes as base64, for what the window cannot read as UTF-8 text (an .xlsx workbook,
+   * UTF-16 text): main decides the format. `text` is then empty. At most a dropped file's size limit.
+   */
+  bytes?: string;
 }
 
 /** What one drop or paste did. */
@@ -57,9 +65,13 @@ export interface IntakeSummary {
   /** The first rejected tokens with their reasons; `rejectedCount` counts them all. */
   rejected: RejectedToken[];
   rejectedCount: number;
+  /** Jobs already in the list that took labels from this drop's table. */
+  labelled?: number;
+  /** How files were read (which sheets of a workbook) and files that could not be read, in words. */
+  notes?: string[];
 }
 
-export type { SaveLayout };
+export type { JobLabels, SaveLayout };
 
 /** What the application menu asks the window to do. */
 export const menuCommands = ['open-ids-file', 'choose-folder', 'save-all-ready', 'open-settings'] as const;
@@ -94,6 +106,10 @@ export interface Settings {
   saveAsTheyArrive: boolean;
   /** "Allow image links to my private network": image links to private and link-local addresses are followed. */
   allowPrivateNetworkLinks: boolean;
+  /** The spreadsheet column the list shows as Name, as the person picked it; unset: the first that reads like a name. */
+  nameColumn?: string | null;
+  /** Spreadsheet columns recorded in the save manifest besides those the template uses and the Name column (an email, a phone number): only what the person ticked. */
+  manifestColumns?: string[];
 }
 
 /** Folders the person chose with the native dialog, most recent first: the only ones main writes into. */

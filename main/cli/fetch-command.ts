@@ -1,7 +1,8 @@
 // `headshot-fetcher fetch`: the app's engine (intake, queue, client, saver) with a terminal for a window.
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import type { IntakeSource, RejectedToken } from '../../preload/api-contract';
+import type { RejectedToken } from '../../preload/api-contract';
+import { decodeFileBytes, type DecodedSource } from '../core/table-reading';
 import { formatBytes } from '../../preload/shared/bytes';
 import { systemClock } from '../core/clock';
 import { extractJobIds } from '../core/id-intake';
@@ -70,15 +71,22 @@ function endpointFor(command: FetchCommand, env: FetchEnvironment['env']): strin
 }
 
 /** The texts to take IDs from; null when the run was stopped while reading them. */
-async function readSources(command: FetchCommand, terminal: Terminal, interrupt: AbortSignal): Promise<IntakeSource[] | null> {
-  const sources: IntakeSource[] = [];
+async function readSources(command: FetchCommand, terminal: Terminal, interrupt: AbortSignal): Promise<DecodedSource[] | null> {
+  const sources: DecodedSource[] = [];
   if (command.ids.length > 0) sources.push({ name: null, text: command.ids.join('\n') });
   for (const file of command.idsFiles) {
+    let bytes: Buffer;
     try {
-      sources.push({ name: basename(file), text: await readFile(file, { encoding: 'utf8', signal: interrupt }) });
+      bytes = await readFile(file, { signal: interrupt });
     } catch (error) {
       if (interrupt.aborted) return null;
       throw new UsageError(`Cannot read --ids-file ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`);
+    }
+    // Decoded as the window's drops are: UTF-8 or UTF-16 text, or an .xlsx workbook's sheets.
+    try {
+      sources.push(await decodeFileBytes(basename(file), bytes));
+    } catch (error) {
+      throw new UsageError(`Cannot read --ids-file ${file}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
   if (!terminal.stdinIsTerminal) sources.push({ name: null, text: await terminal.readStdin(interrupt) });
@@ -129,6 +137,7 @@ export async function runFetch(command: FetchCommand, environment: FetchEnvironm
   }
   for (const rejected of extracted.rejected.slice(0, maxRejectedShown)) terminal.error(describeRejected(rejected, apiKey?.key ?? null));
   if (extracted.rejectedCount > maxRejectedShown) terminal.error(`… and ${extracted.rejectedCount - maxRejectedShown} more pieces that are not job IDs.`);
+  for (const note of extracted.notes) terminal.error(note);
   if (extracted.ids.length === 0) throw new UsageError('No job IDs given: pass them as arguments, with --ids-file FILE, or on standard input.');
   if (keyError !== null) throw keyError;
   if (apiKey === null) {
@@ -305,7 +314,7 @@ export async function runFetch(command: FetchCommand, environment: FetchEnvironm
     if (inQueue >= jobsInQueue || nextToQueue >= extracted.ids.length || queue.status().pausedBecause === 'key-rejected') return;
     const more = extracted.ids.slice(nextToQueue, nextToQueue + jobsInQueue - inQueue);
     nextToQueue += more.length;
-    queue.add(more);
+    queue.add(more, extracted.labels);
   }
   function leaveQueue(id: string) {
     leaving.push(id);

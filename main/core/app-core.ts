@@ -7,7 +7,7 @@ import { defaultFileNameTemplate } from '../../preload/shared/file-names';
 import { defaultSaveLayout } from '../../preload/shared/save-layouts';
 import { AppError } from './app-error';
 import { systemClock, type Clock } from './clock';
-import { extractJobIds } from './id-intake';
+import { extractJobIds, readIntake, type IntakeResult } from './id-intake';
 import { createImageCache } from './image-cache';
 import { createImageDownloader } from './image-download';
 import { imageContentTypes, type ImageExtension } from './image-type';
@@ -368,8 +368,8 @@ export async function createAppCore(options: AppCoreOptions) {
   /** Saves ready jobs into a chosen folder as one batch with the settings of this moment; the progress bar follows it. */
   async function saveBatch(jobIds: Iterable<string>, folder: string): Promise<SaveSummary> {
     const ids = [...jobIds];
-    const { saveLayout, fileNameTemplate, conflictPolicy } = settings.get();
-    const target = { folder, saveLayout, fileNameTemplate, conflictPolicy, savedAt: new Date(clock.now()) };
+    const { saveLayout, fileNameTemplate, conflictPolicy, nameColumn, manifestColumns } = settings.get();
+    const target = { folder, saveLayout, fileNameTemplate, conflictPolicy, savedAt: new Date(clock.now()), nameColumn, manifestColumns };
     const summary: SaveSummary = { folder, savedJobs: 0, savedFiles: 0, skippedFiles: 0, failedJobs: 0 };
     // The folder stays out of the log: its path often holds the person's name.
     log(`Save batch started: ${ids.length} job(s)`, 'info');
@@ -431,12 +431,30 @@ export async function createAppCore(options: AppCoreOptions) {
     options.emit('saveFolders', saveFolders.list());
   }
 
+  /** Adds what a drop or files held; labels go with their jobs (and stay out of the log: they are personal data). */
+  function addExtracted(extracted: IntakeResult) {
+    if (extracted.ids.length === 0 && extracted.rejectedCount === 0 && extracted.problems.length > 0) {
+      throw new AppError('invalid-request', extracted.problems.join(' '));
+    }
+    const { added, alreadyListed, labelled } = queue.add(extracted.ids, extracted.labels);
+    log(`${added.length} job(s) added, ${alreadyListed} already listed, ${extracted.rejectedCount} not job IDs`, 'info');
+    return {
+      added: added.length,
+      repeatedInDrop: extracted.repeated,
+      alreadyListed,
+      rejected: extracted.rejected,
+      rejectedCount: extracted.rejectedCount,
+      ...(labelled > 0 ? { labelled } : {}),
+      ...(extracted.problems.length + extracted.notes.length > 0 ? { notes: [...extracted.problems, ...extracted.notes] } : {}),
+    };
+  }
+
   /** Reads files of job IDs main side, under a drop's limits, and adds their IDs (and any given as text). */
   async function addFromFiles(paths: readonly string[], extra: IntakeSource[] = []): Promise<FileIntakeReport> {
     const read = await readIdsFiles(paths);
-    const sources = [...extra, ...read.sources].filter((source) => source.text.trim() !== '');
+    const sources = [...extra, ...read.sources].filter((source) => !('text' in source) || source.text.trim() !== '');
     if (sources.length === 0) return { summary: null, problems: read.problems };
-    return { summary: await handlers.addJobs({ sources }), problems: read.problems };
+    return { summary: addExtracted(extractJobIds(sources)), problems: read.problems };
   }
 
   const handlers: RequestHandlers = {
@@ -455,16 +473,7 @@ export async function createAppCore(options: AppCoreOptions) {
       return changeKey(keyIsSessionOnly ? async () => undefined : () => options.secretStore.erase(), null);
     },
     async addJobs(request) {
-      const extracted = extractJobIds(expectSources(expectObject(request, 'The drop').sources));
-      const { added, alreadyListed } = queue.add(extracted.ids);
-      log(`${added.length} job(s) added, ${alreadyListed} already listed, ${extracted.rejectedCount} not job IDs`, 'info');
-      return {
-        added: added.length,
-        repeatedInDrop: extracted.repeated,
-        alreadyListed,
-        rejected: extracted.rejected,
-        rejectedCount: extracted.rejectedCount,
-      };
+      return addExtracted(await readIntake(expectSources(expectObject(request, 'The drop').sources)));
     },
     async listJobs() {
       return queue.list();

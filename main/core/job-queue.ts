@@ -1,4 +1,4 @@
-import type { JobState, JobView, QueuePauseReason, QueueStatus } from '../../preload/api-contract';
+import type { JobLabels, JobState, JobView, QueuePauseReason, QueueStatus } from '../../preload/api-contract';
 import { imageHostOf } from '../../preload/shared/temporary-image-hosts';
 import { unreachable } from '../../preload/shared/unreachable';
 import type { Clock } from './clock';
@@ -39,7 +39,7 @@ export const defaultTiming: QueueTiming = {
 };
 
 /** What is kept of a job across restarts. */
-export interface StoredJob extends Pick<JobView, 'id' | 'state' | 'etaSeconds' | 'message' | 'retryable' | 'outputsFirstSeenAt' | 'savedPaths' | 'nsfwFlagged'> {
+export interface StoredJob extends Pick<JobView, 'id' | 'state' | 'etaSeconds' | 'message' | 'retryable' | 'outputsFirstSeenAt' | 'savedPaths' | 'nsfwFlagged' | 'labels'> {
   outputUrls: string[];
   /**
    * Per image, other links to the same file (`proxy_links`, `future_links`), tried in order when its
@@ -87,6 +87,7 @@ export function toJobView(job: StoredJob): JobView {
     savedPaths: [...job.savedPaths],
     nsfwFlagged: job.nsfwFlagged,
     imageHosts: imageHostsOf(job.outputUrls),
+    ...(job.labels !== undefined && job.labels.length > 0 ? { labels: job.labels } : {}),
   };
 }
 
@@ -94,8 +95,8 @@ function imageHostsOf(urls: readonly string[]): string[] {
   return [...new Set(urls.flatMap((url) => imageHostOf(url) ?? []))];
 }
 
-export function toStoredJob({ id, state, etaSeconds, message, retryable, outputUrls, alternateUrls, outputsFirstSeenAt, savedPaths, firstFetchedAt, nsfwFlagged }: StoredJob): StoredJob {
-  return { id, state, etaSeconds, message, retryable, outputUrls, alternateUrls, outputsFirstSeenAt, savedPaths, firstFetchedAt, nsfwFlagged };
+export function toStoredJob({ id, state, etaSeconds, message, retryable, outputUrls, alternateUrls, outputsFirstSeenAt, savedPaths, firstFetchedAt, nsfwFlagged, labels }: StoredJob): StoredJob {
+  return { id, state, etaSeconds, message, retryable, outputUrls, alternateUrls, outputsFirstSeenAt, savedPaths, firstFetchedAt, nsfwFlagged, ...(labels !== undefined && labels.length > 0 ? { labels } : {}) };
 }
 
 const pauseMessages: Record<Extract<QueuePauseReason, 'no-key' | 'user'>, string> = {
@@ -563,19 +564,33 @@ export function createJobQueue(options: JobQueueOptions) {
   }
 
   return {
-    /** Adds new IDs at the end of the queue; returns those added and how many were already listed. */
-    add(ids: readonly string[]): { added: string[]; alreadyListed: number } {
+    /**
+     * Adds new IDs at the end of the queue; returns those added and how many were already listed.
+     * Labels from a table go with their jobs: a job already listed takes the new ones (`labelled` counts them).
+     */
+    add(ids: readonly string[], labels?: ReadonlyMap<string, JobLabels>): { added: string[]; alreadyListed: number; labelled: number } {
       const added: string[] = [];
+      let labelled = 0;
       for (const id of ids) {
-        if (jobs.has(id)) continue;
-        const job = newJob({ id });
+        const listed = jobs.get(id);
+        if (listed) {
+          const rowLabels = labels?.get(id);
+          if (rowLabels !== undefined && JSON.stringify(rowLabels) !== JSON.stringify(listed.labels ?? [])) {
+            listed.labels = rowLabels;
+            labelled += 1;
+            changed(listed);
+          }
+          continue;
+        }
+        const rowLabels = labels?.get(id);
+        const job = newJob(rowLabels === undefined ? { id } : { id, labels: rowLabels });
         jobs.set(id, job);
         added.push(id);
         changed(job);
         makeDue(job);
       }
       pump();
-      return { added, alreadyListed: ids.length - added.length };
+      return { added, alreadyListed: ids.length - added.length, labelled };
     },
 
     /**
@@ -708,9 +723,14 @@ export function createJobQueue(options: JobQueueOptions) {
     },
 
     /** One ready job with its image links, or null when it is not ready. */
-    readyJob(id: string): { id: string; outputUrls: string[]; alternateUrls: string[][] } | null {
+    readyJob(id: string): { id: string; outputUrls: string[]; alternateUrls: string[][]; labels?: JobLabels } | null {
       const job = jobs.get(id);
-      return job?.state === 'ready' ? { id: job.id, outputUrls: job.outputUrls, alternateUrls: job.alternateUrls } : null;
+      return job?.state === 'ready' ? { id: job.id, outputUrls: job.outputUrls, alternateUrls: job.alternateUrls, labels: job.labels } : null;
+    },
+
+    /** Every job's labels, in the list's order: which of two jobs with the same name came later. */
+    labelledJobs(): Array<{ id: string; labels?: JobLabels }> {
+      return [...jobs.values()].map(({ id, labels }) => ({ id, labels }));
     },
 
     markSaving(id: string) {

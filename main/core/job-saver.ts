@@ -5,6 +5,7 @@ import { systemClock, type Clock } from './clock';
 import { errorCode } from './error-cause';
 import { exists, placeFile } from './file-placement';
 import { savePathSegments } from '../../preload/shared/file-names';
+import type { JobLabels } from '../../preload/shared/job-labels';
 import type { ImageCache } from './image-cache';
 import {
   describeFileError,
@@ -29,6 +30,10 @@ export interface SaveTarget {
   conflictPolicy: ConflictPolicy;
   /** When the batch started: {date}, {time} and the per-day folder come from it. */
   savedAt: Date;
+  /** The Name column the person picked (else guessed from the labels), recorded in the manifest. */
+  nameColumn?: string | null;
+  /** Other columns the person ticked to record in the manifest. */
+  manifestColumns?: readonly string[];
 }
 
 export interface JobToSave {
@@ -36,6 +41,12 @@ export interface JobToSave {
   outputUrls: readonly string[];
   /** Per image, other links to the same file, tried in order when its own link fails. */
   alternateUrls?: ReadonlyArray<readonly string[]>;
+  /** The row's other cells, for {col:…} in the template. */
+  labels?: JobLabels;
+  /** A job earlier in the list has the same column values: its ID is added to them in the names. */
+  addIdToLabels?: boolean;
+  /** The labels the manifest records for this job's files (header → value): the template's columns, the Name column, and those ticked. */
+  manifestLabels?: Record<string, string>;
 }
 
 /** What happened to one image. */
@@ -345,7 +356,15 @@ export function createJobSaver({
     }
 
     const segmentsFor = (ext: string) =>
-      savePathSegments(target.saveLayout, target.fileNameTemplate, { id: job.id, n: image, count: job.outputUrls.length, savedAt: target.savedAt, ext });
+      savePathSegments(target.saveLayout, target.fileNameTemplate, {
+        id: job.id,
+        n: image,
+        count: job.outputUrls.length,
+        savedAt: target.savedAt,
+        ext,
+        labels: job.labels,
+        addIdToLabels: job.addIdToLabels,
+      });
     if (target.conflictPolicy === 'skip') {
       // The name the link suggests: when it is taken there is nothing to download.
       const guessed = /\.(png|jpe?g|webp)$/i.exec(new URL(url).pathname)?.[1]?.toLowerCase().replace('jpeg', 'jpg');
@@ -386,6 +405,7 @@ export function createJobSaver({
         bytes: temporary.bytes,
         sha256: temporary.sha256,
         savedAt: new Date().toISOString(),
+        ...(job.manifestLabels && Object.keys(job.manifestLabels).length > 0 ? { labels: job.manifestLabels } : {}),
       })
       .then(
         () => null,

@@ -11,7 +11,7 @@ const isNumberOrNull = (value: unknown): value is number | null => value === nul
 const isListOfStringLists = (value: unknown): value is string[][] => Array.isArray(value) && value.every(isStringList);
 
 /** A record as written, before fields added later are filled in. */
-type WrittenJob = Omit<StoredJob, 'alternateUrls' | 'nsfwFlagged'> & Partial<Pick<StoredJob, 'alternateUrls' | 'nsfwFlagged'>>;
+type WrittenJob = Omit<StoredJob, 'alternateUrls' | 'nsfwFlagged' | 'labels'> & Partial<Pick<StoredJob, 'alternateUrls' | 'nsfwFlagged' | 'labels'>>;
 
 function isStoredJob(value: unknown): value is WrittenJob {
   if (typeof value !== 'object' || value === null) return false;
@@ -27,6 +27,8 @@ function isStoredJob(value: unknown): value is WrittenJob {
     // Added later: a list written before has none, which means no second links.
     (job.alternateUrls === undefined || isListOfStringLists(job.alternateUrls)) &&
     (job.nsfwFlagged === undefined || typeof job.nsfwFlagged === 'boolean') &&
+    // Added later: the row's other cells, as [header, value] pairs.
+    (job.labels === undefined || (Array.isArray(job.labels) && job.labels.every((pair) => isStringList(pair) && pair.length === 2))) &&
     isNumberOrNull(job.outputsFirstSeenAt) &&
     isStringList(job.savedPaths) &&
     isNumberOrNull(job.firstFetchedAt)

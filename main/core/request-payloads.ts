@@ -2,6 +2,7 @@
 // `unknown` until one of these has read it, and a refusal is an AppError the window can show.
 import type { IntakeSource } from '../../preload/api-contract';
 import { isValidJobId } from '../../preload/shared/job-ids';
+import { maxDropFileBytes } from '../../preload/shared/text-files';
 import { AppError } from './app-error';
 
 const keyLengthRange = { min: 8, max: 512 };
@@ -67,7 +68,15 @@ export function expectSources(value: unknown): IntakeSource[] {
     const name = source.name === null ? null : expectString(source.name, 'A file name', 1_000);
     const text = expectString(source.text, 'The dropped text', maxIntakeTextLength);
     total += text.length;
+    if (source.bytes === undefined) {
+      if (total > maxIntakeTextLength) throw new AppError('invalid-request', 'The drop is too large: drop fewer or smaller files at once.');
+      return { name, text };
+    }
+    // A file's bytes, as base64: no larger than a dropped file may be.
+    const bytes = expectString(source.bytes, 'A dropped file', Math.ceil(maxDropFileBytes / 3) * 4);
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(bytes)) throw new AppError('invalid-request', 'A dropped file must be sent as base64.');
+    total += bytes.length;
     if (total > maxIntakeTextLength) throw new AppError('invalid-request', 'The drop is too large: drop fewer or smaller files at once.');
-    return { name, text };
+    return { name, text, bytes };
   });
 }

@@ -5,6 +5,8 @@
 import { describeSaveFailures, type ImageOutcome, type JobSaveResult, type JobSaver, type JobToSave, type SaveTarget } from './job-saver';
 import type { JobQueue } from './job-queue';
 import { createLimiter } from './limiter';
+import { jobsNeedingIdInNames, templateColumns } from '../../preload/shared/file-names';
+import { headerKey, labelHeaders, labelValue, nameColumnOf } from '../../preload/shared/job-labels';
 
 /** How one job's save ended. */
 export interface JobSaveOutcome extends JobSaveResult {
@@ -28,7 +30,7 @@ export interface SaveBatchListener {
 }
 
 export interface SaveDriveOptions {
-  queue: Pick<JobQueue, 'readyJob' | 'markSaving' | 'markSaved' | 'markSaveFailed'>;
+  queue: Pick<JobQueue, 'readyJob' | 'markSaving' | 'markSaved' | 'markSaveFailed'> & Partial<Pick<JobQueue, 'labelledJobs'>>;
   saver: JobSaver;
   /** Jobs downloading at once, read at each start so a changed setting applies to the next job. */
   downloadConcurrency: () => number;
@@ -85,6 +87,21 @@ export function createSaveDrive({ queue, saver, downloadConcurrency, stopSignal 
       }
       listener.onStart?.(jobs);
       if (jobs.length === 0) return [];
+      if (jobs.some((job) => (job.labels?.length ?? 0) > 0)) {
+        const listed = queue.labelledJobs?.() ?? jobs;
+        // Names from a column: a job whose value an earlier job in the list has gets its ID added.
+        if (templateColumns(target.fileNameTemplate).length > 0) {
+          const needingId = jobsNeedingIdInNames(target.fileNameTemplate, target.saveLayout, listed);
+          for (const job of jobs) if (needingId.has(job.id)) job.addIdToLabels = true;
+        }
+        // The manifest says who is who: the template's columns, the Name column, and the ones ticked; never the rest.
+        const wanted = [...templateColumns(target.fileNameTemplate), nameColumnOf(listed, target.nameColumn) ?? '', ...(target.manifestColumns ?? [])].map(headerKey);
+        const recorded = labelHeaders(listed).filter((header) => wanted.includes(headerKey(header)));
+        for (const job of jobs) {
+          const labels = Object.fromEntries(recorded.flatMap((header) => ((value) => (value === null ? [] : [[header, value]]))(labelValue(job.labels, header))));
+          if (Object.keys(labels).length > 0) job.manifestLabels = labels;
+        }
+      }
       const release = saver.holdFolder(target.folder);
       try {
         return await Promise.all(jobs.map((job) => saveOne(job, target, listener)));

@@ -21,9 +21,14 @@ export interface ManifestEntry {
   sha256: string;
   /** ISO 8601. */
   savedAt: string;
+  /**
+   * Who is who: the job's spreadsheet cells that the file name template uses, its Name column,
+   * and the columns the person ticked (header → value). Absent for a job without a table.
+   */
+  labels?: Record<string, string>;
 }
 
-const csvColumns: Array<keyof ManifestEntry> = ['jobId', 'image', 'sourceUrl', 'path', 'bytes', 'sha256', 'savedAt'];
+const csvColumns: Array<Exclude<keyof ManifestEntry, 'labels'>> = ['jobId', 'image', 'sourceUrl', 'path', 'bytes', 'sha256', 'savedAt'];
 const csvHeader = ['job_id', 'image', 'source_url', 'file_path', 'bytes', 'sha256', 'saved_at'];
 
 /** Quotes a CSV field, and defuses text a spreadsheet would run as a formula. */
@@ -33,17 +38,28 @@ function csvField(value: string | number): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-const csvRow = (entry: ManifestEntry) => csvColumns.map((column) => csvField(entry[column])).join(',');
+/** A row: the fixed columns, then the labels' columns (the manifest's, in the order first met). */
+const csvRow = (entry: ManifestEntry, labelColumns: readonly string[] = []) =>
+  [...csvColumns.map((column) => csvField(entry[column])), ...labelColumns.map((header) => csvField(entry.labels?.[header] ?? ''))].join(',');
+
+/** The labels' headers of these records, each once, in the order first met: the CSV's columns after the fixed ones. */
+function labelColumnsOf(entries: Iterable<ManifestEntry>): string[] {
+  const columns = new Set<string>();
+  for (const entry of entries) for (const header of Object.keys(entry.labels ?? {})) columns.add(header);
+  return [...columns];
+}
 
 export function manifestCsv(entries: Iterable<ManifestEntry>): string {
-  return `${[csvHeader.join(','), ...[...entries].map(csvRow)].join('\r\n')}\r\n`;
+  const all = [...entries];
+  const labelColumns = labelColumnsOf(all);
+  return `${[[...csvHeader, ...labelColumns].map(csvField).join(','), ...all.map((entry) => csvRow(entry, labelColumns))].join('\r\n')}\r\n`;
 }
 
 // The layout of JSON.stringify(manifest, null, 1), written in pieces (a manifest is written once it holds a record).
 const jsonHead = Buffer.from(`{\n "format": "${manifestFormat}",\n "version": ${manifestVersion},\n "files": [\n`);
 const jsonTail = Buffer.from('\n ]\n}\n');
 const jsonItem = (entry: ManifestEntry) => `  ${JSON.stringify(entry, null, 1).replace(/\n/g, '\n  ')}`;
-const csvHead = Buffer.from(`${csvHeader.join(',')}\r\n`);
+const csvHeadWith = (labelColumns: readonly string[]) => Buffer.from(`${[...csvHeader, ...labelColumns.map(csvField)].join(',')}\r\n`);
 
 function isEntry(value: unknown): value is ManifestEntry {
   if (typeof value !== 'object' || value === null) return false;
@@ -55,7 +71,9 @@ function isEntry(value: unknown): value is ManifestEntry {
     typeof entry.path === 'string' &&
     typeof entry.bytes === 'number' &&
     typeof entry.sha256 === 'string' &&
-    typeof entry.savedAt === 'string'
+    typeof entry.savedAt === 'string' &&
+    (entry.labels === undefined ||
+      (typeof entry.labels === 'object' && entry.labels !== null && !Array.isArray(entry.labels) && Object.values(entry.labels).every((value) => typeof value === 'string')))
   );
 }
 
@@ -103,12 +121,16 @@ export async function openSaveManifest(folder: string, onNotice: (message: strin
   const entries = new Map<string, ManifestEntry>();
   /** Records the documents on disk may not hold yet. */
   let unwritten = false;
+  /** The CSV's columns after the fixed ones: the labels' headers met so far. */
+  let labelColumns: string[] = [];
   function keep(entry: ManifestEntry) {
     const key = entryKey(entry.jobId, entry.image);
     const known = entries.get(key);
     // The same file seen again (another saver's record of it, the documents read back) changes nothing.
     if (known && known.path === entry.path && known.bytes === entry.bytes && known.sha256 === entry.sha256) return;
     entries.set(key, entry);
+    const newColumns = Object.keys(entry.labels ?? {}).filter((header) => !labelColumns.includes(header));
+    if (newColumns.length > 0) labelColumns = [...labelColumns, ...newColumns];
     unwritten = true;
   }
   /** A document in pieces of about 256 kB, made as they are written, so no copy of all records is kept. */
@@ -209,7 +231,7 @@ export async function openSaveManifest(folder: string, onNotice: (message: strin
     // The CSV is a copy for people. A spreadsheet holding it open (Windows will not replace it
     // then) must not fail every save: it catches up with the next write that succeeds.
     try {
-      await writeFileAtomically(csvPath, pieces(csvHead, (entry) => `${csvRow(entry)}\r\n`, null));
+      await writeFileAtomically(csvPath, pieces(csvHeadWith(labelColumns), (entry) => `${csvRow(entry, labelColumns)}\r\n`, null));
       csvBehind = false;
     } catch (error) {
       if (!csvBehind) {

@@ -69,6 +69,14 @@ export function validateSettingsPatch(patch: unknown): Partial<Settings> {
     } else if (field === 'allowPrivateNetworkLinks') {
       if (typeof value !== 'boolean') throw new AppError('invalid-settings', '"Allow image links to my private network" must be on or off.');
       result.allowPrivateNetworkLinks = value;
+    } else if (field === 'nameColumn') {
+      if (value !== null && (typeof value !== 'string' || value.length > 1_000)) throw new AppError('invalid-settings', 'The Name column must be a column\'s header.');
+      result.nameColumn = value;
+    } else if (field === 'manifestColumns') {
+      if (!Array.isArray(value) || value.length > 64 || !value.every((header) => typeof header === 'string' && header.length <= 1_000)) {
+        throw new AppError('invalid-settings', 'The columns to record must be a list of column headers.');
+      }
+      result.manifestColumns = value as string[];
     } else throw new AppError('invalid-request', `Unknown setting "${field}".`);
   }
   return result;

@@ -1,17 +1,19 @@
 // Files of job IDs that main reads itself (the "Open IDs file…" dialog, a second launch's arguments,
-// a file opened with the app), under the same limits as a file dropped on the window.
+// a file opened with the app, the command line's --ids-file), under the same limits as a file
+// dropped on the window, decoded as a drop's bytes are (UTF-16 text, .xlsx workbooks).
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { IntakeSource } from '../../preload/api-contract';
-import { idsFileSizeProblem, looksLikeText, notTextProblem } from '../../preload/shared/text-files';
+import { idsFileSizeProblem } from '../../preload/shared/text-files';
+import { decodeFileBytes, type DecodedSource } from '../core/table-reading';
 
 export interface ReadIdsFiles {
-  sources: IntakeSource[];
+  /** Each file as text (UTF-8 or UTF-16) or, for an .xlsx workbook, its sheets. */
+  sources: DecodedSource[];
   problems: string[];
 }
 
 export async function readIdsFiles(paths: readonly string[]): Promise<ReadIdsFiles> {
-  const sources: IntakeSource[] = [];
+  const sources: DecodedSource[] = [];
   const problems: string[] = [];
   for (const path of paths) {
     const name = basename(path);
@@ -29,9 +31,12 @@ export async function readIdsFiles(paths: readonly string[]): Promise<ReadIdsFil
           problems.push(sizeProblem);
           continue;
         }
-        const text = (await handle.readFile()).toString('utf8');
-        if (looksLikeText(text)) sources.push({ name, text });
-        else problems.push(notTextProblem(name));
+        const bytes = await handle.readFile();
+        try {
+          sources.push(await decodeFileBytes(name, bytes));
+        } catch (error) {
+          problems.push(error instanceof Error ? error.message : String(error));
+        }
       } finally {
         await handle.close();
       }

@@ -72,7 +72,8 @@ test('choose a folder, save all ready into a subfolder per job with a custom nam
   await toggleSettings(page);
   await page.getByLabel('Save layout').selectOption({ label: 'A subfolder per job' });
   await page.getByLabel('File name', { exact: true }).fill('headshot-{n}.{ext}');
-  await expect(page.getByTestId('file-name-check')).toHaveText('Example: 12202888/headshot-1.png');
+  // The example names a real job of the list.
+  await expect(page.getByTestId('file-name-check')).toHaveText('Example: 7001/headshot-1.png');
   // Not the default ("Keep both"): an older file with the name is replaced, with no "(2)" copy beside it.
   await page.getByLabel('When a file with the name exists').selectOption({ label: 'Overwrite it' });
   await page.getByRole('button', { name: 'Save settings' }).click();

@@ -315,7 +315,7 @@ test('"Open IDs file…" reads the chosen files main side, under a drop\'s limit
     ok: true,
     value: {
       summary: { added: 2, repeatedInDrop: 0, alreadyListed: 0, rejected: [], rejectedCount: 0 },
-      problems: ['photo.png is not a text file; drop a .txt or .csv with job IDs.'],
+      problems: ['photo.png is not a text file or an Excel workbook; drop a .txt, .csv or .xlsx with job IDs.'],
     },
   });
   electron.openDialogAnswer = { canceled: true, filePaths: [] };

@@ -75,7 +75,7 @@ test('the job list, with states, image links and saved paths, survives a restart
 test('jobs caught mid-fetch are queued again and jobs caught mid-save are ready again', async () => {
   const h = await start({ scenarios: { '211': [ready] } });
   // Written as an earlier version did, without second links or the NSFW flag.
-  const job = (id: string, state: StoredJob['state'], outputUrls: string[] = []): Omit<StoredJob, 'alternateUrls' | 'nsfwFlagged'> => ({
+  const job = (id: string, state: StoredJob['state'], outputUrls: string[] = []): Omit<StoredJob, 'alternateUrls' | 'nsfwFlagged' | 'labels'> => ({
     id,
     state,
     etaSeconds: null,
@@ -99,7 +99,7 @@ test('time the app was closed does not count against the processing time limit',
   const h = await start({ scenarios: { '215': [{ answer: 'processing', eta: 0.05 }] } });
   await h.core.handlers.updateSettings({ pollDeadlineSeconds: 60 });
   const twoHoursAgo = Date.now() - 2 * 3_600_000;
-  const processing: Omit<StoredJob, 'alternateUrls' | 'nsfwFlagged'> = {
+  const processing: Omit<StoredJob, 'alternateUrls' | 'nsfwFlagged' | 'labels'> = {
     id: '215',
     state: 'processing',
     etaSeconds: 30,

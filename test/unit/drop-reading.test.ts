@@ -27,7 +27,7 @@ test('empty, binary and huge files are refused by name, and the good ones still 
   assert.deepEqual(dropped.sources, [{ name: 'ok.txt', text: '42' }]);
   assert.deepEqual(dropped.problems, [
     'empty.txt is empty.',
-    'photo.png is not a text file; drop a .txt or .csv with job IDs.',
+    'photo.png is not a text file or an Excel workbook; drop a .txt, .csv or .xlsx with job IDs.',
     'export.txt is 20.0 MB; files up to 20.0 MB can be dropped.',
   ]);
 });

@@ -35,7 +35,7 @@ test('files are read main side under a drop\'s limits, each refusal with its rea
   assert.deepEqual(read.sources, [{ name: 'ids.txt', text: '12202888\n12202889\n' }]);
   assert.deepEqual(read.problems, [
     'empty.txt is empty.',
-    'binary.txt is not a text file; drop a .txt or .csv with job IDs.',
+    'binary.txt is not a text file or an Excel workbook; drop a .txt, .csv or .xlsx with job IDs.',
     'huge.txt is 20.0 MB; files up to 20.0 MB can be dropped.',
     'gone.txt was not found; it may have been moved or deleted.',
     'a-folder is not a file; choose a .txt or .csv with job IDs.',

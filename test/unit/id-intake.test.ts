@@ -104,7 +104,7 @@ test('JSON: numbers and words elsewhere in an answer are never taken for IDs', (
   assert.deepEqual(tagged.ids, ['12202888']);
   assert.equal(tagged.rejectedCount, 0);
   const validation = extractJobIds(text('{"status": "error", "message": {"width": ["must be at least 512 pixels"]}}'));
-  assert.deepEqual(validation, { ids: [], repeated: 0, rejected: [], rejectedCount: 0 });
+  assert.deepEqual({ ...validation, labels: [...validation.labels] }, { ids: [], repeated: 0, rejected: [], rejectedCount: 0, labels: [], notes: [], problems: [] });
   assert.deepEqual(idsOf(text('{"job_ids": [11, "12"], "ids": [13]}')), ['11', '12', '13']);
 });
 

@@ -1,7 +1,8 @@
 // Turns what lands on the window (text, one or several files) into texts for main's ID intake,
 // refusing what would freeze the window or is not text, with a reason a person can act on.
+// Workbooks and UTF-16 text go as bytes, for main to read.
 import type { IntakeSource } from '../../../preload/api-contract';
-import { idsFileSizeProblem, looksLikeText, maxDropFileBytes, notTextProblem } from '../../../preload/shared/text-files';
+import { bytesToBase64, idsFileSizeProblem, looksLikeText, maxDropFileBytes, needsDecodingInMain, notTextProblem } from '../../../preload/shared/text-files';
 
 export { looksLikeText, maxDropFileBytes };
 
@@ -27,7 +28,13 @@ export async function readDroppedText(source: DropSource): Promise<DroppedText> 
     if (sizeProblem !== null) {
       problems.push(sizeProblem);
     } else {
-      const text = await file.text();
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      // Workbooks and UTF-16 text travel as bytes (capped by the size check above); main decides their format.
+      if (needsDecodingInMain(file.name, bytes)) {
+        sources.push({ name: file.name, text: '', bytes: bytesToBase64(bytes) });
+        continue;
+      }
+      const text = new TextDecoder().decode(bytes);
       if (looksLikeText(text)) sources.push({ name: file.name, text });
       else problems.push(notTextProblem(file.name));
     }

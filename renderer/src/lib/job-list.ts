@@ -171,5 +171,6 @@ export function describeIntake(summary: IntakeSummary): string {
   if (summary.alreadyListed > 0) parts.push(`${summary.alreadyListed} already in the list`);
   if (summary.repeatedInDrop > 0) parts.push(plural(summary.repeatedInDrop, 'repeat skipped', 'repeats skipped'));
   if (summary.rejectedCount > 0) parts.push(`${summary.rejectedCount} not understood`);
-  return parts.join(' · ');
+  if ((summary.labelled ?? 0) > 0) parts.push(`names and other columns attached to ${plural(summary.labelled ?? 0, 'job already listed', 'jobs already listed')}`);
+  return [parts.join(' · '), ...(summary.notes ?? [])].join('. ');
 }

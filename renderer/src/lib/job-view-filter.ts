@@ -2,11 +2,12 @@
 // applied to the plain job list. It yields only an array of IDs (no per-row objects), costs
 // O(n log n) at worst, and the window recomputes it only when the list, the filter or the sort change.
 import type { JobState, JobView } from '../../../preload/api-contract';
+import { labelValue } from '../../../preload/shared/job-labels';
 import { unreachable } from '../../../preload/shared/unreachable';
 import { stateOrder, type JobList } from './job-list';
 
 export type StateFilter = 'all' | JobState;
-export type SortKey = 'arrival' | 'id' | 'state' | 'images';
+export type SortKey = 'arrival' | 'id' | 'state' | 'images' | 'name';
 export type SortDirection = 'ascending' | 'descending';
 
 export interface JobViewOptions {
@@ -15,6 +16,8 @@ export interface JobViewOptions {
   search: string;
   sort: SortKey;
   direction: SortDirection;
+  /** The column of the jobs' labels shown as Name (searched and sorted by), if any. */
+  nameColumn?: string | null;
 }
 
 export const defaultViewOptions: JobViewOptions = { state: 'all', search: '', sort: 'arrival', direction: 'ascending' };
@@ -24,6 +27,7 @@ export const sortLabels: Record<SortKey, string> = {
   id: 'Job ID',
   state: 'Status',
   images: 'Images',
+  name: 'Name',
 };
 
 /** Spaces around a pasted ID are noise, not part of the search. */
@@ -33,11 +37,20 @@ export function isFiltered(options: JobViewOptions): boolean {
   return options.state !== 'all' || normalizeSearch(options.search) !== '';
 }
 
-export function matchesView(view: JobView | undefined, options: Pick<JobViewOptions, 'state' | 'search'>): boolean {
+export function matchesView(view: JobView | undefined, options: Pick<JobViewOptions, 'state' | 'search' | 'nameColumn'>): boolean {
   if (!view) return false;
   if (options.state !== 'all' && view.state !== options.state) return false;
   const search = normalizeSearch(options.search);
-  return search === '' || view.id.includes(search);
+  return search === '' || view.id.includes(search) || nameMatches(view, options.nameColumn, search.toLowerCase());
+}
+
+/** The job's Name (its cell in the name column), or '' without one. */
+export const nameOf = (view: Pick<JobView, 'labels'> | undefined, nameColumn: string | null | undefined): string =>
+  nameColumn ? (labelValue(view?.labels, nameColumn) ?? '') : '';
+
+/** A search also finds a job by its Name, without regard to case. */
+function nameMatches(view: JobView | undefined, nameColumn: string | null | undefined, lowerSearch: string): boolean {
+  return nameColumn ? nameOf(view, nameColumn).toLowerCase().includes(lowerSearch) : false;
 }
 
 /**
@@ -46,6 +59,8 @@ export function matchesView(view: JobView | undefined, options: Pick<JobViewOpti
  * changes, so searching or sorting by ID depends on membership alone.
  */
 export function dependsOnJobContent(options: JobViewOptions): boolean {
+  // A name comes with a table dropped later: searching or sorting by it follows the jobs' labels.
+  if (options.nameColumn && (options.sort === 'name' || normalizeSearch(options.search) !== '')) return true;
   return options.state !== 'all' || options.sort === 'state' || options.sort === 'images';
 }
 
@@ -57,7 +72,7 @@ export function compareIds(a: string, b: string): number {
 
 /** The IDs the list shows, in the order it shows them. Ties keep the order the jobs were added in. */
 export function visibleJobIds(list: JobList, options: JobViewOptions): string[] {
-  const ids = filteredIds(list, options.state, normalizeSearch(options.search));
+  const ids = filteredIds(list, options.state, normalizeSearch(options.search), options.nameColumn ?? null);
   const descending = options.direction === 'descending';
 
   switch (options.sort) {
@@ -69,17 +84,20 @@ export function visibleJobIds(list: JobList, options: JobViewOptions): string[] 
       return byState(list, ids, descending);
     case 'images':
       return byImageCount(list, ids, descending);
+    case 'name':
+      return byName(list, ids, options.nameColumn ?? null, descending);
     default:
       return unreachable(options.sort);
   }
 }
 
-function filteredIds(list: JobList, state: StateFilter, search: string): string[] {
+function filteredIds(list: JobList, state: StateFilter, search: string, nameColumn: string | null): string[] {
   if (state === 'all' && search === '') return list.order.slice();
   const ids: string[] = [];
+  const lowerSearch = search.toLowerCase();
   // A plain loop, the ID test before the map lookup: this runs over every job on each keystroke.
   for (const id of list.order) {
-    if (search !== '' && !id.includes(search)) continue;
+    if (search !== '' && !id.includes(search) && !nameMatches(list.byId.get(id), nameColumn, lowerSearch)) continue;
     if (state !== 'all' && list.byId.get(id)?.state !== state) continue;
     ids.push(id);
   }
@@ -107,4 +125,19 @@ function byImageCount(list: JobList, ids: string[], descending: boolean): string
   const sorted = new Array<string>(ids.length);
   for (let index = 0; index < ids.length; index += 1) sorted[index] = ids[indexes[index]!]!;
   return sorted;
+}
+
+const nameCollator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
+
+/** By Name as people sort names (case and accents aside); jobs without one come last either way. */
+function byName(list: JobList, ids: string[], nameColumn: string | null, descending: boolean): string[] {
+  const names = ids.map((id) => nameOf(list.byId.get(id), nameColumn));
+  const indexes = ids.map((_, index) => index);
+  const sign = descending ? -1 : 1;
+  indexes.sort((a, b) => {
+    const [nameA, nameB] = [names[a]!, names[b]!];
+    if (nameA === '' || nameB === '') return (nameA === '' ? 1 : 0) - (nameB === '' ? 1 : 0) || a - b;
+    return sign * nameCollator.compare(nameA, nameB) || a - b;
+  });
+  return indexes.map((index) => ids[index]!);
 }

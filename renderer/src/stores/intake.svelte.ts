@@ -12,7 +12,7 @@ class IntakeStore {
   last = $state<IntakeReport | null>(null);
 
   addSources = async (sources: IntakeSource[], problems: string[] = []): Promise<void> => {
-    const withText = sources.filter((source) => source.text.trim() !== '');
+    const withText = sources.filter((source) => source.bytes !== undefined || source.text.trim() !== '');
     if (withText.length === 0) {
       this.last = { summary: null, problems: problems.length > 0 ? problems : ['Nothing to add: the drop held no text.'] };
       return;

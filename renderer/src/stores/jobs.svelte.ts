@@ -2,6 +2,7 @@
 // structures outside reactive state (100,000 jobs would be costly to proxy); a version number
 // counts their changes, and what the window shows is derived from those numbers.
 import type { JobView } from '../../../preload/api-contract';
+import { guessNameColumn, headerKey, labelHeaders, labelValue } from '../../../preload/shared/job-labels';
 import { api, messageOf, valueOrThrow } from '../lib/api';
 import { copyText } from '../lib/clipboard';
 import { animationFrameOrTimeout, createFrameQueue } from '../lib/frame-queue';
@@ -29,6 +30,7 @@ import {
 } from '../lib/selection';
 import { notices } from './notices.svelte';
 import { saving } from './saving.svelte';
+import { settings } from './settings.svelte';
 
 class JobsStore {
   list = createJobList();
@@ -45,11 +47,35 @@ class JobsStore {
   /** The IDs shown, recomputed only when what they depend on changed: a storm of state changes leaves an ID sort alone. */
   visibleIds = $derived.by(() => {
     void this.membershipVersion;
-    if (dependsOnJobContent(this.view)) void this.version;
-    return visibleJobIds(this.list, this.view);
+    const view = { ...this.view, nameColumn: this.nameColumn };
+    if (dependsOnJobContent(view)) void this.version;
+    return visibleJobIds(this.list, view);
   });
   /** Whether a filter or search hides some jobs. */
   filtered = $derived(isFiltered(this.view));
+  /** The headers of the jobs' labels (the columns of the tables they came from), each once. */
+  labelHeaders = $derived.by(() => {
+    void this.version;
+    return labelHeaders(this.list.byId.values());
+  });
+  /** The column the person picked to show as Name (kept in the settings); null lets the window guess. */
+  chosenNameColumn = $derived(settings.current?.nameColumn ?? null);
+  /** The column shown as Name: the one picked, else the first that reads like a name, else the first of text. */
+  nameColumn = $derived.by(() => {
+    const headers = this.labelHeaders;
+    const chosen = this.chosenNameColumn;
+    const picked = chosen === null ? undefined : headers.find((header) => headerKey(header) === headerKey(chosen));
+    if (picked !== undefined) return picked;
+    return guessNameColumn(headers, (header) => {
+      const values: string[] = [];
+      for (const job of this.list.byId.values()) {
+        const value = labelValue(job.labels, header);
+        if (value !== null) values.push(value);
+        if (values.length >= 200) break;
+      }
+      return values;
+    });
+  });
 
   // At most about 10,000 jobs' changes per frame: 100,000 jobs arriving at once show a first
   // screenful in one frame and fill in over the next few, instead of freezing the window.
@@ -87,7 +113,12 @@ class JobsStore {
   changeView = (next: JobViewOptions): void => {
     const filterChanged = next.state !== this.view.state || normalizeSearch(next.search) !== normalizeSearch(this.view.search);
     this.view = next;
-    if (filterChanged) selection.keepWhere((id) => matchesView(this.list.byId.get(id), next));
+    if (filterChanged) selection.keepWhere((id) => matchesView(this.list.byId.get(id), { ...next, nameColumn: this.nameColumn }));
+  };
+
+  /** The person picked the column shown as Name: kept in the settings, and recorded in the manifest as the Name. */
+  chooseNameColumn = (header: string): void => {
+    settings.update({ nameColumn: header }).catch((error: unknown) => notices.show(messageOf(error)));
   };
 
   /** A column header was pressed: sort by it, or turn the order round when it already sorts. */
@@ -120,7 +151,7 @@ class SelectionStore {
   counts = $derived.by(() => {
     void jobs.version;
     void this.version;
-    return countSelection(this.ids, jobs.list.byId, (view) => matchesView(view, jobs.view));
+    return countSelection(this.ids, jobs.list.byId, (view) => matchesView(view, { ...jobs.view, nameColumn: jobs.nameColumn }));
   });
   /** Selected jobs the filter or search hides now (they left the view by changing state, say). */
   notShown = $derived(this.counts.total - this.counts.shown);
