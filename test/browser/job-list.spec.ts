@@ -187,7 +187,7 @@ test.describe('with a key stored', () => {
     await bar.getByRole('button', { name: 'Remove them' }).click();
     await expect(row(page, '9302')).toHaveCount(0);
     await expect(row(page, '9305')).toHaveCount(0);
-    await expect(page.getByTestId('counts')).toContainText('3 jobs · 3 ready');
+    await expect(page.getByTestId('fetch-overview')).toHaveText('3 of 3 done · none to go');
     // The removed jobs left the selection with the list.
     await expect(bar).toContainText('Click a row to select it');
     expect((await app.core.handlers.listJobs(undefined)).map((job) => job.id)).toEqual(['9301', '9303', '9304']);
@@ -215,7 +215,7 @@ test.describe('with a key stored', () => {
     await search.focus();
     await page.keyboard.press('ControlOrMeta+V');
     await expect(search).toHaveValue('9403');
-    await expect(page.getByTestId('counts')).toContainText('3 jobs');
+    await expect(page.getByTestId('fetch-overview')).toContainText('of 3 done');
   });
 
   test('dragging over any part of the window shows the drop overlay; several files dropped at once are all read', async ({ app }) => {
@@ -265,10 +265,10 @@ test.describe('with a key stored', () => {
       await new Promise((resolve) => queueMicrotask(() => resolve(null)));
       const before = document.querySelectorAll('tr.job-row').length;
       await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
-      return { before, after: document.querySelector('[data-testid="counts"]')?.textContent?.replace(/\s+/g, ' ').trim() };
+      return { before, after: document.querySelector('[data-testid="fetch-overview"]')?.textContent?.replace(/\s+/g, ' ').trim() };
     });
     expect(applied.before, 'nothing is drawn before the frame').toBe(0);
-    expect(applied.after).toBe('1000 jobs · 500 queued · 500 ready');
+    expect(applied.after).toBe('500 of 1,000 done · 500 to go');
   });
 });
 

@@ -24,6 +24,11 @@ class IntakeStore {
     }
   };
 
+  /** The person closed the report. */
+  dismiss = (): void => {
+    this.last = null;
+  };
+
   addText = (text: string): Promise<void> => this.addSources([{ name: null, text }]);
 
   /** "Open IDs file…": the native file dialog, the files read by main; a cancelled dialog changes nothing. */
