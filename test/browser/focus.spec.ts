@@ -83,11 +83,11 @@ test('the list: a row removed with its own button hands the focus to the row tha
 
   await press(page, page.getByRole('button', { name: 'Remove job 9822' }));
   await expect(row(page, '9822')).toHaveCount(0);
-  await expect(page.getByRole('checkbox', { name: 'Select job 9823' })).toBeFocused();
+  await expect(row(page, '9823')).toBeFocused();
   // The last row gives it to the one before.
   await press(page, page.getByRole('button', { name: 'Remove job 9823' }));
   await expect(row(page, '9823')).toHaveCount(0);
-  await expect(page.getByRole('checkbox', { name: 'Select job 9821' })).toBeFocused();
+  await expect(row(page, '9821')).toBeFocused();
 
   // Sorted by status, a job that changes state moves; its row keeps the focus.
   await app.core.handlers.pauseQueue(undefined);
@@ -95,7 +95,7 @@ test('the list: a row removed with its own button hands the focus to the row tha
   await dropText(page, '9824 9825');
   await page.getByLabel('Sort by').selectOption({ label: 'Status' });
   await expect.poll(() => page.locator('tr.job-row').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.jobId))).toEqual(['9824', '9825', '9821']);
-  const box = page.getByRole('checkbox', { name: 'Select job 9825' });
+  const box = row(page, '9825');
   await box.focus();
   await app.core.handlers.resumeQueue(undefined);
   await expect(row(page, '9825')).toHaveAttribute('data-state', 'failed');
@@ -110,9 +110,9 @@ test('Shift+Down from a focused row, with nothing clicked before, selects that r
   await app.open();
   await dropText(page, '9831 9832 9833');
   await expect(row(page, '9833')).toHaveAttribute('data-state', 'ready');
-  await page.getByRole('checkbox', { name: 'Select job 9831' }).focus();
+  await row(page, '9831').focus();
   await page.keyboard.press('Shift+ArrowDown');
-  await expect(page.getByRole('checkbox', { name: 'Select job 9832' })).toBeFocused();
+  await expect(row(page, '9832')).toBeFocused();
   await expect.poll(() => page.locator('tr.job-row[aria-selected="true"]').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.jobId))).toEqual(['9831', '9832']);
 });
 

@@ -135,18 +135,17 @@ test.describe('with a key stored', () => {
     await filterButton(page, 'Ready 4').click();
     await expect(selectionBar(page)).toContainText('Click a row to select it');
 
-    // Up and Down move between rows' boxes; Shift extends the selection.
+    // Up and Down move between rows; Space selects; Shift extends the selection.
     await filterButton(page, 'All 6').click();
-    const firstBox = page.getByRole('checkbox', { name: 'Select job 9201' });
-    await firstBox.focus();
+    await row(page, '9201').focus();
     await page.keyboard.press('Space');
     await page.keyboard.press('ArrowDown');
-    await expect(page.getByRole('checkbox', { name: 'Select job 9202' })).toBeFocused();
+    await expect(row(page, '9202')).toBeFocused();
     await page.keyboard.press('Shift+ArrowDown');
-    await expect(page.getByRole('checkbox', { name: 'Select job 9203' })).toBeFocused();
+    await expect(row(page, '9203')).toBeFocused();
     await expect.poll(() => selectedIds(page)).toEqual(['9201', '9202', '9203']);
     await page.keyboard.press('End');
-    await expect(page.getByRole('checkbox', { name: 'Select job 9206' })).toBeFocused();
+    await expect(row(page, '9206')).toBeFocused();
   });
 
   test('act on the selection: retry the failed ones, copy the IDs, remove after confirming', async ({ app }) => {
@@ -206,7 +205,7 @@ test.describe('with a key stored', () => {
 
     // From a row's box it works too: the box takes no text.
     await page.evaluate(() => navigator.clipboard.writeText('9403'));
-    await page.getByRole('checkbox', { name: 'Select job 9401' }).focus();
+    await row(page, '9401').focus();
     await page.keyboard.press('ControlOrMeta+V');
     await expect(page.getByTestId('intake-summary')).toContainText('Added 1 job');
     await expect(row(page, '9403')).toBeVisible();
@@ -292,7 +291,8 @@ test('keyboard only: enter the key, add an ID, select it and save it', async ({ 
   await expect(row(page, '9601')).toHaveAttribute('data-state', 'ready');
   await expect(row(page, '9602')).toHaveAttribute('data-state', 'ready');
 
-  await tabTo(page, page.getByRole('checkbox', { name: 'Select job 9601' }));
+  // The list is one Tab stop: its first row.
+  await tabTo(page, row(page, '9601'));
   await page.keyboard.press('Space');
   await expect(row(page, '9601')).toHaveAttribute('aria-selected', 'true');
   // Save with no folder chosen yet asks for one (the dialog answers with the test's folder).

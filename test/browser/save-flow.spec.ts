@@ -242,3 +242,20 @@ test('an invalid file name template is explained under the field and not applied
   await expect(page.getByTestId('image-cache')).toHaveText(/^Image cache: empty, at most \d+ MB$/);
   await expect(page.getByRole('button', { name: 'Clear', exact: true })).toBeDisabled();
 });
+
+test.describe('recent folders that are gone', () => {
+  test.use({
+    userDataFiles: {
+      'save-folders.json': JSON.stringify({ version: 1, content: { recent: ['/nonexistent/headshot-fetcher-test/Deleted', '/nonexistent/headshot-fetcher-test/Moved'] } }),
+    },
+  });
+
+  test('leave the recent list at start, with a word', async ({ app }) => {
+    const { page } = app;
+    await app.open();
+    await expect(page.getByTestId('notices')).toContainText('2 folders you saved into are no longer there');
+    await expect(page.getByTestId('save-folder')).toBeDisabled();
+    expect(await recentOffered(page)).toEqual(['']);
+    expect((await app.core.handlers.listSaveFolders(undefined)).recent).toEqual([]);
+  });
+});

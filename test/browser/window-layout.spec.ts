@@ -166,14 +166,14 @@ test('an error shows two lines, says whether a retry can help, and shows whole w
   await expect(page.getByTestId('full-detail')).toHaveCount(0);
 
   // By keyboard: into the list, on to the row; the whole text shows, uncut, and is the row's description.
-  await page.getByRole('checkbox', { name: 'Select job 2002' }).focus();
+  await row(page, '2002').focus();
   await page.keyboard.press('ArrowUp');
-  await expect(page.getByRole('checkbox', { name: 'Select job 2001' })).toBeFocused();
+  await expect(row(page, '2001')).toBeFocused();
   const full = page.getByTestId('full-detail');
   await expect(full).toBeVisible();
   await expect(full).toHaveText(`Retrying won't help. ${longMessage}`);
   expect(await full.evaluate((box) => box.scrollHeight <= box.clientHeight && box.getBoundingClientRect().bottom <= innerHeight)).toBe(true);
-  await expect(page.getByRole('checkbox', { name: 'Select job 2001' })).toHaveAccessibleDescription(`Retrying won't help. ${longMessage}`);
+  await expect(row(page, '2001')).toHaveAccessibleDescription(`Retrying won't help. ${longMessage}`);
   await page.keyboard.press('Escape');
   await expect(full).toHaveCount(0);
 
