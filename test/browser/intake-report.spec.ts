@@ -41,4 +41,23 @@ test.describe('with a key stored', () => {
     await report.getByRole('button', { name: 'Dismiss' }).click();
     await expect(report).toBeEmpty();
   });
+
+  test('a dropped file is named in the report; a clean report fades by itself, one with problems stays', async ({ app }) => {
+    const { page } = app;
+    await page.clock.install();
+    await app.core.handlers.pauseQueue(undefined);
+    await app.open();
+    const report = page.getByTestId('intake-summary');
+    await page.locator('main.jobs').drop({ files: [{ name: 'ids.txt', mimeType: 'text/plain', buffer: Buffer.from('8201\n8202\n') }] });
+    await expect(report).toContainText('ids.txt: Added 2 jobs');
+    await page.clock.runFor(11_000);
+    await expect(report).toContainText('Added 2 jobs');
+    await page.clock.runFor(2_000);
+    await expect(report).toBeEmpty();
+
+    await dropText(page, '8203 oops');
+    await expect(report).toContainText('1 not understood');
+    await page.clock.runFor(30_000);
+    await expect(report).toContainText('1 not understood');
+  });
 });
