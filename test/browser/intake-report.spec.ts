@@ -60,4 +60,16 @@ test.describe('with a key stored', () => {
     await page.clock.runFor(30_000);
     await expect(report).toContainText('1 not understood');
   });
+
+  test('jobs just added are scrolled into view, without taking the focus', async ({ app }) => {
+    const { page } = app;
+    await app.core.handlers.pauseQueue(undefined);
+    await app.open();
+    await app.core.handlers.addJobs({ sources: [{ name: null, text: Array.from({ length: 60 }, (_, index) => String(8_300_000 + index)).join('\n') }] });
+    await expect(row(page, '8300000')).toBeVisible();
+    await page.getByLabel('Add a job ID').fill('8399999');
+    await page.getByLabel('Add a job ID').press('Enter');
+    await expect(row(page, '8399999')).toBeInViewport({ ratio: 1 });
+    await expect(page.getByLabel('Add a job ID')).toBeFocused();
+  });
 });

@@ -112,8 +112,9 @@ test.describe('with a key already stored', () => {
     await expect(page.getByTestId('queue-status')).toContainText('ModelsLab rejected the API key');
     await expect(row(page, '4001')).toHaveAttribute('data-state', 'queued');
 
-    await openKeyMenu(page);
-    await page.getByRole('button', { name: 'Replace' }).click();
+    // The banner offers the way out: a field for the new key, with the focus in it.
+    await page.getByTestId('queue-status').getByRole('button', { name: 'Replace key' }).click();
+    await expect(page.getByLabel('New ModelsLab API key')).toBeFocused();
     await page.getByLabel('New ModelsLab API key').fill(validTestKey);
     await page.getByRole('button', { name: 'Save key' }).click();
     await expect(page.getByTestId('queue-status')).toHaveCount(0);

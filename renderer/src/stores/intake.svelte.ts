@@ -1,6 +1,7 @@
 import type { FileIntakeReport, IntakeSource, IntakeSummary } from '../../../preload/api-contract';
 import { api, messageOf, valueOrThrow } from '../lib/api';
 import { readDroppedText, type DropSource } from '../lib/drop-reading';
+import { jobs } from './jobs.svelte';
 
 export interface IntakeReport {
   summary: IntakeSummary | null;
@@ -16,6 +17,9 @@ export const reportFadeMs = 12_000;
 class IntakeStore {
   // Raw: a report is replaced whole, never changed, and the fade compares it by identity.
   last = $state.raw<IntakeReport | null>(null);
+  /** Where the jobs the last intake added start in the list's arrival order, for the list to show them; counts up with each. */
+  reveal = $state<{ from: number; count: number } | null>(null);
+
   /** The person is reading the report (pointer or focus in it): it does not fade meanwhile. */
   held = $state(false);
   #fade: ReturnType<typeof setTimeout> | null = null;
@@ -44,8 +48,11 @@ class IntakeStore {
       return;
     }
     const files = withText.flatMap((source) => (source.name === null ? [] : [source.name]));
+    const before = jobs.list.order.length;
     try {
-      this.#report({ summary: await valueOrThrow(api.addJobs({ sources: withText })), problems, files });
+      const summary = await valueOrThrow(api.addJobs({ sources: withText }));
+      if (summary.added > 0) this.reveal = { from: before, count: summary.added };
+      this.#report({ summary, problems, files });
     } catch (error) {
       this.#report({ summary: null, problems: [...problems, messageOf(error)], files });
     }
@@ -62,7 +69,9 @@ class IntakeStore {
   /** "Open IDs file…": the native file dialog, the files read by main; a cancelled dialog changes nothing. */
   openIdsFiles = async (): Promise<void> => {
     try {
+      const before = jobs.list.order.length;
       const report = await valueOrThrow(api.openIdsFiles());
+      if (report.summary && report.summary.added > 0) this.reveal = { from: before, count: report.summary.added };
       if (report.summary !== null || report.problems.length > 0) this.#report(report);
     } catch (error) {
       this.#report({ summary: null, problems: [messageOf(error)] });
