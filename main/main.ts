@@ -17,7 +17,7 @@ import { applySecurityPolicy } from './electron/security-policy';
 import { startUpdates } from './electron/updates';
 import { installAppMenu } from './electron/app-menu';
 import { parseHandOver, programArgumentCount } from './desktop/hand-over';
-import type { WindowPlacement } from './desktop/window-state';
+import { windowSizeLimits, type WindowPlacement } from './desktop/window-state';
 import { rememberWindowState, restoreWindowPlacement } from './electron/window-state';
 import { createLifetimeGuard } from './electron/lifetime';
 import { recoverWindowTrouble } from './electron/window-recovery';
@@ -40,7 +40,7 @@ app.on('open-file', (event, path) => {
   handOverFiles([path]);
 });
 
-const windowSize = { width: 1100, height: 760, minWidth: 720, minHeight: 520 };
+const windowSize = windowSizeLimits;
 let windowPlacement: WindowPlacement = { bounds: { width: windowSize.width, height: windowSize.height }, maximized: false };
 
 let updates: Awaited<ReturnType<typeof startUpdates>> | null = null;
@@ -48,8 +48,8 @@ let updates: Awaited<ReturnType<typeof startUpdates>> | null = null;
 function createMainWindow(): BrowserWindow {
   const window = new BrowserWindow({
     ...windowPlacement.bounds,
-    minWidth: 720,
-    minHeight: 520,
+    minWidth: windowSize.minWidth,
+    minHeight: windowSize.minHeight,
     show: false,
     title: 'Headshot Fetcher',
     // Linux shows this one; Windows and macOS take the executable's. It ships in the archive (electron-builder.yml).

@@ -219,6 +219,8 @@ export interface Requests {
   /** Saves the named ready jobs, or all ready ones, into a folder chosen with the dialog. */
   saveJobs: { request: { folder: string; ids: string[] | 'all-ready' }; response: SaveSummary };
   getSaveProgress: { request: void; response: SaveProgress };
+  /** Stops the save batches under way ("Stop saving"): nothing half-written keeps a final name, and saving again finishes them. */
+  stopSaving: { request: void; response: { stopped: number } };
   /** Shows a saved job's files, or a save folder, in the system file manager. */
   showInFolder: { request: { jobId: string } | { folder: string }; response: void };
   getImageCacheUsage: { request: void; response: ImageCacheUsage };
@@ -272,6 +274,7 @@ const requestNameSet: Record<RequestName, true> = {
   chooseSaveFolder: true,
   saveJobs: true,
   getSaveProgress: true,
+  stopSaving: true,
   showInFolder: true,
   getImageCacheUsage: true,
   clearImageCache: true,

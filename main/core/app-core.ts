@@ -492,6 +492,9 @@ export async function createAppCore(options: AppCoreOptions) {
     async clearSavedJobs() {
       return { removed: queue.clearSaved().length };
     },
+    async stopSaving() {
+      return { stopped: saveDrive.stop() };
+    },
     async pauseQueue() {
       queue.pause();
       return queue.status();
@@ -609,6 +612,8 @@ export async function createAppCore(options: AppCoreOptions) {
     async dispose() {
       jobUpdates.flush();
       stopSaves.abort();
+      // Downloads under way are cut too, as Stop saving does: a quit does not wait for them.
+      saveDrive.stop();
       queue.dispose();
       await store.flush();
     },

@@ -6,7 +6,7 @@
 // with its ID as labels (header → value).
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { IntakeSource, RejectedToken } from '../../preload/api-contract';
-import { idFromToken, isValidJobId, reasonForRejecting, shortenToken } from '../../preload/shared/job-ids';
+import { idFromToken, isNearMiss, isValidJobId, reasonForRejecting, shortenToken } from '../../preload/shared/job-ids';
 import { maxLabelColumns, maxLabelValueLength, type JobLabels } from '../../preload/shared/job-labels';
 import { decodeFileBytes, type DecodedSource, type SheetRows } from './table-reading';
 
@@ -86,7 +86,14 @@ class Collector {
 
   reject(token: string, reason: string) {
     this.rejectedCount += 1;
-    if (this.rejected.length < maxRejectedListed) this.rejected.push({ token: shortenToken(token), reason });
+    const item = { token: shortenToken(token), reason };
+    if (this.rejected.length < maxRejectedListed) return void this.rejected.push(item);
+    // A full list still takes a near-miss, in place of the last thing that was nothing like an ID.
+    if (!isNearMiss(item)) return;
+    const plain = this.rejected.findLastIndex((listed) => !isNearMiss(listed));
+    if (plain < 0) return;
+    this.rejected.splice(plain, 1);
+    this.rejected.push(item);
   }
 
   /** A free-standing token: an ID, a fetch URL, or something to report. */
@@ -105,6 +112,8 @@ class Collector {
     if (typeof value === 'number') {
       if (Number.isSafeInteger(value)) this.token(String(value));
       else this.reject(String(value), 'too large to read exactly from JSON: write it as a string');
+    } else if (typeof value === 'string' && value.startsWith(unsafeNumberMark)) {
+      this.reject(value.slice(unsafeNumberMark.length), 'too large to read exactly from JSON: write it as a string');
     } else if (typeof value === 'string') {
       for (const part of value.split(separators)) this.token(part);
     }
@@ -131,6 +140,38 @@ class Collector {
       this.jsonId(value);
     }
   }
+}
+
+/** Marks a JSON number too large to read exactly, kept as the text it was written as. */
+const unsafeNumberMark = '\u0000number:';
+
+/**
+ * JSON.parse, except that a whole number too large to read exactly (more than 15 digits, unquoted)
+ * comes back as its text with a mark: it is then refused as written, never as 1.2345678901234568e+24.
+ */
+function parseJson(text: string): unknown {
+  let quoted = '';
+  let copiedUpTo = 0;
+  let inString = false;
+  for (let index = 0; index < text.length; index += 1) {
+    const char = text[index]!;
+    if (inString) {
+      if (char === '\\') index += 1;
+      else if (char === '"') inString = false;
+    } else if (char === '"') inString = true;
+    else if (char >= '0' && char <= '9') {
+      let end = index;
+      while (end < text.length && /[0-9.eE+-]/.test(text[end]!)) end += 1;
+      const literal = text.slice(index, end);
+      if (/^[0-9]{16,}$/.test(literal) && !Number.isSafeInteger(Number(literal))) {
+        // The mark written as JSON escapes it: a raw control character is not allowed in a JSON string.
+        quoted += `${text.slice(copiedUpTo, index)}"\\u0000number:${literal}"`;
+        copiedUpTo = end;
+      }
+      index = end - 1;
+    }
+  }
+  return JSON.parse(copiedUpTo === 0 ? text : quoted + text.slice(copiedUpTo));
 }
 
 // Pasted API answers are small; these bounds keep text full of stray brackets from taking long.
@@ -167,7 +208,7 @@ function readMixedText(text: string, collector: Collector) {
     const end = endOfJsonBlock(text, match.index);
     let parsed: unknown = undefined;
     try {
-      parsed = end === -1 ? undefined : JSON.parse(text.slice(match.index, end + 1));
+      parsed = end === -1 ? undefined : parseJson(text.slice(match.index, end + 1));
     } catch {
       parsed = undefined;
     }
@@ -315,7 +356,7 @@ function readSource(source: DecodedSource, collector: Collector, notes: string[]
 
   if (extension === 'json' || trimmed.startsWith('{') || trimmed.startsWith('[')) {
     try {
-      collector.json(JSON.parse(trimmed));
+      collector.json(parseJson(trimmed));
       return;
     } catch {
       // Not one JSON document: JSON Lines or a mixture, read below.
@@ -349,10 +390,12 @@ export function extractJobIds(sources: readonly DecodedSource[]): IntakeResult {
   const collector = new Collector();
   const notes: string[] = [];
   for (const source of sources) readSource(source, collector, notes);
+  // Near-misses first; each group in the order it came (the sort is stable).
+  const rejected = [...collector.rejected].sort((a, b) => Number(isNearMiss(b)) - Number(isNearMiss(a)));
   return {
     ids: collector.ids,
     repeated: collector.repeated,
-    rejected: collector.rejected,
+    rejected,
     rejectedCount: collector.rejectedCount,
     labels: collector.labels,
     notes,

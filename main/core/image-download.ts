@@ -214,8 +214,8 @@ export function createImageDownloader({
   const writing = new Set<string>();
 
   /** Why a download ended without its bytes: a stop is final, since trying again would only hold the stop up. */
-  function unfinished(error: unknown, imageLabel: string, beforeAnswer = false): SaveError {
-    if (stopSignal?.aborted) return new SaveError(`${imageLabel} was not saved: saving was stopped.`);
+  function unfinished(error: unknown, imageLabel: string, beforeAnswer = false, batchStop?: AbortSignal): SaveError {
+    if (stopSignal?.aborted || batchStop?.aborted) return new SaveError(`${imageLabel} was not saved: saving was stopped.`);
     const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
     const failure = networkFailureOf(error);
     const cause = timedOut ? 'timed out' : describeCause(error);
@@ -280,6 +280,7 @@ export function createImageDownloader({
     imageLabel: string,
     expectedLength: number | null,
     onBytes: (count: number) => void,
+    batchStop?: AbortSignal,
   ): Promise<TemporaryImage> {
     const path = temporaryPathIn(folder);
     let file: FileHandle | null = null;
@@ -329,7 +330,7 @@ export function createImageDownloader({
       writing.delete(path);
       if (error instanceof SaveError) throw error;
       if (error instanceof FileWriteError) throw isDiskFullCode(error.fault) ? new DiskFullError(error.message) : new SaveError(error.message);
-      throw unfinished(error, imageLabel);
+      throw unfinished(error, imageLabel, false, batchStop);
     }
   }
 
@@ -340,15 +341,17 @@ export function createImageDownloader({
     release: (image: TemporaryImage) => void writing.delete(image.path),
 
     /** Downloads one image into a temporary file in `folder`. */
-    async download(url: string, folder: string, imageLabel: string, onBytes: (count: number) => void = () => undefined): Promise<TemporaryImage> {
+    async download(url: string, folder: string, imageLabel: string, onBytes: (count: number) => void = () => undefined, batchStop?: AbortSignal): Promise<TemporaryImage> {
       const timeout = AbortSignal.timeout(requestTimeoutMs);
-      const signal = stopSignal ? AbortSignal.any([stopSignal, timeout]) : timeout;
+      // A batch's own stop (Stop saving in the window) cuts this download too.
+      const stops = [stopSignal, batchStop].filter((stop): stop is AbortSignal => stop !== undefined);
+      const signal = stops.length > 0 ? AbortSignal.any([...stops, timeout]) : timeout;
       let response: Response;
       try {
         response = await request(url, imageLabel, signal);
       } catch (error) {
         if (error instanceof SaveError) throw error;
-        throw unfinished(error, imageLabel, true);
+        throw unfinished(error, imageLabel, true, batchStop);
       }
       const isBase64 = new URL(url).pathname.toLowerCase().endsWith('.base64');
       // A compressed answer's Content-Length counts the compressed bytes, not the image's.
@@ -362,7 +365,7 @@ export function createImageDownloader({
         throw error;
       }
       const chunks = isBase64 ? decodedBase64(bytesOf(response, imageLabel)) : bytesOf(response, imageLabel);
-      return writeTemporary(chunks, folder, imageLabel, Number.isFinite(declared) ? declared : null, onBytes);
+      return writeTemporary(chunks, folder, imageLabel, Number.isFinite(declared) ? declared : null, onBytes, batchStop);
     },
 
     /** Copies a file (an image kept in the cache) into a temporary file in `folder`, checking it again. */

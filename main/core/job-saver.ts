@@ -71,6 +71,8 @@ export function describeSaveFailures(failures: readonly string[]): string {
 export interface SaveProgressListener {
   onBytes(count: number): void;
   onImage(outcome: ImageOutcome): void;
+  /** The batch's own stop (Stop saving in the window): cuts this job's downloads and waits, as stopSignal does for all. */
+  stop?: AbortSignal;
 }
 
 /**
@@ -279,7 +281,8 @@ export function createJobSaver({
    */
   async function fetchImage(job: JobToSave, image: number, directory: string, label: string, progress: SaveProgressListener): Promise<{ value: TemporaryImage; link: string }> {
     const url = job.outputUrls[image - 1]!;
-    const cachedPath = await cache?.lookup(job.id, image, url);
+    // A preview of this image still downloading is waited for; a stop ends that wait too.
+    const cachedPath = await untilStopped(cache?.lookup(job.id, image, url), stopOf(progress), label);
     if (cachedPath) {
       const copied = await downloader.copy(cachedPath, directory, label, progress.onBytes).catch(() => null);
       if (copied) return { value: copied, link: url };
@@ -296,7 +299,7 @@ export function createJobSaver({
         if (delay === undefined) {
           throw new SaveError(`${error.message} Tried again for ${describeWait(hostTiming.totalMs)}. Check that this network can reach that host, then save again.`);
         }
-        await sleepOn(clock, delay, stopSignal).catch(() => {
+        await sleepOn(clock, delay, stopOf(progress)).catch(() => {
           throw stoppedWhileWaiting(label);
         });
       }
@@ -309,15 +312,32 @@ export function createJobSaver({
    * the queue and starts again without spending a try; if so, a host that gave no answer at all is
    * that host's own fault (a HostUnreachableError, for the slow retries above).
    */
+  /** The promise's value, or a stop's refusal if the signal aborts first. */
+  function untilStopped<T>(promise: Promise<T> | undefined, stop: AbortSignal | undefined, label: string): Promise<T | undefined> {
+    if (!promise || !stop) return Promise.resolve(promise);
+    if (stop.aborted) return Promise.reject(stoppedWhileWaiting(label));
+    return new Promise<T | undefined>((resolve, reject) => {
+      const onAbort = () => reject(stoppedWhileWaiting(label));
+      stop.addEventListener('abort', onAbort, { once: true });
+      promise.then(resolve, reject).finally(() => stop.removeEventListener('abort', onAbort));
+    });
+  }
+
+  /** What stops a job's waits: the saver's own stop, and its batch's when it has one. */
+  function stopOf(progress: SaveProgressListener): AbortSignal | undefined {
+    if (!progress.stop) return stopSignal;
+    return stopSignal ? AbortSignal.any([stopSignal, progress.stop]) : progress.stop;
+  }
+
   async function downloadWithRetries(link: string, directory: string, label: string, progress: SaveProgressListener): Promise<TemporaryImage> {
     for (let attempt = 0; ; ) {
       try {
-        return await downloader.download(link, directory, label, progress.onBytes);
+        return await downloader.download(link, directory, label, progress.onBytes, progress.stop);
       } catch (error) {
         if (!(error instanceof SaveError)) throw error;
         if (error.network !== null) {
-          if (reachability && !(await endpointAnswers(reachability, label))) {
-            await reachability.whenReachable(stopSignal).catch(() => {
+          if (reachability && !(await endpointAnswers(reachability, label, stopOf(progress)))) {
+            await reachability.whenReachable(stopOf(progress)).catch(() => {
               throw stoppedWhileWaiting(label);
             });
             continue;
@@ -330,7 +350,7 @@ export function createJobSaver({
         }
         if (!error.transient || attempt >= downloadRetries) throw error;
         // Quick tries are a second or two apart on the system's time, so a test's frozen clock never holds them.
-        await sleepOn(systemClock, retryDelayMs * 2 ** attempt, stopSignal).catch(() => {
+        await sleepOn(systemClock, retryDelayMs * 2 ** attempt, stopOf(progress)).catch(() => {
           throw stoppedWhileWaiting(label);
         });
         attempt += 1;
@@ -338,9 +358,9 @@ export function createJobSaver({
     }
   }
 
-  async function endpointAnswers(known: EndpointReachability, label: string): Promise<boolean> {
+  async function endpointAnswers(known: EndpointReachability, label: string, stop = stopSignal): Promise<boolean> {
     try {
-      return await known.checkReachable(stopSignal);
+      return await known.checkReachable(stop);
     } catch {
       throw stoppedWhileWaiting(label);
     }

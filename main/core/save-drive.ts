@@ -39,17 +39,23 @@ export interface SaveDriveOptions {
 }
 
 const interruptedReason = 'interrupted';
+/** Why a job stopped from the window is not saved: saving it again finishes it. */
+const stoppedReason = 'saving was stopped. Save again to finish it.';
 
 export function createSaveDrive({ queue, saver, downloadConcurrency, stopSignal }: SaveDriveOptions) {
   const limitDownloads = createLimiter(downloadConcurrency);
+  /** Stops the batches under way now (Stop saving); a new one is made for the batches after. */
+  let batchStop = new AbortController();
+  /** Jobs being saved now, for the stop to count. */
+  let saving = 0;
 
-  async function saveOne(job: JobToSave, target: SaveTarget, listener: SaveBatchListener): Promise<JobSaveOutcome> {
+  async function saveOne(job: JobToSave, target: SaveTarget, listener: SaveBatchListener, stop: AbortSignal): Promise<JobSaveOutcome> {
     // Image outcomes come in image order; each image that did not fail has one path.
     const imageOutcomes: ImageOutcome[] = [];
     let result: JobSaveResult;
     try {
       result = await limitDownloads(() =>
-        stopSignal?.aborted
+        stopSignal?.aborted || stop.aborted
           ? Promise.resolve({ paths: [], savedFiles: 0, skippedFiles: 0, failures: [interruptedReason] })
           : saver.saveJob(job, target, {
               onBytes: (count) => listener.onBytes?.(count),
@@ -57,6 +63,7 @@ export function createSaveDrive({ queue, saver, downloadConcurrency, stopSignal 
                 imageOutcomes.push(outcome);
                 listener.onImage?.(outcome);
               },
+              stop,
             }),
       );
     } catch (error) {
@@ -65,8 +72,9 @@ export function createSaveDrive({ queue, saver, downloadConcurrency, stopSignal 
     const placed = imageOutcomes.filter((outcome) => outcome !== 'failed');
     const newFiles = result.paths.filter((_, index) => placed[index] === 'saved');
     const saved = result.failures.length === 0;
-    const interrupted = !saved && stopSignal?.aborted === true;
-    const reason = saved ? null : interrupted ? interruptedReason : describeSaveFailures(result.failures);
+    const stoppedHere = !saved && stop.aborted && stopSignal?.aborted !== true;
+    const interrupted = !saved && (stopSignal?.aborted === true || stop.aborted);
+    const reason = saved ? null : stoppedHere ? stoppedReason : interrupted ? interruptedReason : describeSaveFailures(result.failures);
     if (reason === null) queue.markSaved(job.id, result.paths);
     else queue.markSaveFailed(job.id, reason, result.paths);
     const outcome: JobSaveOutcome = { ...result, id: job.id, saved, newFiles, reason, interrupted };
@@ -103,11 +111,32 @@ export function createSaveDrive({ queue, saver, downloadConcurrency, stopSignal 
         }
       }
       const release = saver.holdFolder(target.folder);
+      const stop = batchStop.signal;
+      saving += jobs.length;
       try {
-        return await Promise.all(jobs.map((job) => saveOne(job, target, listener)));
+        return await Promise.all(
+          jobs.map((job) =>
+            saveOne(job, target, listener, stop).finally(() => {
+              saving -= 1;
+            }),
+          ),
+        );
       } finally {
         await release();
       }
+    },
+
+    /**
+     * Stops every batch under way, as quitting's "Stop now" does, but the app goes on: downloads
+     * under way are cut and their temporary files removed (nothing half-written gets a final
+     * name), jobs not started are not started, and each job stays ready, so saving again finishes
+     * it. Returns how many jobs were being saved.
+     */
+    stop(): number {
+      const stopped = saving;
+      batchStop.abort();
+      batchStop = new AbortController();
+      return stopped;
     },
   };
 }

@@ -31,6 +31,17 @@ export interface WindowSizeLimits {
   minHeight: number;
 }
 
+/**
+ * The window's first size and the smallest it may be made. The smallest is what the layout was
+ * made and tested for (test/browser/window-layout.spec.ts): 800×600, of which a menu bar and title
+ * take up to 60 px on Windows and Linux, leaving 800×540 for the page: at least 8 rows of the list
+ * with a notice showing, nothing cut, only the list scrolling.
+ */
+export const windowSizeLimits: WindowSizeLimits = { width: 1100, height: 760, minWidth: 800, minHeight: 600 };
+
+/** What the window's frame and menu bar may take of its height on Windows and Linux. */
+export const windowChromeHeight = 60;
+
 /** How much of the window must be on a display for it to stay where it was: enough of its top to grab it. */
 const minimumVisible = { width: 120, height: 40 };
 

@@ -34,3 +34,12 @@ export function reasonForRejecting(token: string): string {
   if (/^https?:\/\//i.test(token)) return 'a link, but not a fetch link ending in a job ID';
   return 'not a job ID: IDs are numbers like 12202888';
 }
+
+/**
+ * Almost a job ID: digits with one thing wrong (too long, a leading 0, a sign or a decimal point), a
+ * number JSON cannot hold, a link that is not a fetch link. These are what a person mistyped or
+ * mis-exported, so they are listed first, as written; words, names and emails come after.
+ */
+export function isNearMiss(rejected: { reason: string }): boolean {
+  return !rejected.reason.startsWith('not a job ID');
+}

@@ -21,7 +21,7 @@ import { makeTempDir, testSecretStore, validTestKey } from '../support/core-harn
 import { createManualClock, type ManualClock } from '../support/manual-clock';
 
 const rendererDir = fileURLToPath(new URL('../../dist/renderer', import.meta.url));
-const contentTypes: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
+const contentTypes: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml' };
 
 let bridgeScript: Promise<string> | null = null;
 function harnessBridgeScript(): Promise<string> {

@@ -15,6 +15,7 @@ const ready: Step[] = [{ answer: 'success', images: [{ serve: 'headshot-a.png' }
 const failed: Step[] = [{ answer: 'failed' }];
 const selectionBar = (page: Page) => page.getByRole('region', { name: 'Selected jobs' });
 const queueBar = (page: Page) => page.getByRole('region', { name: 'Queue' });
+const batch = (page: Page) => page.getByRole('region', { name: 'Batch' });
 
 /** Focuses the control and presses Enter, as a keyboard user does. */
 async function press(page: Page, control: ReturnType<Page['getByRole']>) {
@@ -22,23 +23,23 @@ async function press(page: Page, control: ReturnType<Page['getByRole']>) {
   await page.keyboard.press('Enter');
 }
 
-test('the queue bar: Pause and Resume, Retry failed and the Clear list confirmation keep the focus in the bar', async ({ app }) => {
+test('the queue: Pause and Resume, Retry failed and the Clear list confirmation keep the focus where they were', async ({ app }) => {
   const { page } = app;
   app.setScenarios({ '9801': ready, '9802': failed });
   await app.open();
   await dropText(page, '9801 9802');
   await expect(row(page, '9802')).toHaveAttribute('data-state', 'failed');
 
-  await press(page, queueBar(page).getByRole('button', { name: 'Pause' }));
-  await expect(queueBar(page).getByRole('button', { name: 'Resume' })).toBeFocused();
+  await press(page, batch(page).getByRole('button', { name: 'Pause' }));
+  await expect(batch(page).getByRole('button', { name: 'Resume' })).toBeFocused();
   await page.keyboard.press('Enter');
-  await expect(queueBar(page).getByRole('button', { name: 'Pause' })).toBeFocused();
+  await expect(batch(page).getByRole('button', { name: 'Pause' })).toBeFocused();
 
-  // The button goes once nothing has failed; the focus stays in the bar.
+  // The button goes once nothing has failed; the focus stays in the list's actions, on Clear list….
   app.setScenarios({ '9802': ready });
   await press(page, queueBar(page).getByRole('button', { name: 'Retry failed (1)' }));
   await expect(row(page, '9802')).toHaveAttribute('data-state', 'ready');
-  await expect(queueBar(page).getByRole('button', { name: 'Pause' })).toBeFocused();
+  await expect(queueBar(page).getByRole('button', { name: 'Clear list…' })).toBeFocused();
 
   // A confirmation takes the focus to its safe answer, and gives it back.
   await press(page, queueBar(page).getByRole('button', { name: 'Clear list…' }));
@@ -68,9 +69,9 @@ test('the selection bar: the Remove confirmation takes and gives back the focus;
   await expect(row(page, '9811')).toHaveCount(0);
   await expect(bar).toBeFocused();
   await expect(bar.getByRole('status')).toHaveText('Removed 2 jobs from the list.');
-  // And on from there into the list.
+  // And on from there to the whole list's actions, which took the selection's place.
   await page.keyboard.press('Tab');
-  await expect(page.getByRole('checkbox', { name: 'Select all jobs' })).toBeFocused();
+  await expect(page.getByRole('button', { name: 'Clear list…' })).toBeFocused();
 });
 
 test('the list: a row removed with its own button hands the focus to the row that takes its place; a row moved by the sort keeps it', async ({ app }) => {
@@ -82,11 +83,11 @@ test('the list: a row removed with its own button hands the focus to the row tha
 
   await press(page, page.getByRole('button', { name: 'Remove job 9822' }));
   await expect(row(page, '9822')).toHaveCount(0);
-  await expect(page.getByRole('checkbox', { name: 'Select job 9823' })).toBeFocused();
+  await expect(row(page, '9823')).toBeFocused();
   // The last row gives it to the one before.
   await press(page, page.getByRole('button', { name: 'Remove job 9823' }));
   await expect(row(page, '9823')).toHaveCount(0);
-  await expect(page.getByRole('checkbox', { name: 'Select job 9821' })).toBeFocused();
+  await expect(row(page, '9821')).toBeFocused();
 
   // Sorted by status, a job that changes state moves; its row keeps the focus.
   await app.core.handlers.pauseQueue(undefined);
@@ -94,7 +95,7 @@ test('the list: a row removed with its own button hands the focus to the row tha
   await dropText(page, '9824 9825');
   await page.getByLabel('Sort by').selectOption({ label: 'Status' });
   await expect.poll(() => page.locator('tr.job-row').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.jobId))).toEqual(['9824', '9825', '9821']);
-  const box = page.getByRole('checkbox', { name: 'Select job 9825' });
+  const box = row(page, '9825');
   await box.focus();
   await app.core.handlers.resumeQueue(undefined);
   await expect(row(page, '9825')).toHaveAttribute('data-state', 'failed');
@@ -109,15 +110,18 @@ test('Shift+Down from a focused row, with nothing clicked before, selects that r
   await app.open();
   await dropText(page, '9831 9832 9833');
   await expect(row(page, '9833')).toHaveAttribute('data-state', 'ready');
-  await page.getByRole('checkbox', { name: 'Select job 9831' }).focus();
+  await row(page, '9831').focus();
   await page.keyboard.press('Shift+ArrowDown');
-  await expect(page.getByRole('checkbox', { name: 'Select job 9832' })).toBeFocused();
+  await expect(row(page, '9832')).toBeFocused();
   await expect.poll(() => page.locator('tr.job-row[aria-selected="true"]').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.jobId))).toEqual(['9831', '9832']);
 });
 
 test('the key: Replace opens the field with the focus in it; Cancel and Save give it back to Replace; Remove asks for a key in the same field', async ({ app }) => {
   const { page } = app;
   await app.open();
+  // The key's line opens by keyboard too.
+  await page.locator('details.key-menu summary').focus();
+  await page.keyboard.press('Enter');
   await press(page, page.getByRole('button', { name: 'Replace' }));
   await expect(page.getByLabel('New ModelsLab API key')).toBeFocused();
   await press(page, page.getByRole('button', { name: 'Cancel' }));

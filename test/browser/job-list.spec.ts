@@ -135,18 +135,17 @@ test.describe('with a key stored', () => {
     await filterButton(page, 'Ready 4').click();
     await expect(selectionBar(page)).toContainText('Click a row to select it');
 
-    // Up and Down move between rows' boxes; Shift extends the selection.
+    // Up and Down move between rows; Space selects; Shift extends the selection.
     await filterButton(page, 'All 6').click();
-    const firstBox = page.getByRole('checkbox', { name: 'Select job 9201' });
-    await firstBox.focus();
+    await row(page, '9201').focus();
     await page.keyboard.press('Space');
     await page.keyboard.press('ArrowDown');
-    await expect(page.getByRole('checkbox', { name: 'Select job 9202' })).toBeFocused();
+    await expect(row(page, '9202')).toBeFocused();
     await page.keyboard.press('Shift+ArrowDown');
-    await expect(page.getByRole('checkbox', { name: 'Select job 9203' })).toBeFocused();
+    await expect(row(page, '9203')).toBeFocused();
     await expect.poll(() => selectedIds(page)).toEqual(['9201', '9202', '9203']);
     await page.keyboard.press('End');
-    await expect(page.getByRole('checkbox', { name: 'Select job 9206' })).toBeFocused();
+    await expect(row(page, '9206')).toBeFocused();
   });
 
   test('act on the selection: retry the failed ones, copy the IDs, remove after confirming', async ({ app }) => {
@@ -187,7 +186,7 @@ test.describe('with a key stored', () => {
     await bar.getByRole('button', { name: 'Remove them' }).click();
     await expect(row(page, '9302')).toHaveCount(0);
     await expect(row(page, '9305')).toHaveCount(0);
-    await expect(page.getByTestId('counts')).toContainText('3 jobs · 3 ready');
+    await expect(page.getByTestId('fetch-overview')).toHaveText('3 of 3 done · none to go');
     // The removed jobs left the selection with the list.
     await expect(bar).toContainText('Click a row to select it');
     expect((await app.core.handlers.listJobs(undefined)).map((job) => job.id)).toEqual(['9301', '9303', '9304']);
@@ -206,7 +205,7 @@ test.describe('with a key stored', () => {
 
     // From a row's box it works too: the box takes no text.
     await page.evaluate(() => navigator.clipboard.writeText('9403'));
-    await page.getByRole('checkbox', { name: 'Select job 9401' }).focus();
+    await row(page, '9401').focus();
     await page.keyboard.press('ControlOrMeta+V');
     await expect(page.getByTestId('intake-summary')).toContainText('Added 1 job');
     await expect(row(page, '9403')).toBeVisible();
@@ -215,7 +214,7 @@ test.describe('with a key stored', () => {
     await search.focus();
     await page.keyboard.press('ControlOrMeta+V');
     await expect(search).toHaveValue('9403');
-    await expect(page.getByTestId('counts')).toContainText('3 jobs');
+    await expect(page.getByTestId('fetch-overview')).toContainText('of 3 done');
   });
 
   test('dragging over any part of the window shows the drop overlay; several files dropped at once are all read', async ({ app }) => {
@@ -265,10 +264,10 @@ test.describe('with a key stored', () => {
       await new Promise((resolve) => queueMicrotask(() => resolve(null)));
       const before = document.querySelectorAll('tr.job-row').length;
       await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
-      return { before, after: document.querySelector('[data-testid="counts"]')?.textContent?.replace(/\s+/g, ' ').trim() };
+      return { before, after: document.querySelector('[data-testid="fetch-overview"]')?.textContent?.replace(/\s+/g, ' ').trim() };
     });
     expect(applied.before, 'nothing is drawn before the frame').toBe(0);
-    expect(applied.after).toBe('1000 jobs · 500 queued · 500 ready');
+    expect(applied.after).toBe('500 of 1,000 done · 500 to go');
   });
 });
 
@@ -292,7 +291,8 @@ test('keyboard only: enter the key, add an ID, select it and save it', async ({ 
   await expect(row(page, '9601')).toHaveAttribute('data-state', 'ready');
   await expect(row(page, '9602')).toHaveAttribute('data-state', 'ready');
 
-  await tabTo(page, page.getByRole('checkbox', { name: 'Select job 9601' }));
+  // The list is one Tab stop: its first row.
+  await tabTo(page, row(page, '9601'));
   await page.keyboard.press('Space');
   await expect(row(page, '9601')).toHaveAttribute('aria-selected', 'true');
   // Save with no folder chosen yet asks for one (the dialog answers with the test's folder).

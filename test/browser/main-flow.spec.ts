@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readImage } from '../fixtures/fake-modelslab';
-import { chooseFolderAndSave, dropText, enterFirstKey, jobRow as row } from '../support/window-steps';
+import { chooseFolderAndSave, dropText, enterFirstKey, jobRow as row, openKeyMenu } from '../support/window-steps';
 import { expect, test, validTestKey } from './app-fixture';
 
 test.afterEach(async ({ app }) => {
@@ -98,7 +98,7 @@ test.describe('with a key already stored', () => {
     await expect(page.getByLabel('Add a job ID')).toHaveValue('');
 
     for (const id of ['3001', '3002', '3003', '3004', '3005']) await expect(row(page, id)).toHaveAttribute('data-state', 'ready');
-    await expect(page.getByTestId('counts')).toContainText('5 jobs · 5 ready');
+    await expect(page.getByTestId('fetch-overview')).toHaveText('5 of 5 done · none to go');
   });
 
   test('a rejected key pauses the queue with one message until a new key is entered', async ({ app }) => {
@@ -112,7 +112,9 @@ test.describe('with a key already stored', () => {
     await expect(page.getByTestId('queue-status')).toContainText('ModelsLab rejected the API key');
     await expect(row(page, '4001')).toHaveAttribute('data-state', 'queued');
 
-    await page.getByRole('button', { name: 'Replace' }).click();
+    // The banner offers the way out: a field for the new key, with the focus in it.
+    await page.getByTestId('queue-status').getByRole('button', { name: 'Replace key' }).click();
+    await expect(page.getByLabel('New ModelsLab API key')).toBeFocused();
     await page.getByLabel('New ModelsLab API key').fill(validTestKey);
     await page.getByRole('button', { name: 'Save key' }).click();
     await expect(page.getByTestId('queue-status')).toHaveCount(0);
@@ -122,6 +124,7 @@ test.describe('with a key already stored', () => {
   test('the key can be removed, and the window asks for one again', async ({ app }) => {
     const { page } = app;
     await app.open();
+    await openKeyMenu(page);
     await page.getByRole('button', { name: 'Remove' }).click();
     await expect(page.getByLabel('Enter your ModelsLab API key to start')).toBeVisible();
     expect(await app.secretStore.read()).toBeNull();
@@ -193,11 +196,11 @@ test.describe('queue controls', () => {
 
     await page.getByRole('button', { name: 'Remove job 8003' }).click();
     await expect(row(page, '8003')).toHaveCount(0);
-    await expect(page.getByTestId('counts')).toContainText('2 jobs · 2 ready');
+    await expect(page.getByTestId('fetch-overview')).toHaveText('2 of 2 done · none to go');
 
     await page.getByRole('button', { name: 'Clear list…' }).click();
     await page.getByRole('button', { name: 'Keep them' }).click();
-    await expect(page.getByTestId('counts')).toContainText('2 jobs');
+    await expect(page.getByTestId('fetch-overview')).toContainText('of 2 done');
     await page.getByRole('button', { name: 'Clear list…' }).click();
     await page.getByRole('button', { name: 'Remove all' }).click();
     await expect(page.getByRole('heading', { name: 'Drop job IDs here' })).toBeVisible();
@@ -239,10 +242,10 @@ test.describe('a very large drop', () => {
     const ids = Array.from({ length: 100_000 }, (_, index) => String(5_000_000 + index));
     await page.locator('main.jobs').drop({ files: [{ name: 'export.txt', mimeType: 'text/plain', buffer: Buffer.from(ids.join('\n')) }] });
     await expect(page.getByTestId('intake-summary')).toContainText('Added 100000 jobs', { timeout: 120_000 });
-    await expect(page.getByTestId('counts')).toContainText('100000 jobs', { timeout: 120_000 });
+    await expect(page.getByTestId('fetch-overview')).toContainText('of 100,000 done', { timeout: 120_000 });
     expect(await page.locator('tr.job-row').count()).toBeLessThan(100);
 
-    await page.locator('.job-scroller').evaluate((element) => (element.scrollTop = 37 * 73_000));
+    await page.locator('.job-scroller').evaluate((element) => (element.scrollTop = 32 * 73_000));
     await expect(row(page, '5073000')).toBeVisible();
     await page.locator('.job-scroller').evaluate((element) => (element.scrollTop = element.scrollHeight));
     await expect(row(page, '5099999')).toBeVisible();

@@ -145,7 +145,7 @@ test('a previewed job that leaves the filter stays in the preview; a removed one
   await app.core.handlers.removeJobs({ ids: ['9503'] });
   await expect(page.getByRole('dialog')).toContainText('This job is no longer in the list.');
   await page.keyboard.press('Escape');
-  await expect(page.getByRole('checkbox', { name: 'Select job 9504' })).toBeFocused();
+  await expect(row(page, '9504')).toBeFocused();
 });
 
 test('on a large screen a job\'s images all fit side by side; on a 1024×700 window the current one is shown whole', async ({ app }) => {

@@ -35,6 +35,7 @@ async function imagesIn(folder: string): Promise<string[]> {
 }
 
 const saveBar = (page: Page) => page.getByRole('region', { name: 'Save' });
+const batch = (page: Page) => page.getByRole('region', { name: 'Batch' });
 const selectionBar = (page: Page) => page.getByRole('region', { name: 'Selected jobs' });
 const saveSelected = (page: Page, count: number) => selectionBar(page).getByRole('button', { name: `Save (${count})`, exact: true });
 const ready = (...images: Array<'headshot-a.png' | 'headshot-b.jpg' | 'headshot-c.webp'>): Step[] => [
@@ -63,10 +64,9 @@ test('choose a folder, save all ready into a subfolder per job with a custom nam
   await expect(row(page, '7001')).toHaveAttribute('data-state', 'ready');
   await expect(row(page, '7002')).toHaveAttribute('data-state', 'ready');
 
-  // Without a folder nothing can be saved yet, and before a batch there is nothing to report.
+  // Without a folder there is none to pick, and before a batch there is nothing to report.
   await expect(page.getByTestId('save-outcome')).toBeHidden();
   await expect(page.getByTestId('save-folder')).toBeDisabled();
-  await expect(saveBar(page).getByRole('button', { name: 'Save all ready (2)' })).toBeDisabled();
 
   // A subfolder per job needs no {id} in the name; the example follows the fields as they are typed.
   await toggleSettings(page);
@@ -87,20 +87,20 @@ test('choose a folder, save all ready into a subfolder per job with a custom nam
   await mkdir(join(app.saveDir, '7002'));
   await writeFile(join(app.saveDir, '7002', 'headshot-1.webp'), 'an older picture under the same name');
 
-  await saveBar(page).getByRole('button', { name: 'Choose folder…' }).click();
-  await expect(page.getByTestId('save-folder')).toHaveValue(app.saveDir);
+  // Save all ready with no folder yet asks for one first, then saves into it.
   await saveBar(page).getByRole('button', { name: 'Save all ready (2)' }).click();
+  await expect(page.getByTestId('save-folder')).toHaveValue(app.saveDir);
 
   // The bar shows the batch while it runs: two images saved (9.7 KB and 0.3 KB), the third held half-way.
   const status = page.getByTestId('save-outcome');
   await expect(status).toContainText('Saving 2 of 3 files · 11 KB');
-  await expect(status.getByRole('progressbar', { name: 'Save progress' })).toHaveJSProperty('value', 2);
+  await expect(batch(page).getByRole('progressbar', { name: 'Save progress' })).toHaveJSProperty('value', 2);
   expect(held.held(), 'the batch was still under way').toEqual(['7001-2']);
   held.release('7001-2');
   // Then what it did.
   await expect(status).toHaveText('Saved 3 files from 2 jobs.');
-  await expect(saveBar(page).getByRole('status')).toHaveText('Saved 3 files from 2 jobs.');
-  await expect(status.getByRole('progressbar')).toHaveCount(0);
+  await expect(batch(page).getByRole('status')).toHaveText('Saved 3 files from 2 jobs.');
+  await expect(batch(page).getByRole('progressbar', { name: 'Save progress' })).toHaveJSProperty('value', 1);
   await expect(row(page, '7001')).toHaveAttribute('data-state', 'saved');
   await expect(row(page, '7001').getByTestId('saved-location')).toHaveAttribute('title', join(app.saveDir, '7001'));
   await expect(row(page, '7001')).toContainText('headshot-1.png, headshot-2.jpg');
@@ -111,7 +111,7 @@ test('choose a folder, save all ready into a subfolder per job with a custom nam
   // "Show in folder" for a job shows its first file; for the batch, the folder.
   await row(page, '7001').getByRole('button', { name: 'Show in folder: job 7001' }).click();
   await expect.poll(() => app.revealed).toEqual([{ file: join(app.saveDir, '7001', 'headshot-1.png') }]);
-  await saveBar(page).getByRole('button', { name: 'Show in folder' }).click();
+  await batch(page).getByRole('button', { name: 'Show in folder' }).click();
   await expect.poll(() => app.revealed.at(-1)).toEqual({ folder: app.saveDir });
 
   // Tick one ready job (and a saved one, which Save leaves alone) and save just that.
@@ -183,7 +183,7 @@ test('save as they arrive: refused until a folder is chosen, then a job that bec
   const { page } = app;
   app.setScenarios({ '7101': [{ answer: 'processing', eta: 1 }] });
   await app.open();
-  const autoSave = page.getByRole('checkbox', { name: 'Save each job as soon as it is ready' });
+  const autoSave = page.getByRole('checkbox', { name: 'Save each job when ready' });
 
   await autoSave.click();
   await expect(saveBar(page).getByRole('alert')).toContainText('Choose a folder first');
@@ -242,4 +242,21 @@ test('an invalid file name template is explained under the field and not applied
   // Nothing has been previewed, so the image cache is empty and there is nothing to clear.
   await expect(page.getByTestId('image-cache')).toHaveText(/^Image cache: empty, at most \d+ MB$/);
   await expect(page.getByRole('button', { name: 'Clear', exact: true })).toBeDisabled();
+});
+
+test.describe('recent folders that are gone', () => {
+  test.use({
+    userDataFiles: {
+      'save-folders.json': JSON.stringify({ version: 1, content: { recent: ['/nonexistent/headshot-fetcher-test/Deleted', '/nonexistent/headshot-fetcher-test/Moved'] } }),
+    },
+  });
+
+  test('leave the recent list at start, with a word', async ({ app }) => {
+    const { page } = app;
+    await app.open();
+    await expect(page.getByTestId('notices')).toContainText('2 folders you saved into are no longer there');
+    await expect(page.getByTestId('save-folder')).toBeDisabled();
+    expect(await recentOffered(page)).toEqual(['']);
+    expect((await app.core.handlers.listSaveFolders(undefined)).recent).toEqual([]);
+  });
 });

@@ -3,65 +3,122 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect, test, validTestKey } from '../browser/app-fixture';
-import type { ImageName } from '../fixtures/fake-modelslab';
+import type { Page } from '@playwright/test';
+import { expect, test as appTest, validTestKey } from '../browser/app-fixture';
+import type { ImageName, Step } from '../fixtures/fake-modelslab';
+import { startHeldImageServer, type HeldImageServer } from '../support/held-images';
 import { dropText, enterFirstKey, jobRow } from '../support/window-steps';
 
-const shot = (name: string) => fileURLToPath(new URL(`../../docs/screenshots/${name}.png`, import.meta.url));
+const test = appTest.extend<{ held: HeldImageServer }>({
+  held: async ({}, use) => {
+    const server = await startHeldImageServer();
+    await use(server);
+    await server.close();
+  },
+});
 
-test('first run, the empty list, a mixed batch, the preview, settings, dark', async ({ app }) => {
+const shot = (name: string) => fileURLToPath(new URL(`../../docs/screenshots/${name}.png`, import.meta.url));
+const names: ImageName[] = ['headshot-a.png', 'headshot-b.jpg', 'headshot-c.webp'];
+const images = (n: number, offset = 0) => Array.from({ length: n }, (_, i) => ({ serve: names[(i + offset) % names.length]! }));
+const ready = (n: number, offset = 0): Step[] => [{ answer: 'success', images: images(n, offset) }];
+
+/** Waits until every thumbnail drawn has its picture, or is marked as held back. */
+async function thumbnailsSettled(page: Page) {
+  await expect
+    .poll(() => page.locator('tr.job-row:not([data-state="saving"]) .thumbnail img').evaluateAll((all) => all.every((image) => (image as HTMLImageElement).complete && (image as HTMLImageElement).naturalWidth > 0)))
+    .toBe(true);
+}
+
+test('first run, the empty list, a batch mid-way at three sizes in light and dark, the preview, settings', async ({ app, held }) => {
+  test.setTimeout(120_000);
   const { page } = app;
-  const names: ImageName[] = ['headshot-a.png', 'headshot-b.jpg', 'headshot-c.webp'];
-  const image = (n: number) => Array.from({ length: n }, (_, i) => ({ serve: names[i % names.length]! }));
-  app.setScenarios({
-    '12202888': [{ answer: 'success', images: image(2) }],
-    '12202889': [{ answer: 'success', images: image(4) }],
-    '12202890': [{ answer: 'success', images: image(1) }],
-    '12202891': [{ answer: 'processing', eta: 600 }],
-    '12202892': [{ answer: 'processing', eta: 45 }],
-    '12202893': [{ answer: 'failed' }],
-    '12202894': [{ answer: 'success', images: image(2) }],
-    '12202897': [{ answer: 'success', images: image(3) }],
-    '12202898': [{ answer: 'success', images: image(1) }],
-  });
-  // A folder named as people name theirs, so the window shows a believable path.
+  await page.setViewportSize({ width: 1280, height: 800 });
   const folder = join(app.saveDir, 'Pictures', 'Headshots');
   await mkdir(folder, { recursive: true });
   app.setFolderDialogAnswer(folder);
 
   await app.open();
-  await expect(page.getByLabel('Enter your ModelsLab API key to start')).toBeVisible();
+  await expect(page.getByLabel('Enter your ModelsLab API key to start')).toBeFocused();
   await page.screenshot({ path: shot('first-run') });
-
   await enterFirstKey(page, validTestKey);
   await page.screenshot({ path: shot('empty-list') });
 
-  await dropText(page, '12202888\n12202889\n12202890\n12202891\n12202892\n12202893\n12202894\nhello');
-  await expect(jobRow(page, '12202894')).toHaveAttribute('data-state', 'ready');
-  await page.getByRole('button', { name: 'Choose folder…' }).click();
-  await page.getByRole('button', { name: 'Save all ready (4)' }).click();
-  await expect(jobRow(page, '12202888')).toHaveAttribute('data-state', 'saved');
-  await expect(page.getByTestId('save-outcome')).toContainText('Saved');
-  await dropText(page, '12202895 12202896 12202897 12202898');
-  await expect(jobRow(page, '12202895')).toHaveAttribute('data-state', 'failed');
-  await expect(jobRow(page, '12202898')).toHaveAttribute('data-state', 'ready');
-  await jobRow(page, '12202897').click();
-  await jobRow(page, '12202898').click({ modifiers: ['Shift'] });
-  // Back to the top of the list, so the picture starts with the first job.
+  // A first batch: ready, then saved; two of them hold their second image half-way, so they stay "saving".
+  const first = ['12202801', '12202802', '12202803', '12202804', '12202805', '12202806', '12202807', '12202808'];
+  app.setScenarios({
+    ...Object.fromEntries(first.slice(0, 6).map((id, index) => [id, ready(1 + (index % 3), index)])),
+    '12202807': [{ answer: 'success', images: [{ serve: 'headshot-a.png' }, { redirectTo: held.url('07', 'headshot-b.jpg') }] }],
+    '12202808': [{ answer: 'success', images: [{ serve: 'headshot-c.webp' }, { redirectTo: held.url('08', 'headshot-a.png') }] }],
+  });
+  await dropText(page, first.join('\n'));
+  for (const id of first) await expect(jobRow(page, id)).toHaveAttribute('data-state', 'ready');
+  await page.getByRole('button', { name: 'Save all ready (8)' }).click();
+  await expect(jobRow(page, '12202806')).toHaveAttribute('data-state', 'saved');
+  await expect(jobRow(page, '12202808')).toHaveAttribute('data-state', 'saving');
+
+  // Then more: ready, processing, fetching (no answer yet), failed, and a 20-digit ID.
+  app.setScenarios({
+    '12202809': ready(2),
+    '12202810': ready(4, 1),
+    '12202811': [{ answer: 'processing', eta: 540 }],
+    '12202812': [{ answer: 'raw', status: 200, body: JSON.stringify({ status: 'error', message: 'Request not found: no job with this ID exists for your account. Check the ID, or the key it was made with.' }) }],
+    '12202813': ready(1, 2),
+    '12202814': [{ answer: 'processing', eta: 75 }],
+    '12202815': [{ answer: 'hang' }],
+    '98765432109876543210': ready(3),
+    '12202816': [{ answer: 'raw', status: 503, body: '<html>Service Unavailable</html>', contentType: 'text/html' }],
+    '12202817': ready(2, 1),
+    '12202818': [{ answer: 'processing', eta: 300 }],
+    '12202819': ready(1),
+    '12202820': [{ answer: 'hang' }],
+  });
+  await dropText(page, '12202809 12202810 12202811 12202812 12202813 12202814 12202815 98765432109876543210 12202816 12202817 12202818 12202819 12202820');
+  await expect(jobRow(page, '12202816')).toHaveAttribute('data-state', 'failed', { timeout: 20_000 });
+  await expect(jobRow(page, '12202812')).toHaveAttribute('data-state', 'failed');
+  await expect(jobRow(page, '12202819')).toHaveAttribute('data-state', 'ready');
+  await expect(jobRow(page, '12202814')).toHaveAttribute('data-state', 'processing');
+  await expect(jobRow(page, '12202815')).toHaveAttribute('data-state', 'fetching');
+  await page.getByTestId('intake-summary').getByRole('button', { name: 'Dismiss' }).click();
+  await jobRow(page, '12202810').locator('td.job-id').click();
+  await jobRow(page, '12202813').locator('td.job-id').click({ modifiers: ['ControlOrMeta'] });
   await page.locator('.job-scroller').evaluate((scroller) => scroller.scrollTo(0, 0));
-  await expect.poll(() => page.locator('.thumbnail img').evaluateAll((images) => images.every((image) => (image as HTMLImageElement).naturalWidth > 0))).toBe(true);
+
+  for (const size of [
+    { width: 800, height: 600 },
+    { width: 1280, height: 800 },
+    { width: 1920, height: 1080 },
+  ]) {
+    await page.setViewportSize(size);
+    await thumbnailsSettled(page);
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.screenshot({ path: shot(`mid-batch-${size.width}x${size.height}-${scheme}`) });
+    }
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.setViewportSize({ width: 1280, height: 800 });
   await page.screenshot({ path: shot('main-window') });
   await page.emulateMedia({ colorScheme: 'dark' });
   await page.screenshot({ path: shot('main-window-dark') });
   await page.emulateMedia({ colorScheme: 'light' });
 
-  await jobRow(page, '12202889').getByRole('button', { name: 'Preview image 2 of job 12202889' }).click();
+  // A failure's whole text, by keyboard; and a row's menu.
+  await jobRow(page, '12202812').focus();
+  await expect(page.getByTestId('full-detail')).toBeVisible();
+  await page.screenshot({ path: shot('error-details') });
+  await page.keyboard.press('Shift+F10');
+  await expect(page.getByRole('menu')).toBeVisible();
+  await page.screenshot({ path: shot('row-menu') });
+  await page.keyboard.press('Escape');
+
+  await jobRow(page, '12202810').getByRole('button', { name: 'Preview image 2 of job 12202810' }).click();
   const preview = page.getByRole('dialog');
-  await expect.poll(() => preview.getByRole('img').evaluateAll((images) => images.every((image) => (image as HTMLImageElement).naturalWidth > 0))).toBe(true);
+  await expect.poll(() => preview.getByRole('img').evaluateAll((all) => all.every((image) => (image as HTMLImageElement).naturalWidth > 0))).toBe(true);
   await page.screenshot({ path: shot('preview') });
   await page.keyboard.press('Escape');
 
   await page.getByText('Settings', { exact: true }).click();
   await expect(page.getByTestId('file-name-check')).toBeVisible();
   await page.screenshot({ path: shot('settings') });
+  held.releaseAll();
 });

@@ -11,6 +11,12 @@ export async function enterFirstKey(page: Page, key: string): Promise<void> {
   await expect(page.getByTestId('key-status')).toHaveText(`API key set ••••${key.slice(-4)}`);
 }
 
+/** Opens the key's menu in the window's top line (where Replace and Remove are), if it is closed. */
+export async function openKeyMenu(page: Page): Promise<void> {
+  const menu = page.locator('details.key-menu');
+  if (!(await menu.evaluate((details) => (details as HTMLDetailsElement).open))) await page.getByTestId('key-status').click();
+}
+
 export async function dropText(page: Page, text: string): Promise<void> {
   await page.locator('main.jobs').drop({ data: { 'text/plain': text } });
 }

@@ -25,18 +25,18 @@ test('fetch URLs stand for their ID; quotes and brackets from spreadsheets are s
   ]);
 });
 
-test('what is not a job ID is rejected, saying why', () => {
+test('what is not a job ID is rejected, saying why; near-misses first', () => {
   const result = extractJobIds(text('hello 0123 -5 1.5 123456789012345678901 https://example.com/photo.png 12202888'));
   assert.deepEqual(result.ids, ['12202888']);
   assert.deepEqual(
     result.rejected.map(({ token, reason }) => `${token}: ${reason}`),
     [
-      'hello: not a job ID: IDs are numbers like 12202888',
       '0123: job IDs do not start with 0',
       '-5: job IDs are whole positive numbers',
       '1.5: job IDs are whole positive numbers',
       '123456789012345678901: too long for a job ID (at most 20 digits)',
       'https://example.com/photo.png: a link, but not a fetch link ending in a job ID',
+      'hello: not a job ID: IDs are numbers like 12202888',
     ],
   );
 });
@@ -168,4 +168,25 @@ test('property: IDs survive being written as JSON answers, a CSV column or fetch
       assert.ok(ids.every((id) => idFromToken(id) === id));
     }),
   );
+});
+
+test('a pasted mixture lists the near-misses first, as written: a 25-digit number (also unquoted in JSON), a leading zero', () => {
+  const paste = ['12202888', 'Ada Lovelace', 'ada@example.com', '1234567890123456789012345', 'Alan Turing', 'alan@example.com', '0123456'].join('\n');
+  const result = extractJobIds(text(paste));
+  assert.deepEqual(result.ids, ['12202888']);
+  assert.deepEqual(result.rejected.slice(0, 2), [
+    { token: '1234567890123456789012345', reason: 'too long for a job ID (at most 20 digits)' },
+    { token: '0123456', reason: 'job IDs do not start with 0' },
+  ]);
+  assert.equal(result.rejectedCount, 8);
+
+  const json = extractJobIds(text('{"id": 1234567890123456789012345, "note": "a \\"quoted\\" 99999999999999999 stays"}'));
+  assert.deepEqual(json.rejected, [{ token: '1234567890123456789012345', reason: 'too large to read exactly from JSON: write it as a string' }]);
+  assert.deepEqual(extractJobIds(text('[1234567890123456789, 101]')).rejected.map((item) => item.token), ['1234567890123456789']);
+
+  // A near-miss after a screenful of names still makes the list, at the top.
+  const names = Array.from({ length: 300 }, (_, index) => `name${index}@example.com`);
+  const crowded = extractJobIds(text([...names, '00012202888'].join('\n')));
+  assert.equal(crowded.rejected[0]!.token, '00012202888');
+  assert.equal(crowded.rejectedCount, 301);
 });

@@ -146,6 +146,12 @@ export function rowAction(view: JobView): RowAction {
   }
 }
 
+/** For a failed job, whether fetching it again can help, as the core judged it (a cancel can be retried; an unknown ID cannot). */
+export function retryVerdict(view: JobView): string | null {
+  if (view.state !== 'failed') return null;
+  return view.retryable ? 'Retry may help.' : "Retrying won't help.";
+}
+
 /** The detail column: what a person wants to know about the job right now, and ModelsLab's NSFW flag. */
 export function jobDetail(view: JobView, now = Date.now()): string {
   const detail = currentDetail(view, now);

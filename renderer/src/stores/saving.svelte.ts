@@ -43,6 +43,12 @@ class SavingStore {
   };
 
   showFolder = (folder: string) => valueOrThrow(api.showInFolder({ folder }));
+
+  /** "Stop saving": the batches under way stop; their jobs stay ready, and saving again finishes them. */
+  stop = async (): Promise<void> => {
+    await valueOrThrow(api.stopSaving());
+    this.mergeProgress(await valueOrThrow(api.getSaveProgress()));
+  };
 }
 
 export const saving = new SavingStore();

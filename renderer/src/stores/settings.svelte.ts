@@ -15,6 +15,8 @@ class SettingsStore {
   };
   /** Counts the asks to open the settings sheet from outside it (the menu's Settings…). */
   openRequests = $state(0);
+  /** Counts the asks to enter a new key from outside the key's menu (a rejected key's banner). */
+  keyEditRequests = $state(0);
 
   /** Sends a change; main answers with the settings it keeps, which the window then shows. Throws a refusal. */
   update = async (patch: Partial<Settings>): Promise<Settings> => {
