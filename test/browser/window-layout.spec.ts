@@ -101,6 +101,29 @@ test('at 800×540 with a notice showing, the page never scrolls, the list does, 
   }
 });
 
+test('with names from a spreadsheet, the smallest window still shows a 20-digit ID whole, the names, and 8 rows', async ({ app }) => {
+  const { page } = app;
+  const ids = [longId, ...Array.from({ length: 30 }, (_, index) => String(12202900 + index))];
+  app.setScenarios(Object.fromEntries(ids.map((id) => [id, ready])));
+  await app.open();
+  const table = ['Job ID,Full Name,Email', ...ids.map((id, index) => `${id},Person Number ${index + 1},person${index + 1}@example.com`)].join('\n');
+  await app.core.handlers.addJobs({ sources: [{ name: 'team.csv', text: table }] });
+  await expect(row(page, longId)).toHaveAttribute('data-state', 'ready');
+  app.emit('notice', { id: 8, message: 'The job list could not be read; it was kept aside and a new one started.' });
+  await expect(page.getByTestId('notices')).toContainText('could not be read');
+
+  await expect(row(page, longId).getByTestId('job-name')).toHaveText('Person Number 1');
+  const idCell = row(page, longId).locator('td.job-id');
+  expect(await idCell.evaluate((cell) => cell.scrollWidth <= cell.clientWidth), 'the 20-digit ID is not cut').toBe(true);
+  expect(await pageScrolls(page)).toEqual({ vertical: false, horizontal: false });
+  expect(await wholeRowsShown(page)).toBeGreaterThanOrEqual(8);
+  expect(await cutInBars(page)).toEqual([]);
+  // The names and the details share the room the other columns leave, each with space for words.
+  for (const cell of ['td.detail', 'td.name']) {
+    expect(await row(page, longId).locator(cell).evaluate((element) => element.getBoundingClientRect().width), cell).toBeGreaterThanOrEqual(90);
+  }
+});
+
 test('the bars keep their height while the counts grow from one digit to four', async ({ app }) => {
   const { page } = app;
   app.setScenarios({ '1001': ready, '1002': [{ answer: 'failed' }] });

@@ -24,7 +24,8 @@ export const jobColumns: readonly JobColumn[] = [
   { id: 'select', label: 'Select', labelHidden: true, width: '34px' },
   // Widened by JobTable to the longest ID listed (up to 20 digits), so every ID shows whole.
   { id: 'id', label: 'Job ID', sort: 'id', width: idColumnWidth(11) },
-  { id: 'name', label: 'Name', sort: 'name', width: '160px', needsNames: true },
+  // Shares what the fixed columns leave with Details, so both keep room in the smallest window.
+  { id: 'name', label: 'Name', sort: 'name', width: null, needsNames: true },
   { id: 'state', label: 'Status', sort: 'state', width: '124px' },
   { id: 'images', label: 'Images', sort: 'images', width: '146px' },
   { id: 'detail', label: 'Details', width: null },
