@@ -122,3 +122,37 @@ test('first run, the empty list, a batch mid-way at three sizes in light and dar
   await page.screenshot({ path: shot('settings') });
   held.releaseAll();
 });
+
+test('a spreadsheet of people: the Name column, and file names by column', async ({ app }) => {
+  test.setTimeout(120_000);
+  const { page } = app;
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await app.open();
+  await enterFirstKey(page, validTestKey);
+  const people = [
+    ['12203001', 'Ana Souza', 'Sales'],
+    ['12203002', 'Kenji Watanabe', 'Engineering'],
+    ['12203003', 'Fatima Al-Sayed', 'Finance'],
+    ['12203004', "Liam O'Connor", 'Sales'],
+    ['12203005', 'Priya Raman', 'Design'],
+    ['12203006', 'Zoë Müller', 'Engineering'],
+    ['12203007', 'Chen Wei', 'Support'],
+    ['12203008', 'Amara Okafor', 'Legal'],
+  ];
+  app.setScenarios(Object.fromEntries(people.map(([id], index) => [id!, ready(1 + (index % 3), index)])));
+  const table = ['Job ID,Name,Department,Email', ...people.map(([id, name, department]) => `${id},"${name}",${department},${name!.split(' ')[0]!.toLowerCase()}@example.com`)].join('\r\n');
+  await page.locator('main.jobs').drop({ files: [{ name: 'team.csv', mimeType: 'text/csv', buffer: Buffer.from(table) }] });
+  for (const [id] of people) await expect(jobRow(page, id!)).toHaveAttribute('data-state', 'ready');
+  await page.getByTestId('intake-summary').getByRole('button', { name: 'Dismiss' }).click();
+  await thumbnailsSettled(page);
+  await page.screenshot({ path: shot('spreadsheet-names') });
+
+  await page.getByText('Settings', { exact: true }).click();
+  const field = page.getByLabel('File name', { exact: true });
+  await field.fill('');
+  await page.getByTestId('column-tokens').getByRole('button', { name: '{col:Name}' }).click();
+  await field.press('End');
+  await field.pressSequentially('/{n}.{ext}');
+  await expect(page.getByTestId('file-name-check')).toContainText('Example: Ana Souza/1.');
+  await page.screenshot({ path: shot('spreadsheet-template') });
+});
