@@ -371,6 +371,12 @@ function readSource(source: DecodedSource, collector: Collector, notes: string[]
     const table = readTable(parseDelimited(text, delimiter) ?? []);
     if (table?.byHeader) return collector.merge(table.collector);
   }
+  // A one-column list under its heading (job_id, Request ID): the heading is not a piece to complain about.
+  if (delimiter === null) {
+    const firstLine = /^[ \t]*([^\r\n]{1,40})\r?\n/.exec(text);
+    const heading = firstLine?.[1]?.trim() ?? '';
+    if (firstLine && idColumnHeader.test(heading) && heading.split(separators).every((piece) => idFromToken(piece) === null)) text = text.slice(firstLine[0].length);
+  }
   // Otherwise read as text first; a table reading is used only where that would complain about
   // cells (prompts, dates), so no ID in a plain list is ever dropped for looking tabular.
   const asText = new Collector();

@@ -190,3 +190,13 @@ test('a pasted mixture lists the near-misses first, as written: a 25-digit numbe
   assert.equal(crowded.rejected[0]!.token, '00012202888');
   assert.equal(crowded.rejectedCount, 301);
 });
+
+test('a one-column list under its heading reads the IDs and does not list the heading as a reject', () => {
+  for (const text of ['job_id\n12202888\n12202889\n', 'Request ID\r\n12202888\r\n12202889', 'My job IDs:\n12202888\n12202889']) {
+    const result = extractJobIds([{ name: null, text }]);
+    assert.deepEqual(result.ids, ['12202888', '12202889'], text);
+    assert.deepEqual(result.rejected, [], text);
+  }
+  // A first line that holds an ID is not a heading: nothing of it is lost.
+  assert.deepEqual(extractJobIds([{ name: null, text: 'ids 12202887\n12202888' }]).ids, ['12202887', '12202888']);
+});
