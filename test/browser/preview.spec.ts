@@ -59,6 +59,8 @@ test('thumbnails come from main; a click opens the job\'s images side by side, a
   await page.getByRole('button', { name: 'Save all ready (2)' }).click();
   await expect(row(page, '9501')).toHaveAttribute('data-state', 'saved');
   await expect(row(page, '9503')).toHaveAttribute('data-state', 'saved');
+  // The batch is over once the folder's record holds it and this saver has left the folder.
+  await expect(page.getByTestId('save-outcome')).toHaveText('Saved 4 files from 2 jobs.');
   expect(app.modelsLab.imageRequests.length, 'nothing was downloaded again to save').toBe(downloads);
   expect((await readdir(app.saveDir)).filter((name) => !name.startsWith('headshot-fetcher-manifest')).sort()).toEqual(['9501-1.png', '9501-2.jpg', '9501-3.webp', '9503-1.jpg']);
 });
