@@ -141,6 +141,8 @@ export interface SaveProgress {
   bytesWritten: number;
   startedAt: number | null;
   finishedAt: number | null;
+  /** Jobs of the batch that "Stop saving" cut short (also counted in jobsFailed); they stay ready. */
+  jobsStopped?: number;
 }
 
 /** The cache of images main downloaded for previews, kept so that saving them later copies instead of downloading. */

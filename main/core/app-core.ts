@@ -376,6 +376,7 @@ export async function createAppCore(options: AppCoreOptions) {
     // The batch shows as done only once the folder's record holds it: the last job's end is told after the drive returns.
     let jobsLeft = 0;
     let lastJobSaved: boolean | null = null;
+    let lastJobStopped = false;
     await saveDrive.saveJobs(ids, target, {
       onStart: (jobs) => {
         jobsLeft = jobs.length;
@@ -389,11 +390,11 @@ export async function createAppCore(options: AppCoreOptions) {
         summary.savedFiles += outcome.savedFiles;
         summary.skippedFiles += outcome.skippedFiles;
         jobsLeft -= 1;
-        if (jobsLeft === 0) lastJobSaved = outcome.saved;
-        else saveProgress.jobDone(outcome.saved);
+        if (jobsLeft === 0) (lastJobSaved = outcome.saved), (lastJobStopped = outcome.stopped === true);
+        else saveProgress.jobDone(outcome.saved, outcome.stopped === true);
       },
     });
-    if (lastJobSaved !== null) saveProgress.jobDone(lastJobSaved);
+    if (lastJobSaved !== null) saveProgress.jobDone(lastJobSaved, lastJobStopped);
     log(
       `Save batch finished: ${summary.savedJobs} job(s) saved, ${summary.failedJobs} not saved, ${summary.savedFiles} file(s) written, ${summary.skippedFiles} already there`,
       'info',

@@ -43,3 +43,32 @@ test('Stop saving stops the batch; saving again finishes it', async ({ app, held
   await expect(row(page, '7501')).toHaveAttribute('data-state', 'saved');
   expect(await images(app.saveDir)).toEqual(['7501-1.png', '7501-2.jpg']);
 });
+
+test('after Stop saving the batch line says it was stopped, how far it got, and how to finish', async ({ app, held }) => {
+  const { page } = app;
+  app.setScenarios({
+    '7601': [{ answer: 'success', images: [{ serve: 'headshot-a.png' }] }],
+    '7602': [{ answer: 'success', images: [{ redirectTo: held.url('7602-1', 'headshot-a.png') }] }],
+    '7603': [{ answer: 'success', images: [{ redirectTo: held.url('7603-1', 'headshot-b.jpg') }] }],
+  });
+  await app.open();
+  await dropText(page, '7601 7602 7603');
+  for (const id of ['7601', '7602', '7603']) await expect(row(page, id)).toHaveAttribute('data-state', 'ready');
+  await page.getByRole('button', { name: 'Save all ready (3)' }).click();
+  await expect(row(page, '7601')).toHaveAttribute('data-state', 'saved');
+  await expect.poll(() => held.held().sort()).toEqual(['7602-1', '7603-1']);
+
+  const batch = page.getByRole('region', { name: 'Batch' });
+  await batch.getByRole('button', { name: 'Stop saving' }).click();
+  await expect(row(page, '7603')).toHaveAttribute('data-state', 'ready');
+  await expect(batch.getByTestId('save-outcome')).toHaveText('Stopped: 1 of 3 jobs saved; save again to finish the rest.');
+  await expect(batch.getByTestId('save-overview-part')).toContainText('Stopped');
+  await expect(batch.getByTestId('save-overview-part')).not.toContainText('could not be saved');
+
+  // Saving again finishes the rest, and the line is an ordinary outcome again.
+  held.release('7602-1');
+  held.release('7603-1');
+  await page.getByRole('button', { name: 'Save all ready (2)' }).click();
+  await expect(row(page, '7603')).toHaveAttribute('data-state', 'saved');
+  await expect(batch.getByTestId('save-outcome')).toHaveText('Saved 2 files from 2 jobs.');
+});
