@@ -72,3 +72,35 @@ test('after Stop saving the batch line says it was stopped, how far it got, and 
   await expect(row(page, '7603')).toHaveAttribute('data-state', 'saved');
   await expect(batch.getByTestId('save-outcome')).toHaveText('Saved 2 files from 2 jobs.');
 });
+
+test('Save all ready stays usable while the batch it started saves, and says what it waits for', async ({ app, held }) => {
+  const { page } = app;
+  app.setScenarios({
+    '7701': [{ answer: 'success', images: [{ redirectTo: held.url('7701-1', 'headshot-a.png') }] }],
+    '7702': [{ answer: 'success', images: [{ serve: 'headshot-b.jpg' }] }],
+  });
+  await app.open();
+  await dropText(page, '7701');
+  await expect(row(page, '7701')).toHaveAttribute('data-state', 'ready');
+  const saveAll = page.getByRole('region', { name: 'Save' }).getByRole('button', { name: /^Save all ready/ });
+  await saveAll.click();
+  await expect.poll(() => held.held()).toEqual(['7701-1']);
+
+  // Nothing ready while 7701 saves: the button is disabled and its title says why.
+  await expect(saveAll).toBeDisabled();
+  await expect(saveAll).toHaveAttribute('title', /the ready jobs are being saved/);
+
+  // A job that gets ready meanwhile: the button is not dimmed and saves it, while 7701 is still held.
+  await dropText(page, '7702');
+  await expect(row(page, '7702')).toHaveAttribute('data-state', 'ready');
+  await expect(saveAll).toHaveText('Save all ready (1)');
+  await expect(saveAll).toBeEnabled();
+  await expect(saveAll).not.toHaveAttribute('aria-disabled', 'true');
+  expect(await saveAll.evaluate((button) => getComputedStyle(button).opacity)).toBe('1');
+  await saveAll.click();
+  await expect(row(page, '7702')).toHaveAttribute('data-state', 'saved');
+  await expect(row(page, '7701')).toHaveAttribute('data-state', 'saving');
+
+  held.release('7701-1');
+  await expect(row(page, '7701')).toHaveAttribute('data-state', 'saved');
+});
