@@ -83,6 +83,10 @@ export interface FileIntakeReport {
   summary: IntakeSummary | null;
   /** Files refused, each with the reason. */
   problems: string[];
+  /** The names (not paths) of the files read, for the report to name as a drop's are. Never logged. */
+  files?: string[];
+  /** The first job this intake added, for the window to scroll to once its row arrives. */
+  firstAdded?: string;
 }
 
 /** What to do when the file name is taken by another file: keep it, replace it, or keep both as "name (2).png". */

@@ -433,11 +433,12 @@ export async function createAppCore(options: AppCoreOptions) {
   }
 
   /** Adds what a drop or files held; labels go with their jobs (and stay out of the log: they are personal data). */
-  function addExtracted(extracted: IntakeResult) {
+  function addExtracted(extracted: IntakeResult, addedIds?: (ids: readonly string[]) => void) {
     if (extracted.ids.length === 0 && extracted.rejectedCount === 0 && extracted.problems.length > 0) {
       throw new AppError('invalid-request', extracted.problems.join(' '));
     }
     const { added, alreadyListed, labelled } = queue.add(extracted.ids, extracted.labels);
+    addedIds?.(added);
     log(`${added.length} job(s) added, ${alreadyListed} already listed, ${extracted.rejectedCount} not job IDs`, 'info');
     return {
       added: added.length,
@@ -454,8 +455,12 @@ export async function createAppCore(options: AppCoreOptions) {
   async function addFromFiles(paths: readonly string[], extra: IntakeSource[] = []): Promise<FileIntakeReport> {
     const read = await readIdsFiles(paths);
     const sources = [...extra, ...read.sources].filter((source) => !('text' in source) || source.text.trim() !== '');
-    if (sources.length === 0) return { summary: null, problems: read.problems };
-    return { summary: addExtracted(extractJobIds(sources)), problems: read.problems };
+    // File names only (they are no personal data, but they stay out of the log all the same).
+    const files = read.sources.flatMap((source) => (source.name === null ? [] : [source.name]));
+    if (sources.length === 0) return { summary: null, problems: read.problems, ...(files.length > 0 ? { files } : {}) };
+    let firstAdded: string | undefined;
+    const summary = addExtracted(extractJobIds(sources), (ids) => (firstAdded = ids[0]));
+    return { summary, problems: read.problems, ...(files.length > 0 ? { files } : {}), ...(firstAdded !== undefined ? { firstAdded } : {}) };
   }
 
   const handlers: RequestHandlers = {
