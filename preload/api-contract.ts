@@ -184,6 +184,8 @@ export type ErrorCode =
   | 'invalid-settings'
   | 'keychain-unavailable'
   | 'folder-not-allowed'
+  /** The chosen folder is gone (deleted, moved, a drive not connected): it left the recent list. */
+  | 'folder-missing'
   | 'endpoint-not-confirmed'
   | 'nothing-to-save'
   | 'not-found'

@@ -536,6 +536,8 @@ export async function createAppCore(options: AppCoreOptions) {
       return updated;
     },
     async listSaveFolders() {
+      // Asked when the window loads and when the person opens the folder list: a folder gone since leaves it, with a word.
+      if ((await saveFolders.forgetMissing()).length > 0) options.emit('saveFolders', saveFolders.list());
       return saveFolders.list();
     },
     async openIdsFiles() {
@@ -553,6 +555,10 @@ export async function createAppCore(options: AppCoreOptions) {
     async saveJobs(request) {
       const save = expectObject(request, 'The save request');
       const folder = expectChosenFolder(save.folder);
+      if ((await saveFolders.forgetMissing()).includes(folder)) {
+        options.emit('saveFolders', saveFolders.list());
+        throw new AppError('folder-missing', 'Nothing was saved: that folder is no longer there (deleted, moved or on a drive not connected). Choose a folder to save into.');
+      }
       const ids = expectIdsOr(save.ids, 'all-ready');
       const wanted = ids === 'all-ready' ? null : new Set(ids);
       const jobs = queue.readyJobs().filter((job) => wanted === null || wanted.has(job.id));
