@@ -83,6 +83,10 @@ export interface FileIntakeReport {
   summary: IntakeSummary | null;
   /** Files refused, each with the reason. */
   problems: string[];
+  /** The names (not paths) of the files read, for the report to name as a drop's are. Never logged. */
+  files?: string[];
+  /** The first job this intake added, for the window to scroll to once its row arrives. */
+  firstAdded?: string;
 }
 
 /** What to do when the file name is taken by another file: keep it, replace it, or keep both as "name (2).png". */
@@ -141,6 +145,8 @@ export interface SaveProgress {
   bytesWritten: number;
   startedAt: number | null;
   finishedAt: number | null;
+  /** Jobs of the batch that "Stop saving" cut short (also counted in jobsFailed); they stay ready. */
+  jobsStopped?: number;
 }
 
 /** The cache of images main downloaded for previews, kept so that saving them later copies instead of downloading. */
@@ -178,6 +184,8 @@ export type ErrorCode =
   | 'invalid-settings'
   | 'keychain-unavailable'
   | 'folder-not-allowed'
+  /** The chosen folder is gone (deleted, moved, a drive not connected): it left the recent list. */
+  | 'folder-missing'
   | 'endpoint-not-confirmed'
   | 'nothing-to-save'
   | 'not-found'

@@ -376,6 +376,7 @@ export async function createAppCore(options: AppCoreOptions) {
     // The batch shows as done only once the folder's record holds it: the last job's end is told after the drive returns.
     let jobsLeft = 0;
     let lastJobSaved: boolean | null = null;
+    let lastJobStopped = false;
     await saveDrive.saveJobs(ids, target, {
       onStart: (jobs) => {
         jobsLeft = jobs.length;
@@ -389,11 +390,11 @@ export async function createAppCore(options: AppCoreOptions) {
         summary.savedFiles += outcome.savedFiles;
         summary.skippedFiles += outcome.skippedFiles;
         jobsLeft -= 1;
-        if (jobsLeft === 0) lastJobSaved = outcome.saved;
-        else saveProgress.jobDone(outcome.saved);
+        if (jobsLeft === 0) (lastJobSaved = outcome.saved), (lastJobStopped = outcome.stopped === true);
+        else saveProgress.jobDone(outcome.saved, outcome.stopped === true);
       },
     });
-    if (lastJobSaved !== null) saveProgress.jobDone(lastJobSaved);
+    if (lastJobSaved !== null) saveProgress.jobDone(lastJobSaved, lastJobStopped);
     log(
       `Save batch finished: ${summary.savedJobs} job(s) saved, ${summary.failedJobs} not saved, ${summary.savedFiles} file(s) written, ${summary.skippedFiles} already there`,
       'info',
@@ -432,11 +433,12 @@ export async function createAppCore(options: AppCoreOptions) {
   }
 
   /** Adds what a drop or files held; labels go with their jobs (and stay out of the log: they are personal data). */
-  function addExtracted(extracted: IntakeResult) {
+  function addExtracted(extracted: IntakeResult, addedIds?: (ids: readonly string[]) => void) {
     if (extracted.ids.length === 0 && extracted.rejectedCount === 0 && extracted.problems.length > 0) {
       throw new AppError('invalid-request', extracted.problems.join(' '));
     }
     const { added, alreadyListed, labelled } = queue.add(extracted.ids, extracted.labels);
+    addedIds?.(added);
     log(`${added.length} job(s) added, ${alreadyListed} already listed, ${extracted.rejectedCount} not job IDs`, 'info');
     return {
       added: added.length,
@@ -453,8 +455,12 @@ export async function createAppCore(options: AppCoreOptions) {
   async function addFromFiles(paths: readonly string[], extra: IntakeSource[] = []): Promise<FileIntakeReport> {
     const read = await readIdsFiles(paths);
     const sources = [...extra, ...read.sources].filter((source) => !('text' in source) || source.text.trim() !== '');
-    if (sources.length === 0) return { summary: null, problems: read.problems };
-    return { summary: addExtracted(extractJobIds(sources)), problems: read.problems };
+    // File names only (they are no personal data, but they stay out of the log all the same).
+    const files = read.sources.flatMap((source) => (source.name === null ? [] : [source.name]));
+    if (sources.length === 0) return { summary: null, problems: read.problems, ...(files.length > 0 ? { files } : {}) };
+    let firstAdded: string | undefined;
+    const summary = addExtracted(extractJobIds(sources), (ids) => (firstAdded = ids[0]));
+    return { summary, problems: read.problems, ...(files.length > 0 ? { files } : {}), ...(firstAdded !== undefined ? { firstAdded } : {}) };
   }
 
   const handlers: RequestHandlers = {
@@ -530,6 +536,8 @@ export async function createAppCore(options: AppCoreOptions) {
       return updated;
     },
     async listSaveFolders() {
+      // Asked when the window loads and when the person opens the folder list: a folder gone since leaves it, with a word.
+      if ((await saveFolders.forgetMissing()).length > 0) options.emit('saveFolders', saveFolders.list());
       return saveFolders.list();
     },
     async openIdsFiles() {
@@ -547,6 +555,10 @@ export async function createAppCore(options: AppCoreOptions) {
     async saveJobs(request) {
       const save = expectObject(request, 'The save request');
       const folder = expectChosenFolder(save.folder);
+      if ((await saveFolders.forgetMissing()).includes(folder)) {
+        options.emit('saveFolders', saveFolders.list());
+        throw new AppError('folder-missing', 'Nothing was saved: that folder is no longer there (deleted, moved or on a drive not connected). Choose a folder to save into.');
+      }
       const ids = expectIdsOr(save.ids, 'all-ready');
       const wanted = ids === 'all-ready' ? null : new Set(ids);
       const jobs = queue.readyJobs().filter((job) => wanted === null || wanted.has(job.id));

@@ -18,6 +18,8 @@ export interface JobSaveOutcome extends JobSaveResult {
   reason: string | null;
   /** The save was cut short by a stop, not by a fault of its own. */
   interrupted: boolean;
+  /** Cut short by "Stop saving" in the window (not by quitting). */
+  stopped?: boolean;
 }
 
 /** What a caller hears while a batch saves. Every member is optional. */
@@ -77,7 +79,7 @@ export function createSaveDrive({ queue, saver, downloadConcurrency, stopSignal 
     const reason = saved ? null : stoppedHere ? stoppedReason : interrupted ? interruptedReason : describeSaveFailures(result.failures);
     if (reason === null) queue.markSaved(job.id, result.paths);
     else queue.markSaveFailed(job.id, reason, result.paths);
-    const outcome: JobSaveOutcome = { ...result, id: job.id, saved, newFiles, reason, interrupted };
+    const outcome: JobSaveOutcome = { ...result, id: job.id, saved, newFiles, reason, interrupted, stopped: stoppedHere };
     listener.onJobDone?.(outcome);
     return outcome;
   }

@@ -60,9 +60,10 @@ export function createSaveProgress({ clock, intervalMs = 100, onChange, onBatchF
       if (outcome === 'already-saved' || outcome === 'name-taken') progress.filesSkipped += 1;
       emitSoon();
     },
-    jobDone(saved: boolean) {
+    jobDone(saved: boolean, stopped = false) {
       if (saved) progress.jobsSaved += 1;
       else progress.jobsFailed += 1;
+      if (stopped) progress.jobsStopped = (progress.jobsStopped ?? 0) + 1;
       jobsInFlight -= 1;
       if (jobsInFlight > 0) return emitSoon();
       progress.active = false;

@@ -125,4 +125,59 @@ test.describe('with a key stored', () => {
     await other.getByRole('menuitem', { name: 'Remove from the list' }).click();
     await expect(row(page, '4301')).toHaveCount(0);
   });
+
+  test('on a row of a selection of several, the keys and the menu act on the selection and say how many', async ({ app }) => {
+    const { page } = app;
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    app.setScenarios({ '4401': failed, '4402': failed, '4403': ready, '4404': ready, '4405': failed });
+    await app.open();
+    await dropText(page, '4401 4402 4403 4404 4405');
+    await expect(row(page, '4405')).toHaveAttribute('data-state', 'failed');
+    await expect(row(page, '4404')).toHaveAttribute('data-state', 'ready');
+
+    // 4401 to 4404 selected: two failed, two ready; 4405 (failed) is not.
+    await row(page, '4401').focus();
+    await page.keyboard.press('Space');
+    for (let step = 0; step < 3; step += 1) await page.keyboard.press('Shift+ArrowDown');
+    await expect(page.getByTestId('selected-count')).toHaveText('4 selected');
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('ArrowUp');
+    await expect(row(page, '4402')).toBeFocused();
+
+    // The menu names the selection and its counts.
+    await page.keyboard.press('Shift+F10');
+    const menu = page.getByRole('menu', { name: 'Job 4402 and 3 more selected' });
+    await expect(menu.getByRole('menuitem')).toHaveText(['Save 2 jobsS', 'Retry 2 jobsR', 'Copy 4 IDs', 'Remove 4 jobs from the list…Delete']);
+    await menu.getByRole('menuitem', { name: 'Copy 4 IDs' }).click();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe('4401\n4402\n4403\n4404');
+
+    // R retries both selected failed jobs, not the failed one outside the selection.
+    app.setScenarios({ '4401': ready, '4402': ready, '4405': ready });
+    await row(page, '4402').focus();
+    await page.keyboard.press('r');
+    await expect(row(page, '4401')).toHaveAttribute('data-state', 'ready');
+    await expect(row(page, '4402')).toHaveAttribute('data-state', 'ready');
+    await expect(row(page, '4405')).toHaveAttribute('data-state', 'failed');
+
+    // S saves the four selected ready jobs (the folder dialog answers first), not 4405.
+    await row(page, '4403').focus();
+    await page.keyboard.press('s');
+    for (const id of ['4401', '4402', '4403', '4404']) await expect(row(page, id)).toHaveAttribute('data-state', 'saved');
+    await expect(row(page, '4405')).toHaveAttribute('data-state', 'failed');
+
+    // Delete asks first, as the selection bar's Remove does; "Keep them" keeps them.
+    await row(page, '4403').focus();
+    await page.keyboard.press('Delete');
+    const confirm = page.getByRole('group', { name: 'Confirm removing the selected jobs' });
+    await expect(confirm).toContainText('Remove 4 jobs from the list?');
+    await expect(confirm.getByRole('button', { name: 'Keep them' })).toBeFocused();
+    await confirm.getByRole('button', { name: 'Remove them' }).click();
+    for (const id of ['4401', '4402', '4403', '4404']) await expect(row(page, id)).toHaveCount(0);
+    await expect(row(page, '4405')).toHaveCount(1);
+
+    // A focused row outside the selection (or a selection of one) acts on itself alone.
+    await row(page, '4405').focus();
+    await page.keyboard.press('Shift+F10');
+    await expect(page.getByRole('menu', { name: 'Job 4405' }).getByRole('menuitem')).toHaveText(['RetryR', 'Copy ID', 'Remove from the listDelete']);
+  });
 });

@@ -29,6 +29,7 @@ test('"Open IDs file…" beside the ID field adds the IDs of the chosen files an
     app.setIdsFilesDialogAnswer([join(folder, 'ids.txt'), join(folder, 'empty.csv')]);
     await page.getByRole('button', { name: 'Open IDs file…' }).click();
     await expect(page.getByTestId('intake-summary')).toContainText('Added 2 jobs');
+    await expect(page.getByTestId('intake-summary')).toContainText('ids.txt: Added 2 jobs');
     await expect(page.getByTestId('intake-summary')).toContainText('empty.csv is empty.');
     for (const id of ['4101', '4102']) await expect(row(page, id)).toHaveAttribute('data-state', 'ready');
   } finally {
@@ -66,4 +67,23 @@ test('IDs handed over by a second launch show what was added', async ({ app }) =
   await app.core.handOver({ ids: ['4301'], files: [] });
   await expect(page.getByTestId('intake-summary')).toContainText('Added 1 job');
   await expect(row(page, '4301')).toBeVisible();
+});
+
+test('a file handed over by a second launch is named in the report, and its rows are scrolled into view', async ({ app }) => {
+  const { page } = app;
+  const folder = await makeTempDir('headshot-fetcher-ids-');
+  try {
+    await writeFile(join(folder, 'team-ids.csv'), 'job_id\n8499998\n8499999\n');
+    await app.core.handlers.pauseQueue(undefined);
+    await app.open();
+    await app.core.handlers.addJobs({ sources: [{ name: null, text: Array.from({ length: 60 }, (_, index) => String(8_400_000 + index)).join('\n') }] });
+    await expect(row(page, '8400000')).toBeVisible();
+
+    await app.core.handOver({ ids: [], files: [join(folder, 'team-ids.csv')] });
+    await expect(page.getByTestId('intake-summary')).toContainText('team-ids.csv: Added 2 jobs');
+    await expect(page.getByTestId('intake-summary')).not.toContainText(folder);
+    await expect(row(page, '8499998')).toBeInViewport({ ratio: 1 });
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
 });

@@ -260,3 +260,34 @@ test.describe('recent folders that are gone', () => {
     expect((await app.core.handlers.listSaveFolders(undefined)).recent).toEqual([]);
   });
 });
+
+test('a recent folder that goes mid-session leaves the list with a word when the list is opened or saved into', async ({ app }) => {
+  const { page } = app;
+  const gone = await makeTempDir('headshot-fetcher-gone-');
+  const alsoGone = await makeTempDir('headshot-fetcher-gone-');
+  app.setScenarios({ '7801': [{ answer: 'success', images: [{ serve: 'headshot-a.png' }] }] });
+  await app.open();
+  for (const folder of [app.saveDir, gone, alsoGone]) {
+    app.setFolderDialogAnswer(folder);
+    await page.getByRole('button', { name: 'Choose folder…' }).click();
+    await expect(page.getByTestId('save-folder')).toHaveValue(folder);
+  }
+  await dropText(page, '7801');
+  await expect(row(page, '7801')).toHaveAttribute('data-state', 'ready');
+
+  // Saving into a folder deleted since: nothing is written, the person is told, and the folder leaves the list.
+  await rm(alsoGone, { recursive: true, force: true });
+  await page.getByRole('button', { name: 'Save all ready (1)' }).click();
+  await expect(saveBar(page).getByRole('alert')).toContainText('Nothing was saved: that folder is no longer there');
+  await expect(page.getByTestId('notices')).toContainText('A folder you saved into is no longer there');
+  await expect.poll(() => recentOffered(page)).toEqual([gone, app.saveDir]);
+  await expect(row(page, '7801')).toHaveAttribute('data-state', 'ready');
+
+  // Opening the folder list checks again.
+  await rm(gone, { recursive: true, force: true });
+  await page.getByTestId('save-folder').focus();
+  await expect.poll(() => recentOffered(page)).toEqual([app.saveDir]);
+  await expect(page.getByTestId('save-folder')).toHaveValue(app.saveDir);
+  await page.getByRole('button', { name: 'Save all ready (1)' }).click();
+  await expect(row(page, '7801')).toHaveAttribute('data-state', 'saved');
+});

@@ -153,6 +153,13 @@ test('the bars keep their height while the counts grow from one digit to four', 
   expect(await heights()).toEqual(before);
   expect(await page.locator('.job-scroller').evaluate((scroller) => scroller.getBoundingClientRect().top)).toBe(listTop);
   expect(await cutInBars(page)).toEqual([]);
+
+  // The widest the bars get: every job selected, four-digit counts on each of the selection's buttons.
+  await row(page, '1001').focus();
+  await page.keyboard.press('Control+A');
+  await expect(page.getByTestId('selected-count')).toHaveText('4,002 selected');
+  expect(await heights()).toEqual(before);
+  expect(await page.locator('.job-scroller').evaluate((scroller) => scroller.getBoundingClientRect().top)).toBe(listTop);
 });
 
 test('a 20-digit ID shows whole in its column, at the smallest size and the largest', async ({ app }) => {

@@ -316,6 +316,8 @@ test('"Open IDs file…" reads the chosen files main side, under a drop\'s limit
     value: {
       summary: { added: 2, repeatedInDrop: 0, alreadyListed: 0, rejected: [], rejectedCount: 0 },
       problems: ['photo.png is not a text file or an Excel workbook; drop a .txt, .csv or .xlsx with job IDs.'],
+      files: ['ids.csv'],
+      firstAdded: '8101',
     },
   });
   electron.openDialogAnswer = { canceled: true, filePaths: [] };
@@ -329,10 +331,20 @@ test('a second launch hands its IDs and files to the running window; a file open
   await writeFile(join(folder, 'opened.json'), '["8301"]');
   electron.emitApp('second-instance', {}, ['/opt/electron', '.', '--some-switch', '8201', 'more.txt', 'missing.txt'], folder);
   await waitUntil(async () => sentOn('handedOver'), (reports) => reports.length === 1, 5_000, 'the hand-over');
-  assert.deepEqual(sentOn('handedOver')[0], { summary: { added: 3, repeatedInDrop: 0, alreadyListed: 0, rejected: [], rejectedCount: 0 }, problems: [] });
+  assert.deepEqual(sentOn('handedOver')[0], {
+    summary: { added: 3, repeatedInDrop: 0, alreadyListed: 0, rejected: [], rejectedCount: 0 },
+    problems: [],
+    files: ['more.txt'],
+    firstAdded: '8201',
+  });
   electron.emitApp('open-file', { preventDefault: () => undefined }, join(folder, 'opened.json'));
   await waitUntil(async () => sentOn('handedOver'), (reports) => reports.length === 2, 5_000, 'the opened file');
-  assert.deepEqual(sentOn('handedOver')[1], { summary: { added: 1, repeatedInDrop: 0, alreadyListed: 0, rejected: [], rejectedCount: 0 }, problems: [] });
+  assert.deepEqual(sentOn('handedOver')[1], {
+    summary: { added: 1, repeatedInDrop: 0, alreadyListed: 0, rejected: [], rejectedCount: 0 },
+    problems: [],
+    files: ['opened.json'],
+    firstAdded: '8301',
+  });
   const listed = await invoke('listJobs');
   assert.ok(listed.ok);
   for (const id of ['8201', '8202', '8203', '8301']) assert.ok((listed.value as JobView[]).some((view) => view.id === id), id);

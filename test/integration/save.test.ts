@@ -330,17 +330,21 @@ test('only folders chosen with the dialog are written to, and they are remembere
   assert.deepEqual(await filesUnder(h.saveDir), ['1601-1.png']);
 });
 
-test('a folder deleted, or replaced by a file, fails the jobs with a plain reason and is not made again', async () => {
+test('a folder deleted, or replaced by a file, before saving: nothing is saved, it is not made again, and it leaves the recent list', async () => {
   const h = await start({ scenarios: { '1701': success({ serve: 'headshot-a.png' }) } });
   await readyJobs(h, ['1701']);
   const { folder } = await h.core.handlers.chooseSaveFolder(undefined);
   await rm(folder!, { recursive: true });
-  assert.equal((await h.core.handlers.saveJobs({ folder: folder!, ids: 'all-ready' })).failedJobs, 1);
-  assert.match((await h.job('1701'))?.message ?? '', /no longer exists/);
+  await assert.rejects(h.core.handlers.saveJobs({ folder: folder!, ids: 'all-ready' }), { code: 'folder-missing', message: /no longer there/ });
+  assert.equal((await h.job('1701'))?.state, 'ready');
   await assert.rejects(stat(folder!), { code: 'ENOENT' });
+  assert.deepEqual((await h.core.handlers.listSaveFolders(undefined)).recent, []);
+  await mkdir(folder!);
+  assert.equal((await h.core.handlers.chooseSaveFolder(undefined)).folder, folder);
+  await rm(folder!, { recursive: true });
   await writeFile(folder!, 'a file where the folder was');
-  assert.equal((await h.core.handlers.saveJobs({ folder: folder!, ids: 'all-ready' })).failedJobs, 1);
-  assert.match((await h.job('1701'))?.message ?? '', /no longer exists/);
+  await assert.rejects(h.core.handlers.saveJobs({ folder: folder!, ids: 'all-ready' }), { code: 'folder-missing' });
+  assert.equal((await h.job('1701'))?.state, 'ready');
   await rm(folder!);
   await mkdir(folder!);
 });

@@ -6,6 +6,7 @@ import { currentFolder, moveToFront, parentFolder, savedFileNames, savedLocation
 import {
   countsOfFinishedBatch,
   describeCacheUsage,
+  describeFinishedBatch,
   describeSaveOutcome,
   describeSaveProgress,
   laterProgress,
@@ -111,4 +112,15 @@ test('long paths are cut from the front, at a folder name unless that leaves onl
   for (const path of ['/home/someone/Pictures/headshots/2026-11-24/12202888', '/a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p/q/r/s/t']) {
     assert.ok(shortenPath(path, 24).length <= 24);
   }
+});
+
+test('a batch cut short by Stop saving says so, how far it got and how to finish; failures of its own are still told', () => {
+  const stopped = progress({ active: false, finishedAt: 2_000, jobsTotal: 10, jobsSaved: 3, jobsFailed: 7, jobsStopped: 7 });
+  assert.equal(describeFinishedBatch(stopped), 'Stopped: 3 of 10 jobs saved; save again to finish the rest.');
+  assert.equal(
+    describeFinishedBatch({ ...stopped, jobsFailed: 8, jobsSaved: 2 }),
+    'Stopped: 2 of 10 jobs saved; save again to finish the rest. 1 job could not be saved: see its row.',
+  );
+  const ended = progress({ active: false, finishedAt: 2_000, jobsSaved: 2, filesTotal: 3, filesDone: 3 });
+  assert.equal(describeFinishedBatch(ended), describeSaveOutcome(countsOfFinishedBatch(ended)));
 });

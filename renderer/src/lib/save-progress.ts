@@ -42,6 +42,18 @@ export function describeSaveOutcome(counts: SaveCounts): string {
   return `${parts.join(' · ')}.`;
 }
 
+/**
+ * What a finished batch says: its outcome, or, when "Stop saving" cut it short, that it was
+ * stopped and how to finish it ("Stopped: 3 of 10 jobs saved; save again to finish the rest.").
+ */
+export function describeFinishedBatch(progress: SaveProgress): string {
+  const stopped = progress.jobsStopped ?? 0;
+  if (stopped === 0) return describeSaveOutcome(countsOfFinishedBatch(progress));
+  const failed = progress.jobsFailed - stopped;
+  const failures = failed > 0 ? ` ${plural(failed, 'job', 'jobs')} could not be saved: see ${failed === 1 ? 'its row' : 'their rows'}.` : '';
+  return `Stopped: ${progress.jobsSaved} of ${plural(progress.jobsTotal, 'job', 'jobs')} saved; save again to finish the rest.${failures}`;
+}
+
 /** Share of the batch done, from 0 to 1; null while the number of files is not known yet. */
 export function progressFraction(progress: SaveProgress): number | null {
   return progress.filesTotal > 0 ? Math.min(1, progress.filesDone / progress.filesTotal) : null;

@@ -18,7 +18,7 @@ class IntakeStore {
   // Raw: a report is replaced whole, never changed, and the fade compares it by identity.
   last = $state.raw<IntakeReport | null>(null);
   /** Where the jobs the last intake added start in the list's arrival order, for the list to show them; counts up with each. */
-  reveal = $state<{ from: number; count: number } | null>(null);
+  reveal = $state<{ from: number; count: number; id?: string } | null>(null);
 
   /** The person is reading the report (pointer or focus in it): it does not fade meanwhile. */
   held = $state(false);
@@ -80,6 +80,8 @@ class IntakeStore {
 
   /** IDs and files main took in from outside the window (a second launch, a file opened with the app). */
   handedOver = (report: FileIntakeReport): void => {
+    // Main added the jobs already; their rows may arrive before or after this report: the list waits for the first.
+    if (report.firstAdded !== undefined && report.summary) this.reveal = { from: -1, count: report.summary.added, id: report.firstAdded };
     this.#report(report);
   };
 

@@ -147,6 +147,8 @@ class SelectionStore {
   busy = $state(false);
   /** What the last action did, announced politely. */
   note = $state('');
+  /** Removing several selected jobs waits for "Remove them" in the selection bar. */
+  confirmingRemove = $state(false);
 
   counts = $derived.by(() => {
     void jobs.version;
@@ -215,6 +217,15 @@ class SelectionStore {
       const { removed } = await jobs.remove([...this.ids].filter((id) => jobs.get(id)?.state !== 'saving'));
       return `Removed ${plural(removed, 'job', 'jobs')} from the list.`;
     });
+
+  /** Remove, from the bar's button or a selected row's Delete: one job at once, several after the bar's confirmation. */
+  askToRemove = (): void => {
+    if (this.counts.removable > 1 && !this.confirmingRemove) this.confirmingRemove = true;
+    else {
+      this.confirmingRemove = false;
+      void this.remove();
+    }
+  };
 
   copy = () =>
     this.#act(async () => {

@@ -18,6 +18,11 @@ class SavingStore {
     this.progress = laterProgress(this.progress, incoming);
   };
 
+  /** Asks main for the recent folders again (the list is being opened): one gone since leaves it, with a notice from main. */
+  refreshFolders = async (): Promise<void> => {
+    this.recentFolders = (await valueOrThrow(api.listSaveFolders())).recent;
+  };
+
   pick = (folder: string): void => {
     this.picked = folder;
   };
