@@ -1,10 +1,11 @@
 // The spreadsheet becomes the folders: a dropped table's names show in the list, can be searched,
 // sorted and picked, and name the folders through {col:Name}.
-import { readdir, readFile } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import writeXlsxFile from 'write-excel-file/node';
 import type { Step } from '../fixtures/fake-modelslab';
 import { chooseFolderAndSave, jobRow as row, shownJobIds } from '../support/window-steps';
+import { imagesIn } from '../support/saved-files';
 import { expect, test } from './app-fixture';
 
 test.use({ withStoredKey: true });
@@ -14,16 +15,6 @@ test.afterEach(async ({ app }) => {
 });
 
 const ready: Step[] = [{ answer: 'success', images: [{ serve: 'headshot-a.png' }] }];
-const manifestNames = ['headshot-fetcher-manifest.json', 'headshot-fetcher-manifest.csv'];
-
-async function imagesIn(folder: string): Promise<string[]> {
-  const entries = await readdir(folder, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((entry) => entry.isFile() && !manifestNames.includes(entry.name))
-    .map((entry) => relative(folder, join(entry.parentPath, entry.name)).split(sep).join('/'))
-    .sort();
-}
-
 test('drop a CSV and a workbook, see the names, pick the name column, save with {col:Name}, find the folders', async ({ app }) => {
   const { page } = app;
   app.setScenarios({ '8801': ready, '8802': ready, '8803': ready, '12345678901234567890': ready, '8805': ready });

@@ -1,38 +1,19 @@
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { readImage, type Step } from '../fixtures/fake-modelslab';
 import { makeTempDir } from '../support/core-harness';
 import { dropText, jobRow as row } from '../support/window-steps';
-import { startHeldImageServer, type HeldImageServer } from '../support/held-images';
-import { expect, test as appTest } from './app-fixture';
+import { imagesIn } from '../support/saved-files';
+import { expect, test } from './held-fixture';
 
 /** The app, and an image server whose downloads the test holds and lets go of. */
-const test = appTest.extend<{ held: HeldImageServer }>({
-  held: async ({}, use) => {
-    const server = await startHeldImageServer();
-    await use(server);
-    await server.close();
-  },
-});
-
 test.use({ withStoredKey: true });
 
 test.afterEach(async ({ app }) => {
   expect(app.cspViolations, 'the renderer runs under its CSP without violations').toEqual([]);
   expect(app.outsideRequests, 'the renderer loads nothing from outside').toEqual([]);
 });
-
-const manifestNames = ['headshot-fetcher-manifest.json', 'headshot-fetcher-manifest.csv'];
-
-/** The images under a folder, as paths with "/" relative to it; the save manifests left out. */
-async function imagesIn(folder: string): Promise<string[]> {
-  const entries = await readdir(folder, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((entry) => entry.isFile() && !manifestNames.includes(entry.name))
-    .map((entry) => relative(folder, join(entry.parentPath, entry.name)).split(sep).join('/'))
-    .sort();
-}
 
 const saveBar = (page: Page) => page.getByRole('region', { name: 'Save' });
 const batch = (page: Page) => page.getByRole('region', { name: 'Batch' });

@@ -1,17 +1,8 @@
 // "Stop saving" in the window: the batch stops, nothing half-written keeps a final name, the jobs
 // stay ready and say so, and saving again finishes them.
 import { readdir } from 'node:fs/promises';
-import { startHeldImageServer, type HeldImageServer } from '../support/held-images';
 import { dropText, jobRow as row } from '../support/window-steps';
-import { expect, test as appTest } from './app-fixture';
-
-const test = appTest.extend<{ held: HeldImageServer }>({
-  held: async ({}, use) => {
-    const server = await startHeldImageServer();
-    await use(server);
-    await server.close();
-  },
-});
+import { expect, test } from './held-fixture';
 
 test.use({ withStoredKey: true });
 

@@ -4,18 +4,9 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
-import { expect, test as appTest, validTestKey } from '../browser/app-fixture';
+import { expect, test, validTestKey } from '../browser/held-fixture';
 import type { ImageName, Step } from '../fixtures/fake-modelslab';
-import { startHeldImageServer, type HeldImageServer } from '../support/held-images';
 import { dropText, enterFirstKey, jobRow } from '../support/window-steps';
-
-const test = appTest.extend<{ held: HeldImageServer }>({
-  held: async ({}, use) => {
-    const server = await startHeldImageServer();
-    await use(server);
-    await server.close();
-  },
-});
 
 const shot = (name: string) => fileURLToPath(new URL(`../../docs/screenshots/${name}.png`, import.meta.url));
 const names: ImageName[] = ['headshot-a.png', 'headshot-b.jpg', 'headshot-c.webp'];
