@@ -19,7 +19,16 @@ const manifestFiles = [manifestCsvName, manifestJsonName];
 
 /** Every file under a folder, as relative paths with "/", sorted; the manifests left out. */
 async function filesUnder(folder: string): Promise<string[]> {
-  const entries = await readdir(folder, { recursive: true, withFileTypes: true });
+  // A saver at work makes and removes its lock's folder: a scan that met it as it went is made again.
+  let entries;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      entries = await readdir(folder, { recursive: true, withFileTypes: true });
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || (error as NodeJS.ErrnoException).path === folder || attempt >= 20) throw error;
+    }
+  }
   return entries
     .filter((entry) => entry.isFile())
     .map((entry) => relative(folder, join(entry.parentPath, entry.name)).split(sep).join('/'))
