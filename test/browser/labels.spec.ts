@@ -76,6 +76,8 @@ test('drop a CSV and a workbook, see the names, pick the name column, save with 
   await chooseFolderAndSave(page, app.saveDir, 5);
   await expect(row(page, '8805')).toHaveAttribute('data-state', 'saved');
   for (const id of ['8801', '8802', '8803', '12345678901234567890']) await expect(row(page, id)).toHaveAttribute('data-state', 'saved');
+  // The batch is over once its saver has left the folder, a moment after the rows say saved.
+  await expect(page.getByTestId('save-outcome')).toHaveText(/Saved \d+ files? from \d+ jobs?\./);
   // "bo chen" comes after "Bo Chen" in the list: its folder carries its ID. The workbook's job has no Name cell: its ID.
   expect(await imagesIn(app.saveDir)).toEqual(['8805/1.png', 'Bo Chen/1.png', 'Lee, Ann/1.png', 'Zoë Ng/1.png', 'bo chen (8803)/1.png']);
   const manifest = JSON.parse(await readFile(join(app.saveDir, 'headshot-fetcher-manifest.json'), 'utf8')) as { files: Array<{ jobId: string; labels?: object }> };

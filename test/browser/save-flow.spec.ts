@@ -15,6 +15,8 @@ test.afterEach(async ({ app }) => {
   expect(app.outsideRequests, 'the renderer loads nothing from outside').toEqual([]);
 });
 
+/** The save line once a batch is over: the rows say saved a moment before its saver has left the folder. */
+const batchOver = /Saved \d+ files? from \d+ jobs?\./;
 const saveBar = (page: Page) => page.getByRole('region', { name: 'Save' });
 const batch = (page: Page) => page.getByRole('region', { name: 'Batch' });
 const selectionBar = (page: Page) => page.getByRole('region', { name: 'Selected jobs' });
@@ -85,6 +87,7 @@ test('choose a folder, save all ready into a subfolder per job with a custom nam
   await expect(row(page, '7001')).toHaveAttribute('data-state', 'saved');
   await expect(row(page, '7001').getByTestId('saved-location')).toHaveAttribute('title', join(app.saveDir, '7001'));
   await expect(row(page, '7001')).toContainText('headshot-1.png, headshot-2.jpg');
+  await expect(page.getByTestId('save-outcome')).toHaveText(batchOver);
   expect(await imagesIn(app.saveDir)).toEqual(['7001/headshot-1.png', '7001/headshot-2.jpg', '7002/headshot-1.webp']);
   expect(await readFile(join(app.saveDir, '7001', 'headshot-2.jpg'))).toEqual(readImage('headshot-b.jpg'));
   expect(await readFile(join(app.saveDir, '7002', 'headshot-1.webp')), 'the older file was overwritten').toEqual(readImage('headshot-c.webp'));
@@ -150,6 +153,7 @@ test('recent folders: pick an earlier one from the list, and saving into it puts
     await page.getByTestId('save-folder').selectOption(app.saveDir);
     await saveBar(page).getByRole('button', { name: 'Save all ready (1)' }).click();
     await expect(row(page, '7201')).toHaveAttribute('data-state', 'saved');
+    await expect(page.getByTestId('save-outcome')).toHaveText(batchOver);
     expect(await imagesIn(app.saveDir)).toEqual(['7201-1.png']);
     expect(await imagesIn(otherDir)).toEqual([]);
     await expect.poll(() => recentOffered(page)).toEqual([app.saveDir, otherDir]);
