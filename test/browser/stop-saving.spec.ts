@@ -32,6 +32,8 @@ test('Stop saving stops the batch; saving again finishes it', async ({ app, held
   held.release('7501-2');
   await page.getByRole('button', { name: 'Save all ready (1)' }).click();
   await expect(row(page, '7501')).toHaveAttribute('data-state', 'saved');
+  // The batch is over once its saver has left the folder, a moment after the row says saved.
+  await expect(page.getByTestId('save-outcome')).toHaveText(/Saved \d+ files? from \d+ jobs?/);
   expect(await images(app.saveDir)).toEqual(['7501-1.png', '7501-2.jpg']);
 });
 
