@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { QueueStatus } from '../../preload/api-contract';
-import { type CoreHarness, fastTiming, useCoreHarness, waitUntil } from '../support/core-harness';
+import { type CoreHarness, fastTiming, offlineWithProbePlanned, useCoreHarness, waitUntil } from '../support/core-harness';
 import { createManualClock, type ManualClock } from '../support/manual-clock';
 
 const start = useCoreHarness();
@@ -11,19 +11,6 @@ const image = [{ serve: 'headshot-a.png' as const }];
 const processingThenReady = [{ answer: 'processing' as const, eta: 1 }, { answer: 'success' as const, images: image }];
 const queueStatus = (h: CoreHarness) => h.core.handlers.getQueueStatus(undefined);
 const sentFor = (h: CoreHarness, id: string) => h.fetchCalls.filter((call) => call.jobId === id).length;
-
-/** Offline statuses with a probe planned, as sent to the window: one more after each failed probe. */
-const plannedProbes = (h: CoreHarness) =>
-  h.events.flatMap((e) => {
-    const status = e.payload as QueueStatus;
-    return e.event === 'queueStatus' && status.pausedBecause === 'offline' && typeof status.nextProbeAt === 'number' ? [status as QueueStatus & { nextProbeAt: number }] : [];
-  });
-
-/** Waits for the queue to be offline with a probe planned after the `seen` ones, and returns that status. */
-async function offlineWithProbePlanned(h: CoreHarness, seen = 0): Promise<QueueStatus & { nextProbeAt: number }> {
-  const planned = await waitUntil(async () => plannedProbes(h), (list) => list.length > seen, 10_000, 'the queue to be offline with a probe planned');
-  return planned.at(-1)!;
-}
 
 async function outageSetup(ids: string[]): Promise<{ h: CoreHarness; clock: ManualClock }> {
   const clock = createManualClock();

@@ -12,25 +12,13 @@ import { createJobSaver, defaultHostRetry, hostRetryDelays } from '../../main/co
 import { createLinkPolicy } from '../../main/core/url-policy';
 import { manifestJsonName, type ManifestEntry } from '../../main/core/save-manifest';
 import { readImage, type ImageBehaviour } from '../fixtures/fake-modelslab';
-import { type CoreHarness, fastTiming, makeTempDir, useCoreHarness, waitUntil } from '../support/core-harness';
+import { type CoreHarness, fastTiming, offlineWithProbePlanned, plannedProbes, makeTempDir, useCoreHarness, waitUntil } from '../support/core-harness';
 import { createManualClock } from '../support/manual-clock';
 
 const start = useCoreHarness();
 const success = (...images: ImageBehaviour[]) => [{ answer: 'success' as const, images }];
 const temporaryFiles = async (folder: string) => (await readdir(folder)).filter((name) => name.endsWith('.headshot-fetcher-part'));
 const imageDownloads = (h: CoreHarness) => h.requestedUrls.filter((url) => new URL(url).pathname.startsWith('/images/'));
-
-/** Offline statuses with a probe planned, as sent to the window. */
-const plannedProbes = (h: CoreHarness) =>
-  h.events.flatMap((e) => {
-    const status = e.payload as QueueStatus;
-    return e.event === 'queueStatus' && status.pausedBecause === 'offline' && typeof status.nextProbeAt === 'number' ? [status as QueueStatus & { nextProbeAt: number }] : [];
-  });
-
-async function offlineWithProbePlanned(h: CoreHarness, seen = 0): Promise<QueueStatus & { nextProbeAt: number }> {
-  const planned = await waitUntil(async () => plannedProbes(h), (list) => list.length > seen, 10_000, 'the queue to be offline with a probe planned');
-  return planned.at(-1)!;
-}
 
 /** A port on this machine that nothing listens on: connections to it are refused, as to a dead bucket. */
 async function closedPort(): Promise<number> {

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'node:test';
-import type { EventName, Events, IntakeSummary, JobState, JobView } from '../../preload/api-contract';
+import type { EventName, Events, IntakeSummary, JobState, JobView, QueueStatus } from '../../preload/api-contract';
 import { createAppCore, type AppCore, type AppCoreOptions } from '../../main/core/app-core';
 import { createKeytarSecretStore, endpointHostAccount, type SecretStore } from '../../main/core/keychain';
 import { startFakeModelsLab, type FakeModelsLab, type FakeModelsLabOptions } from '../fixtures/fake-modelslab';
@@ -219,4 +219,17 @@ export function useCoreHarness(): (options?: CoreHarnessOptions) => Promise<Core
     current = await startCoreHarness(options);
     return current;
   };
+}
+
+/** Offline statuses with a probe planned, as sent to the window: one more after each failed probe. */
+export const plannedProbes = (h: CoreHarness) =>
+  h.events.flatMap((e) => {
+    const status = e.payload as QueueStatus;
+    return e.event === 'queueStatus' && status.pausedBecause === 'offline' && typeof status.nextProbeAt === 'number' ? [status as QueueStatus & { nextProbeAt: number }] : [];
+  });
+
+/** Waits for the queue to be offline with a probe planned after the `seen` ones, and returns that status. */
+export async function offlineWithProbePlanned(h: CoreHarness, seen = 0): Promise<QueueStatus & { nextProbeAt: number }> {
+  const planned = await waitUntil(async () => plannedProbes(h), (list) => list.length > seen, 10_000, 'the queue to be offline with a probe planned');
+  return planned.at(-1)!;
 }
