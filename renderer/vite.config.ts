@@ -21,5 +21,7 @@ export default defineConfig({
     target: 'chrome120',
     // Inline assets would need data: in more CSP directives; files keep the policy tight.
     assetsInlineLimit: 0,
+    // Readable function names in a CPU profile (`npm run bench:window` with BENCH_PROFILE=1).
+    minify: process.env.HEADSHOT_FETCHER_NO_MINIFY === '1' ? false : 'esbuild',
   },
 });

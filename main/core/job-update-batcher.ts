@@ -1,8 +1,6 @@
 import type { JobView } from '../../preload/api-contract';
+import { batchPieces } from '../../preload/shared/job-pieces';
 import type { Clock } from './clock';
-
-/** Jobs per message: a 100,000-job drop is ten small messages the window takes a frame at a time, not one of 14 MB. */
-const maxViewsPerEvent = 10_000;
 
 /**
  * Job updates gathered for a moment and sent together, the latest view of each job once, so a
@@ -18,7 +16,7 @@ export function createJobUpdateBatcher({ clock, delayMs, send }: { clock: Clock;
     if (pending.size === 0) return;
     const views = [...pending.values()];
     pending.clear();
-    for (let start = 0; start < views.length; start += maxViewsPerEvent) send(views.slice(start, start + maxViewsPerEvent));
+    for (const [start, end] of batchPieces(views.length)) send(views.slice(start, end));
   }
 
   return {
@@ -30,3 +28,4 @@ export function createJobUpdateBatcher({ clock, delayMs, send }: { clock: Clock;
     flush,
   };
 }
+

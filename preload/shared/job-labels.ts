@@ -26,16 +26,16 @@ export function labelValue(labels: JobLabels | undefined, header: string): strin
 
 /** The headers of many jobs' labels, each once, in the order they first appear. */
 export function labelHeaders(jobs: Iterable<{ labels?: JobLabels }>): string[] {
-  const seen = new Map<string, string>();
   // Most jobs share their headers: each distinct spelling is keyed once, so 100,000 jobs cost little.
   const spellings = new Set<string>();
-  for (const job of jobs) {
-    for (const [header] of job.labels ?? []) {
-      if (spellings.has(header)) continue;
-      spellings.add(header);
-      if (!seen.has(headerKey(header))) seen.set(headerKey(header), header);
-    }
-  }
+  for (const job of jobs) for (const [header] of job.labels ?? []) spellings.add(header);
+  return distinctHeaders(spellings);
+}
+
+/** Header spellings as columns: one per headerKey, spelled as it first came. */
+export function distinctHeaders(spellings: Iterable<string>): string[] {
+  const seen = new Map<string, string>();
+  for (const header of spellings) if (!seen.has(headerKey(header))) seen.set(headerKey(header), header);
   return [...seen.values()];
 }
 

@@ -35,13 +35,27 @@ export function countedArray<T>(items: T[], budget: ReadBudget): T[] {
   });
 }
 
-/** A Map whose `get` calls are counted against the budget. */
+/** A Map whose `get` calls, and each item a walk over it yields, are counted against the budget. */
 export function countedMap<K, V>(entries: Map<K, V>, budget: ReadBudget): Map<K, V> {
   const counted = new Map(entries);
   const get = counted.get.bind(counted);
   counted.get = (key: K) => {
     budget.spend();
     return get(key);
+  };
+  const walk = <T>(items: IterableIterator<T>): MapIterator<T> =>
+    (function* () {
+      for (const item of items) {
+        budget.spend();
+        yield item;
+      }
+    })() as MapIterator<T>;
+  counted.values = () => walk(Map.prototype.values.call(counted) as MapIterator<V>);
+  counted.keys = () => walk(Map.prototype.keys.call(counted) as MapIterator<K>);
+  counted.entries = () => walk(Map.prototype.entries.call(counted) as MapIterator<[K, V]>);
+  counted[Symbol.iterator] = counted.entries;
+  counted.forEach = (each) => {
+    for (const [key, value] of counted.entries()) each(value, key, counted);
   };
   return counted;
 }

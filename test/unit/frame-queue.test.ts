@@ -59,12 +59,12 @@ test('a frame of job events is applied in order, with removals in a row merged',
     // Added again after its removal: it comes back at the end.
     { kind: 'updated', views: [view('1', 'fetching')] },
   ];
-  assert.deepEqual(applyJobEvents(list, events), { membershipChanged: true, removedIds: ['1', '3'] });
+  assert.deepEqual(applyJobEvents(list, events), { membershipChanged: true, removedIds: ['1', '3'], headersChanged: false });
   assert.deepEqual(list.order, ['2', '1']);
   assert.equal(list.byId.get('2')?.state, 'ready');
   assert.equal(list.byId.get('1')?.state, 'fetching');
 
-  assert.deepEqual(applyJobEvents(list, [{ kind: 'updated', views: [view('2', 'saving')] }]), { membershipChanged: false, removedIds: [] }, 'a change of state alone leaves membership');
+  assert.deepEqual(applyJobEvents(list, [{ kind: 'updated', views: [view('2', 'saving')] }]), { membershipChanged: false, removedIds: [], headersChanged: false }, 'a change of state alone leaves membership');
 });
 
 test('removing 250,000 jobs in one frame neither overflows the stack nor does more than linear work', () => {
@@ -111,11 +111,31 @@ test('with a budget, a frame takes as much as fits and the rest follows at the n
   assert.deepEqual(delivered.at(-1), [7, 8], 'flush hands over everything at once');
 });
 
-test('a 100,000-job update is applied in pieces of 10,000, keeping the order', () => {
+test('the first frame of a burst takes a screenful, the next ones the full budget, and a quiet frame starts over', () => {
+  const frames = manualFrames();
+  const delivered: number[][] = [];
+  const queue = createFrameQueue<number>(frames.schedule, (items) => delivered.push(items), { weigh: (item) => item, maxWeightPerFrame: 10_000, maxWeightAfterQuiet: 1_000 });
+  // Main leads a big batch with a screenful (200 jobs), then sends the rest in events of 10,000 and less.
+  [200, 9_800, 10_000].forEach((item) => queue.push(item));
+  frames.nextFrame();
+  assert.deepEqual(delivered, [[200]], 'the screenful is drawn alone, not held back by the bulk behind it');
+  frames.nextFrame();
+  assert.deepEqual(delivered.at(-1), [9_800]);
+  frames.nextFrame();
+  assert.deepEqual(delivered.at(-1), [10_000]);
+  assert.equal(frames.scheduled(), 0);
+  // Quiet since: the next burst starts small again.
+  [500, 500, 500].forEach((item) => queue.push(item));
+  frames.nextFrame();
+  assert.deepEqual(delivered.at(-1), [500, 500]);
+  frames.nextFrame();
+  assert.deepEqual(delivered.at(-1), [500]);
+});
+
+test('a 100,000-job update is applied as a screenful, then pieces of 10,000, keeping the order', () => {
   const views = Array.from({ length: 100_000 }, (_, index) => view(String(index + 1), 'queued'));
   const pieces = chunkJobUpdate(views);
-  assert.equal(pieces.length, 10);
-  assert.ok(pieces.every((piece) => jobEventWeight(piece) === 10_000));
+  assert.deepEqual(pieces.map(jobEventWeight), [200, ...Array<number>(9).fill(10_000), 9_800]);
   const list = createJobList();
   applyJobEvents(list, pieces);
   assert.deepEqual(list.order.slice(0, 3), ['1', '2', '3']);

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { visibleRange } from '../../renderer/src/lib/virtual-rows';
-import { applyJobUpdates, countByState, createJobList, describeIntake, formatEta, jobDetail, linksProbablyExpired, removeJobs, rowAction } from '../../renderer/src/lib/job-list';
+import { applyJobEvents, applyJobUpdates, countByState, createJobList, describeIntake, formatEta, jobDetail, linksProbablyExpired, removeJobs, rowAction } from '../../renderer/src/lib/job-list';
 import { jobView } from '../support/job-views';
+import { countedMap, readBudget } from '../support/work-budget';
+import { labelHeaders } from '../../preload/shared/job-labels';
 
 const view = jobView;
 
@@ -15,6 +17,41 @@ test('updates keep arrival order and replace a job in place', () => {
   removeJobs(list, ['1', '3']);
   assert.deepEqual(list.order, ['2']);
   assert.deepEqual([...list.byId.keys()], ['2']);
+});
+
+test('the counts, label columns and longest ID follow every change without a walk over the list', () => {
+  const list = createJobList();
+  const named = (id: string, state: Parameters<typeof view>[1], name: string) => view(id, state, { labels: [['Name', name], ['E-mail', `${name}@example.com`]] });
+  const first = applyJobEvents(list, [{ kind: 'updated', views: [view('12202888', 'queued'), named('98765432109876543210', 'queued', 'Ada')] }]);
+  assert.equal(first.headersChanged, true, "a table's headers arriving change the columns");
+  assert.deepEqual(labelHeaders(list.byId.values()), ['Name', 'E-mail']);
+  assert.equal(list.longestId, 20);
+  // The same job again, with its labels as a new array (as every event from main brings them): no new columns.
+  const again = applyJobEvents(list, [{ kind: 'updated', views: [named('98765432109876543210', 'ready', 'Ada')] }]);
+  assert.equal(again.headersChanged, false, 'labels that came again are not new columns');
+  assert.deepEqual(list.counts, countByState(list.byId.values()));
+  assert.equal(list.counts.ready, 1);
+  assert.equal(list.counts.queued, 1);
+  const gone = applyJobEvents(list, [{ kind: 'removed', ids: ['98765432109876543210'] }]);
+  assert.equal(gone.headersChanged, true, 'the last job with labels leaving takes its columns');
+  assert.deepEqual([...list.headerSpellings.keys()], []);
+  assert.equal(list.longestId, 8, 'the longest ID is measured again when it leaves');
+  assert.deepEqual(list.counts, countByState(list.byId.values()));
+});
+
+test('500 jobs changing state in a list of 100,000 cost reads of those 500 only', () => {
+  const list = createJobList();
+  const states = ['queued', 'processing', 'ready', 'failed'] as const;
+  const jobCount = 100_000;
+  applyJobEvents(list, [{ kind: 'updated', views: Array.from({ length: jobCount }, (_, index) => view(String(30_000_000 + index), states[index % 4]!, { labels: [['Name', `P${index}`]] })) }]);
+  // One lookup of each changed job: a count or a column list rebuilt from every job reads 100,000.
+  const budget = readBudget(2 * 500, 'a frame of 500 changes');
+  list.byId = countedMap(list.byId, budget);
+  applyJobEvents(list, [{ kind: 'updated', views: Array.from({ length: 500 }, (_, index) => view(String(30_000_000 + index), 'saved', { labels: [['Name', `P${index}`]] })) }]);
+  list.byId = new Map(Map.prototype.entries.call(list.byId));
+  assert.deepEqual(list.counts, countByState(list.byId.values()));
+  assert.equal(list.counts.saved, 500);
+  assert.deepEqual([...list.headerSpellings], [['Name', jobCount]]);
 });
 
 test('only the rows in view, and a margin, are drawn', () => {

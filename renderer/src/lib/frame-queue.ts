@@ -12,12 +12,19 @@ export interface FrameBudget<T> {
   weigh(item: T): number;
   /** Items beyond this much work wait for the next frame, so one frame never takes too long. */
   maxWeightPerFrame: number;
+  /**
+   * The budget of a frame that follows a quiet one: the first rows of a big batch are drawn at
+   * once, before the frames that take the bulk of it.
+   */
+  maxWeightAfterQuiet?: number;
 }
 
 /** `schedule` is requestAnimationFrame in the window; tests pass their own. */
 export function createFrameQueue<T>(schedule: (run: () => void) => void, deliver: (items: T[]) => void, budget?: FrameBudget<T>): FrameQueue<T> {
   let waiting: T[] = [];
   let scheduled = false;
+  /** Whether the last frame left work for this one: a burst under way, not its first frame. */
+  let busy = false;
   const scheduleFrame = () => {
     if (scheduled) return;
     scheduled = true;
@@ -26,9 +33,10 @@ export function createFrameQueue<T>(schedule: (run: () => void) => void, deliver
   /** Everything waiting, or at a frame with a budget, as much as fits (always at least one item). */
   const take = (all: boolean): T[] => {
     if (all || !budget) return waiting.splice(0);
+    const limit = busy ? budget.maxWeightPerFrame : (budget.maxWeightAfterQuiet ?? budget.maxWeightPerFrame);
     let weight = 0;
     let count = 0;
-    while (count < waiting.length && (count === 0 || weight + budget.weigh(waiting[count]!) <= budget.maxWeightPerFrame)) {
+    while (count < waiting.length && (count === 0 || weight + budget.weigh(waiting[count]!) <= limit)) {
       weight += budget.weigh(waiting[count]!);
       count += 1;
     }
@@ -37,7 +45,8 @@ export function createFrameQueue<T>(schedule: (run: () => void) => void, deliver
   const deliverWaiting = (all: boolean) => {
     if (waiting.length === 0) return;
     deliver(take(all));
-    if (waiting.length > 0) scheduleFrame();
+    busy = waiting.length > 0;
+    if (busy) scheduleFrame();
   };
   function onFrame() {
     scheduled = false;

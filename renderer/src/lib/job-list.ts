@@ -1,4 +1,5 @@
 import { jobStates, type IntakeSummary, type JobState, type JobView } from '../../../preload/api-contract';
+import { batchPieces } from '../../../preload/shared/job-pieces';
 import { isTemporaryImageHost } from '../../../preload/shared/temporary-image-hosts';
 import { unreachable } from '../../../preload/shared/unreachable';
 import { savedFileNames } from './save-folders';
@@ -20,45 +21,109 @@ export const stateLabels: Record<JobState, string> = {
  * The job list as the window keeps it: IDs in arrival order and the latest view of each. It is a
  * plain structure, not reactive state: with 100,000 jobs, deep reactivity costs more than it
  * gives, so the window counts changes with a version number instead.
+ *
+ * What the window shows of the whole list (the count of each state, the label columns, the
+ * longest ID) is kept up to date as views arrive and leave, so a frame costs what changed in it,
+ * never a walk over every job.
  */
 export interface JobList {
   order: string[];
   byId: Map<string, JobView>;
+  /** Jobs in each state. */
+  counts: Record<JobState, number>;
+  /** Each spelling of a label header, with how many jobs carry it. */
+  headerSpellings: Map<string, number>;
+  /** The longest ID listed, in characters (0 for none). */
+  longestId: number;
 }
 
-export const createJobList = (): JobList => ({ order: [], byId: new Map() });
+export const createJobList = (): JobList => ({
+  order: [],
+  byId: new Map(),
+  counts: countByState([]),
+  headerSpellings: new Map(),
+  longestId: 0,
+});
+
+/** What applying views or removing jobs changed beyond the views themselves. */
+interface ListChange {
+  added: number;
+  /** A header spelling appeared or the last job carrying one left: the label columns may differ. */
+  headersChanged: boolean;
+}
+
+/** Counts a job's header spellings in or out; true when a spelling appeared or went. */
+function countHeaders(list: JobList, labels: JobView['labels'], by: 1 | -1): boolean {
+  if (!labels) return false;
+  let changed = false;
+  for (const [header] of labels) {
+    const carriers = (list.headerSpellings.get(header) ?? 0) + by;
+    if (carriers <= 0) {
+      list.headerSpellings.delete(header);
+      changed = true;
+    } else {
+      if (carriers === 1 && by === 1) changed = true;
+      list.headerSpellings.set(header, carriers);
+    }
+  }
+  return changed;
+}
+
+function applyViews(list: JobList, views: readonly JobView[]): ListChange {
+  let added = 0;
+  let headersChanged = false;
+  for (const view of views) {
+    const before = list.byId.get(view.id);
+    if (before === undefined) {
+      list.order.push(view.id);
+      added += 1;
+      if (view.id.length > list.longestId) list.longestId = view.id.length;
+    } else list.counts[before.state] -= 1;
+    list.counts[view.state] += 1;
+    // The new labels are counted in before the old ones out, so the same headers never seem to go and come back.
+    if (countHeaders(list, view.labels, 1)) headersChanged = true;
+    if (before !== undefined && countHeaders(list, before.labels, -1)) headersChanged = true;
+    list.byId.set(view.id, view);
+  }
+  return { added, headersChanged };
+}
 
 /** Returns how many of the views were new jobs (appended), as opposed to changes to listed ones. */
 export function applyJobUpdates(list: JobList, views: readonly JobView[]): number {
-  let added = 0;
-  for (const view of views) {
-    if (!list.byId.has(view.id)) {
-      list.order.push(view.id);
-      added += 1;
-    }
-    list.byId.set(view.id, view);
+  return applyViews(list, views).added;
+}
+
+function removeListed(list: JobList, ids: readonly string[]): boolean {
+  const removed = new Set<string>();
+  let headersChanged = false;
+  let longestLeft = false;
+  for (const id of ids) {
+    const view = list.byId.get(id);
+    if (view === undefined) continue;
+    removed.add(id);
+    list.byId.delete(id);
+    list.counts[view.state] -= 1;
+    headersChanged = countHeaders(list, view.labels, -1) || headersChanged;
+    if (id.length === list.longestId) longestLeft = true;
   }
-  return added;
+  if (removed.size === 0) return false;
+  list.order = list.order.filter((id) => !removed.has(id));
+  if (longestLeft) list.longestId = list.order.reduce((longest, id) => Math.max(longest, id.length), 0);
+  return headersChanged;
 }
 
 export function removeJobs(list: JobList, ids: readonly string[]): void {
-  const removed = new Set(ids);
-  for (const id of ids) list.byId.delete(id);
-  list.order = list.order.filter((id) => !removed.has(id));
+  removeListed(list, ids);
 }
 
 /** A job event from main, as the window queues it until the next frame. */
 export type JobEvent = { kind: 'updated'; views: JobView[] } | { kind: 'removed'; ids: string[] };
 
-/** Jobs per piece when a big update is spread over frames: a screenful shows at once, the rest follows. */
-export const jobEventChunk = 10_000;
-
-/** A big update as pieces a frame can apply quickly; the order of the jobs is kept. */
-export function chunkJobUpdate(views: JobView[], size = jobEventChunk): JobEvent[] {
-  if (views.length <= size) return [{ kind: 'updated', views }];
-  const pieces: JobEvent[] = [];
-  for (let start = 0; start < views.length; start += size) pieces.push({ kind: 'updated', views: views.slice(start, start + size) });
-  return pieces;
+/** A big update as pieces a frame can apply quickly (see job-pieces.ts); the order of the jobs is kept. */
+export function chunkJobUpdate(views: JobView[]): JobEvent[] {
+  const pieces = batchPieces(views.length);
+  if (pieces.length <= 1) return [{ kind: 'updated', views }];
+  return pieces.map(([start, end]) => ({ kind: 'updated', views: views.slice(start, end) }));
 }
 
 export const jobEventWeight = (event: JobEvent): number => (event.kind === 'updated' ? event.views.length : event.ids.length);
@@ -67,6 +132,8 @@ export const jobEventWeight = (event: JobEvent): number => (event.kind === 'upda
 export interface JobEventsEffect {
   membershipChanged: boolean;
   removedIds: string[];
+  /** The label columns may differ: a header spelling appeared or went. */
+  headersChanged: boolean;
 }
 
 /**
@@ -75,11 +142,12 @@ export interface JobEventsEffect {
  */
 export function applyJobEvents(list: JobList, events: readonly JobEvent[]): JobEventsEffect {
   let membershipChanged = false;
+  let headersChanged = false;
   const removedIds: string[] = [];
   let pendingRemoval: string[] = [];
   const removePending = () => {
     if (pendingRemoval.length === 0) return;
-    removeJobs(list, pendingRemoval);
+    if (removeListed(list, pendingRemoval)) headersChanged = true;
     // A loop, not push(...ids): clearing 100,000 jobs would pass too many arguments.
     for (const id of pendingRemoval) removedIds.push(id);
     membershipChanged = true;
@@ -90,11 +158,13 @@ export function applyJobEvents(list: JobList, events: readonly JobEvent[]): JobE
       for (const id of event.ids) pendingRemoval.push(id);
     } else {
       removePending();
-      if (applyJobUpdates(list, event.views) > 0) membershipChanged = true;
+      const change = applyViews(list, event.views);
+      if (change.added > 0) membershipChanged = true;
+      if (change.headersChanged) headersChanged = true;
     }
   }
   removePending();
-  return { membershipChanged, removedIds };
+  return { membershipChanged, removedIds, headersChanged };
 }
 
 export function countByState(views: Iterable<JobView>): Record<JobState, number> {

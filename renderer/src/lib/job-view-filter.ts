@@ -4,7 +4,10 @@
 import type { JobState, JobView } from '../../../preload/api-contract';
 import { labelValue } from '../../../preload/shared/job-labels';
 import { unreachable } from '../../../preload/shared/unreachable';
-import { stateOrder, type JobList } from './job-list';
+import { stateOrder, type JobList as FullJobList } from './job-list';
+
+/** What the view reads of the list: the order and the views. */
+type JobList = Pick<FullJobList, 'order' | 'byId'>;
 
 export type StateFilter = 'all' | JobState;
 export type SortKey = 'arrival' | 'id' | 'state' | 'images' | 'name';

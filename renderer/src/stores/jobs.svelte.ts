@@ -2,11 +2,12 @@
 // structures outside reactive state (100,000 jobs would be costly to proxy); a version number
 // counts their changes, and what the window shows is derived from those numbers.
 import type { JobView } from '../../../preload/api-contract';
-import { guessNameColumn, headerKey, labelHeaders, labelValue } from '../../../preload/shared/job-labels';
+import { distinctHeaders, guessNameColumn, headerKey, labelValue } from '../../../preload/shared/job-labels';
 import { api, messageOf, valueOrThrow } from '../lib/api';
 import { copyText } from '../lib/clipboard';
 import { animationFrameOrTimeout, createFrameQueue } from '../lib/frame-queue';
-import { applyJobEvents, applyJobUpdates, chunkJobUpdate, countByState, createJobList, jobEventChunk, jobEventWeight, plural, type JobEvent } from '../lib/job-list';
+import { maxJobsPerPiece, firstPieceOfBigBatch } from '../../../preload/shared/job-pieces';
+import { applyJobEvents, chunkJobUpdate, createJobList, jobEventWeight, plural, type JobEvent } from '../lib/job-list';
 import {
   defaultViewOptions,
   dependsOnJobContent,
@@ -38,11 +39,13 @@ class JobsStore {
   version = $state(0);
   /** Counts changes to which jobs are listed (added or removed): all that some views depend on. */
   membershipVersion = $state(0);
+  /** Counts changes to the label columns the jobs carry (a table's headers arriving or leaving). */
+  headersVersion = $state(0);
   view = $state.raw<JobViewOptions>(defaultViewOptions);
   /** The clock the "links probably expired" warning reads; it moves once a minute. */
   now = $state(Date.now());
 
-  counts = $derived((void this.version, countByState(this.list.byId.values())));
+  counts = $derived((void this.version, { ...this.list.counts }));
   total = $derived((void this.version, this.list.order.length));
   /** The IDs shown, recomputed only when what they depend on changed: a storm of state changes leaves an ID sort alone. */
   visibleIds = $derived.by(() => {
@@ -55,8 +58,8 @@ class JobsStore {
   filtered = $derived(isFiltered(this.view));
   /** The headers of the jobs' labels (the columns of the tables they came from), each once. */
   labelHeaders = $derived.by(() => {
-    void this.version;
-    return labelHeaders(this.list.byId.values());
+    void this.headersVersion;
+    return distinctHeaders(this.list.headerSpellings.keys());
   });
   /** The column the person picked to show as Name (kept in the settings); null lets the window guess. */
   chosenNameColumn = $derived(settings.current?.nameColumn ?? null);
@@ -77,11 +80,13 @@ class JobsStore {
     });
   });
 
-  // At most about 10,000 jobs' changes per frame: 100,000 jobs arriving at once show a first
-  // screenful in one frame and fill in over the next few, instead of freezing the window.
+  // At most about 10,000 jobs' changes per frame, and a screenful in the first frame of a burst:
+  // 100,000 jobs arriving at once show their first rows at once and fill in over the next frames,
+  // instead of freezing the window.
   #events = createFrameQueue<JobEvent>(animationFrameOrTimeout, (events) => this.#apply(events), {
     weigh: jobEventWeight,
-    maxWeightPerFrame: jobEventChunk,
+    maxWeightPerFrame: maxJobsPerPiece,
+    maxWeightAfterQuiet: firstPieceOfBigBatch,
   });
 
   /** Applies a frame's worth of job events at once: one version bump, one redraw. */
@@ -89,14 +94,17 @@ class JobsStore {
     const effect = applyJobEvents(this.list, events);
     this.version += 1;
     if (effect.membershipChanged) this.membershipVersion += 1;
+    if (effect.headersChanged) this.headersVersion += 1;
     if (effect.removedIds.length > 0) selection.forget(effect.removedIds);
   }
 
-  /** The list main had when the window opened. */
-  load(views: readonly JobView[]): void {
-    applyJobUpdates(this.list, views);
-    this.version += 1;
-    this.membershipVersion += 1;
+  /**
+   * The list main had when the window opened: applied like an update, a screenful in the first
+   * frame and the rest over the next ones, so a big list kept from the last session shows at once.
+   * Events that come after it are queued behind it.
+   */
+  load(views: JobView[]): void {
+    this.updated(views);
   }
 
   updated(views: JobView[]): void {
