@@ -4,12 +4,13 @@
 // with the CPU slowed 4× (an older laptop). A Chromium trace of one run says where the time went.
 //
 // The jobs reach the page as they do in the app: in the events main cuts a batch into (a first
-// screenful, then at most 10,000 views each), which the page receives (and decodes) as messages. A worker stands in for main, so
+// screenful, then, a moment later, the rest in pieces of at most 10,000), which the page receives
+// (and decodes) as messages. A worker stands in for main, so
 // building and encoding the events costs the window nothing, as in the app.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, type CDPSession, type Page } from '@playwright/test';
-import { batchPieces } from '../../preload/shared/job-pieces';
+import { batchPieces, restOfBigBatchAfterMs } from '../../preload/shared/job-pieces';
 import { chromiumExecutable } from '../support/chromium';
 import { readImage } from '../fixtures/fake-modelslab';
 import { median, spread, type Record } from './figures';
@@ -34,7 +35,10 @@ const workerSource = `
     if (data.kind === 'list') {
       const views = Array.from({ length: data.count }, (_, index) => view(index, data.state, data.from));
       postMessage({ kind: 'start', at: sentAt() });
-      for (const [start, end] of data.slices) postMessage({ kind: 'jobsUpdated', views: views.slice(start, end) });
+      // As main sends a batch: its first piece at once, the rest a moment later.
+      const [[start, end], ...rest] = data.slices;
+      postMessage({ kind: 'jobsUpdated', views: views.slice(start, end) });
+      if (rest.length > 0) setTimeout(() => rest.forEach(([start, end]) => postMessage({ kind: 'jobsUpdated', views: views.slice(start, end) })), data.restAfterMs);
     } else if (data.kind === 'snapshot') {
       postMessage({ kind: 'snapshot', views: Array.from({ length: data.count }, (_, index) => view(index, 'queued', 20000000)) });
     } else if (data.kind === 'storm') {
@@ -116,7 +120,7 @@ const firstPaintScript = (count: number, untilFirstPaint = false) => `(async () 
   await frame(); await frame();
   performance.mark('bench-start');
   const firstRowPainted = window.__firstRowPainted();
-  const { at } = await window.__bench({ kind: 'list', count: ${count}, slices: ${JSON.stringify(batchPieces(count))}, state: 'queued', from: 20000000 }, 'start');
+  const { at } = await window.__bench({ kind: 'list', count: ${count}, slices: ${JSON.stringify(batchPieces(count))}, restAfterMs: ${restOfBigBatchAfterMs}, state: 'queued', from: 20000000 }, 'start');
   const started = at - performance.timeOrigin;
   const table = () => document.querySelector('table.job-table');
   let firstPaint = null;
@@ -141,7 +145,7 @@ const firstPaintScript = (count: number, untilFirstPaint = false) => `(async () 
 /** 10,000 jobs listed, then each turns ready: 500 every 50 ms (10,000 changes a second). The longest frame meanwhile. */
 const stormScript = `(async () => {
   ${afterFrame}
-  await window.__bench({ kind: 'list', count: 10000, slices: ${JSON.stringify(batchPieces(10_000))}, state: 'processing', from: 30000000 }, 'start');
+  await window.__bench({ kind: 'list', count: 10000, slices: ${JSON.stringify(batchPieces(10_000))}, restAfterMs: ${restOfBigBatchAfterMs}, state: 'processing', from: 30000000 }, 'start');
   while (Number(document.querySelector('table.job-table')?.getAttribute('aria-rowcount')) !== 10001) await frame();
   for (let settle = 0; settle < 10; settle += 1) await frame();
   performance.mark('bench-start');
@@ -175,6 +179,8 @@ async function openWindow() {
     await route.fulfill({ path: new URL(path, rendererDir).pathname, contentType: types[path.split('.').pop()!] });
   });
   await page.addInitScript({ content: pageSetup });
+  if (process.env.BENCH_CONSOLE === '1') page.on('console', (message) => console.log(`[page ${message.type()}] ${message.text()}`));
+  page.on('pageerror', (error) => console.log(`[page error] ${error.message}`));
   const cdp = await page.context().newCDPSession(page);
   return { browser, page, cdp };
 }

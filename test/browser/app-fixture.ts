@@ -161,6 +161,10 @@ export const test = base.extend<
     page.on('request', (request) => {
       if (!request.url().startsWith(rendererOrigin)) outsideRequests.push(request.url());
     });
+    // An error the window throws and nobody catches (an effect that runs itself without end, say)
+    // fails the test that saw it, even when the screen still looked right.
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
 
     await use({
       page,
@@ -188,6 +192,7 @@ export const test = base.extend<
     await secretStore.erase().catch(() => undefined);
     await rm(userDataDir, { recursive: true, force: true });
     await rm(saveDir, { recursive: true, force: true });
+    if (pageErrors.length > 0) throw new Error(`The window threw ${pageErrors.length} uncaught error(s): ${[...new Set(pageErrors)].join('; ')}`);
   },
 });
 

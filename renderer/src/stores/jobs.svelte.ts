@@ -6,7 +6,7 @@ import { distinctHeaders, guessNameColumn, headerKey, labelValue } from '../../.
 import { api, messageOf, valueOrThrow } from '../lib/api';
 import { copyText } from '../lib/clipboard';
 import { animationFrameOrTimeout, createFrameQueue } from '../lib/frame-queue';
-import { maxJobsPerPiece, firstPieceOfBigBatch } from '../../../preload/shared/job-pieces';
+import { maxJobsPerPiece } from '../../../preload/shared/job-pieces';
 import { applyJobEvents, chunkJobUpdate, createJobList, jobEventWeight, plural, type JobEvent } from '../lib/job-list';
 import {
   defaultViewOptions,
@@ -80,13 +80,13 @@ class JobsStore {
     });
   });
 
-  // At most about 10,000 jobs' changes per frame, and a screenful in the first frame of a burst:
-  // 100,000 jobs arriving at once show their first rows at once and fill in over the next frames,
-  // instead of freezing the window.
+  // At most about 10,000 jobs' changes per frame, and 1,000 in the first frame of a burst: 100,000
+  // jobs arriving at once (a screenful first, then pieces of 10,000) show their first rows at once
+  // and fill in over the next frames, instead of freezing the window.
   #events = createFrameQueue<JobEvent>(animationFrameOrTimeout, (events) => this.#apply(events), {
     weigh: jobEventWeight,
     maxWeightPerFrame: maxJobsPerPiece,
-    maxWeightAfterQuiet: firstPieceOfBigBatch,
+    maxWeightAfterQuiet: 1_000,
   });
 
   /** Applies a frame's worth of job events at once: one version bump, one redraw. */
