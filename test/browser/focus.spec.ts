@@ -16,6 +16,8 @@ const failed: Step[] = [{ answer: 'failed' }];
 const selectionBar = (page: Page) => page.getByRole('region', { name: 'Selected jobs' });
 const queueBar = (page: Page) => page.getByRole('region', { name: 'Queue' });
 const batch = (page: Page) => page.getByRole('region', { name: 'Batch' });
+/** The window's toolbar, its title line. */
+const toolbar = (page: Page) => page.getByRole('banner');
 
 /** Focuses the control and presses Enter, as a keyboard user does. */
 async function press(page: Page, control: ReturnType<Page['getByRole']>) {
@@ -30,16 +32,18 @@ test('the queue: Pause and Resume, Retry failed and the Clear list confirmation 
   await dropText(page, '9801 9802');
   await expect(row(page, '9802')).toHaveAttribute('data-state', 'failed');
 
-  await press(page, batch(page).getByRole('button', { name: 'Pause' }));
-  await expect(batch(page).getByRole('button', { name: 'Resume' })).toBeFocused();
+  await press(page, toolbar(page).getByRole('button', { name: 'Pause' }));
+  await expect(toolbar(page).getByRole('button', { name: 'Resume' })).toBeFocused();
   await page.keyboard.press('Enter');
-  await expect(batch(page).getByRole('button', { name: 'Pause' })).toBeFocused();
+  await expect(toolbar(page).getByRole('button', { name: 'Pause' })).toBeFocused();
 
-  // The button goes once nothing has failed; the focus stays in the list's actions, on Clear list….
+  // Retry failed, by the fetching bar, goes once nothing has failed; the focus stays in the batch's strip, and goes on from there.
   app.setScenarios({ '9802': ready });
-  await press(page, queueBar(page).getByRole('button', { name: 'Retry failed (1)' }));
+  await press(page, batch(page).getByRole('button', { name: 'Retry failed (1)' }));
   await expect(row(page, '9802')).toHaveAttribute('data-state', 'ready');
-  await expect(queueBar(page).getByRole('button', { name: 'Clear list…' })).toBeFocused();
+  await expect(batch(page)).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('group', { name: 'Show jobs by status' }).getByRole('button', { name: /^All/ })).toBeFocused();
 
   // A confirmation takes the focus to its safe answer, and gives it back.
   await press(page, queueBar(page).getByRole('button', { name: 'Clear list…' }));

@@ -125,15 +125,20 @@ test.describe('with a key stored', () => {
     await filterButton(page, 'Failed 2').click();
     await page.keyboard.press('ControlOrMeta+A');
     await expect(page.getByTestId('selected-count')).toHaveText('2 selected');
-    const search = page.getByRole('searchbox', { name: 'Search job IDs' });
-    await search.fill('92');
-    await search.press('ControlOrMeta+A');
-    await search.press('Escape');
+    const field = page.getByLabel('Add a job ID');
+    await field.fill('92');
+    await field.press('ControlOrMeta+A');
+    await field.press('Escape');
     await expect(page.getByTestId('selected-count')).toHaveText('2 selected');
-    await search.fill('');
-    // Switching the filter keeps selected only what the new one shows.
-    await filterButton(page, 'Ready 4').click();
+    await field.fill('');
+    // The selection's actions take the filters' place in the list's toolbar (as in Photos or Gmail);
+    // ✕ gives it back, and the filter chosen before still applies.
+    await expect(page.getByRole('group', { name: 'Show jobs by status' })).toHaveCount(0);
+    await expect(page.getByRole('searchbox', { name: 'Search job IDs' })).toHaveCount(0);
+    await selectionBar(page).getByRole('button', { name: 'Clear selection' }).click();
     await expect(selectionBar(page)).toContainText('Click a row to select it');
+    await expect(filterButton(page, 'Failed 2')).toHaveAttribute('aria-pressed', 'true');
+    await filterButton(page, 'Ready 4').click();
 
     // Up and Down move between rows; Space selects; Shift extends the selection.
     await filterButton(page, 'All 6').click();
@@ -146,6 +151,52 @@ test.describe('with a key stored', () => {
     await expect.poll(() => selectedIds(page)).toEqual(['9201', '9202', '9203']);
     await page.keyboard.press('End');
     await expect(row(page, '9206')).toBeFocused();
+  });
+
+  test('Cancel on the selection stops the selected jobs still waiting or being fetched, as their rows\' Cancel does; with none of those it is off and says why', async ({ app }) => {
+    const { page } = app;
+    app.setScenarios({ '9351': [{ answer: 'processing', eta: 600 }], '9352': [{ answer: 'hang' }], '9353': ready(), '9354': failed, '9355': ready() });
+    await app.open();
+    await dropAndSettle(page, ['9351', '9352', '9353', '9354'], { '9351': 'processing', '9352': 'fetching', '9353': 'ready', '9354': 'failed' });
+
+    await row(page, '9351').focus();
+    await page.keyboard.press('ControlOrMeta+A');
+    const bar = selectionBar(page);
+    const cancel = bar.getByRole('button', { name: /^Cancel \(/ });
+    await expect(cancel).toHaveAccessibleName('Cancel (2)');
+    await expect(cancel).toBeEnabled();
+    await expect(cancel).toHaveAccessibleDescription('Stop fetching the selected jobs that are waiting or being fetched; Retry fetches them again.');
+    // A selected row's menu offers the same, for the same jobs.
+    await row(page, '9353').focus();
+    await page.keyboard.press('Shift+F10');
+    await expect(page.getByRole('menuitem', { name: /^Cancel/ })).toHaveAccessibleName('Cancel 2 jobs');
+    await page.keyboard.press('Escape');
+    await expect(page.getByRole('menu')).toHaveCount(0);
+    await cancel.click();
+    await expect(bar.getByRole('status')).toHaveText('Cancelled 2 jobs; Retry fetches them again.');
+    // Each ends as its row's Cancel leaves it: failed, saying so, and ready for Retry; the others are untouched.
+    for (const id of ['9351', '9352']) {
+      await expect(row(page, id)).toHaveAttribute('data-state', 'failed');
+      await expect(row(page, id).getByTestId('job-detail')).toContainText('Cancelled. Retry to fetch it again.');
+    }
+    await expect(row(page, '9353')).toHaveAttribute('data-state', 'ready');
+    await expect(row(page, '9354')).toHaveAttribute('data-state', 'failed');
+    await expect(bar.getByRole('button', { name: 'Retry (3)', exact: true })).toBeEnabled();
+
+    // Nothing selected can be cancelled any more: the button stays, off, and says why.
+    await expect(cancel).toHaveAccessibleName('Cancel (0)');
+    await expect(cancel).toBeDisabled();
+    await expect(cancel).toHaveAccessibleDescription('None of the selected jobs is waiting or being fetched: only those can be cancelled.');
+
+    // A job still waiting in the queue (paused) is cancelled too.
+    await page.keyboard.press('Escape');
+    await page.getByRole('banner').getByRole('button', { name: 'Pause' }).click();
+    await dropText(page, '9355');
+    await expect(row(page, '9355')).toHaveAttribute('data-state', 'queued');
+    await clickRow(page, '9355');
+    await bar.getByRole('button', { name: 'Cancel (1)', exact: true }).click();
+    await expect(row(page, '9355')).toHaveAttribute('data-state', 'failed');
+    await expect(row(page, '9355').getByTestId('job-detail')).toContainText('Cancelled. Retry to fetch it again.');
   });
 
   test('act on the selection: retry the failed ones, copy the IDs, remove after confirming', async ({ app }) => {

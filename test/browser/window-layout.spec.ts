@@ -211,3 +211,31 @@ test('an error shows two lines, says whether a retry can help, and shows whole w
   await row(page, '2001').getByTestId('job-detail').click();
   await expect(full).toHaveText(`Retrying won't help. ${longMessage}`);
 });
+
+test('mid-batch, with a selection and a notice at 800×540, one toolbar sits above the list: the list starts higher and shows more rows', async ({ app }) => {
+  const { page } = app;
+  const ids = Array.from({ length: 40 }, (_, index) => String(12203000 + index));
+  app.setScenarios(Object.fromEntries(ids.map((id) => [id, ready])));
+  await app.open();
+  await addIds(app, ids);
+  await expect(row(page, ids[0]!)).toHaveAttribute('data-state', 'ready');
+  // Mid-batch, as main would tell it: jobs in every state, a save batch under way.
+  const states = ['queued', 'fetching', 'processing', 'saving', 'saved', 'failed'] as const;
+  app.emit('jobsUpdated', states.map((state, index) => jobView(String(12203100 + index), state, { retryable: true })));
+  app.emit('saveProgress', { active: true, folder: null, jobsTotal: 4, jobsSaved: 1, jobsFailed: 0, filesTotal: 8, filesDone: 3, filesSkipped: 0, bytesWritten: 61_000, startedAt: Date.now(), finishedAt: null });
+  await expect(page.getByRole('region', { name: 'Batch' }).getByRole('button', { name: 'Stop saving' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Retry failed (1)' })).toBeVisible();
+  await row(page, ids[0]!).locator('td.job-id').click();
+  await row(page, ids[1]!).locator('td.job-id').click({ modifiers: ['Shift'] });
+  await expect(page.getByTestId('selected-count')).toHaveText('2 selected');
+  app.emit('notice', { id: 9, message: 'The job list could not be read; it was kept aside and a new one started.' });
+  await expect(page.getByTestId('notices')).toContainText('could not be read');
+
+  // With four lines above the list (title, batch, the list's filters, then the selection's actions)
+  // the list began 199 px down and showed 8 rows here; one toolbar gives the list a row more.
+  const listTop = await page.locator('.job-scroller').evaluate((scroller) => scroller.getBoundingClientRect().top);
+  expect(listTop).toBeLessThanOrEqual(175);
+  expect(await wholeRowsShown(page)).toBeGreaterThanOrEqual(9);
+  expect(await pageScrolls(page)).toEqual({ vertical: false, horizontal: false });
+  expect(await cutInBars(page)).toEqual([]);
+});

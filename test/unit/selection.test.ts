@@ -4,14 +4,17 @@ import type { JobView } from '../../preload/api-contract';
 import {
   countSelection,
   forgetRemoved,
+  isCancellable,
   keepSelectedWhere,
   selectByGesture,
+  selectedCancellable,
   selectedInOrder,
   selectedInState,
   selectOnly,
   selectShownState,
   setSelected,
 } from '../../renderer/src/lib/selection';
+import { rowAction } from '../../renderer/src/lib/job-list';
 import { jobView } from '../support/job-views';
 
 const view = (id: string, state: JobView['state']) => jobView(id, state, { imageCount: 1 });
@@ -120,8 +123,19 @@ test('the selection bar counts what each action would take, in one pass', () => 
     [view('1', 'ready'), view('2', 'failed'), view('3', 'saving'), view('4', 'failed'), view('5', 'saved')].map((job) => [job.id, job]),
   );
   const selection = new Set(['1', '2', '3', '4', 'gone']);
-  assert.deepEqual(countSelection(selection, byId, (job) => job.state !== 'failed'), { total: 4, ready: 1, failed: 2, removable: 3, shown: 2 });
-  assert.deepEqual(countSelection(new Set(), byId), { total: 0, ready: 0, failed: 0, removable: 0, shown: 0 });
+  assert.deepEqual(countSelection(selection, byId, (job) => job.state !== 'failed'), { total: 4, ready: 1, failed: 2, removable: 3, cancellable: 0, shown: 2 });
+  assert.deepEqual(countSelection(new Set(), byId), { total: 0, ready: 0, failed: 0, removable: 0, cancellable: 0, shown: 0 });
+});
+
+test("Cancel takes the selected jobs still waiting or being fetched, as a row's Cancel does", () => {
+  const byId = new Map(
+    [view('1', 'queued'), view('2', 'fetching'), view('3', 'processing'), view('4', 'ready'), view('5', 'saving'), view('6', 'saved'), view('7', 'failed')].map((job) => [job.id, job]),
+  );
+  const every = new Set(['1', '2', '3', '4', '5', '6', '7', 'gone']);
+  assert.equal(countSelection(every, byId).cancellable, 3);
+  assert.deepEqual(selectedCancellable(every, byId).sort(), ['1', '2', '3']);
+  assert.deepEqual(selectedCancellable(new Set(['4', '6', '7']), byId), []);
+  for (const job of byId.values()) assert.equal(isCancellable(job.state), rowAction(job) === 'cancel', job.state);
 });
 
 test('copied IDs come in the order shown, then those selected out of sight', () => {

@@ -1,5 +1,6 @@
 // What a job's row offers by keyboard and in its menu: each command, its key, and when it applies.
 import type { JobView } from '../../../preload/api-contract';
+import { isCancellable } from './selection';
 
 export type RowCommand = 'preview' | 'save' | 'retry' | 'cancel' | 'show-in-folder' | 'copy-id' | 'remove';
 
@@ -11,7 +12,7 @@ export interface RowCommandItem {
 }
 
 /**
- * The selection a focused row belongs to, when it is one of several: Save, Retry, Copy and Remove
+ * The selection a focused row belongs to, when it is one of several: Save, Retry, Cancel, Copy and Remove
  * then act on the selected jobs (each on those it applies to), and the menu says how many.
  */
 export interface SelectedJobs {
@@ -19,6 +20,8 @@ export interface SelectedJobs {
   ready: number;
   failed: number;
   removable: number;
+  /** Those still waiting or being fetched: what Cancel takes. */
+  cancellable: number;
 }
 
 const jobsWord = (count: number) => (count === 1 ? '1 job' : `${count} jobs`);
@@ -34,7 +37,10 @@ export function rowCommands(job: JobView, selected: SelectedJobs | null = null):
     if (job.state === 'ready') items.push({ id: 'save', label: 'Save', key: 'S' });
     if (job.state === 'failed') items.push({ id: 'retry', label: 'Retry', key: 'R' });
   }
-  if (job.state === 'queued' || job.state === 'fetching' || job.state === 'processing') items.push({ id: 'cancel', label: selected ? 'Cancel this job' : 'Cancel', key: null });
+  // With a selection, Cancel takes its jobs still waiting or being fetched, as the selection's toolbar does.
+  if (selected) {
+    if (selected.cancellable > 0) items.push({ id: 'cancel', label: `Cancel ${jobsWord(selected.cancellable)}`, key: null });
+  } else if (isCancellable(job.state)) items.push({ id: 'cancel', label: 'Cancel', key: null });
   if (job.savedPaths.length > 0) items.push({ id: 'show-in-folder', label: 'Show in folder', key: null });
   items.push({ id: 'copy-id', label: selected ? `Copy ${selected.total} IDs` : 'Copy ID', key: null });
   if (selected) {

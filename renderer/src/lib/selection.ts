@@ -26,6 +26,14 @@ export function selectedInState(selection: JobSelection, byId: ReadonlyMap<strin
   return [...selection].filter((id) => byId.get(id)?.state === state);
 }
 
+/** The selected jobs that can still be cancelled: what Cancel sends. */
+export function selectedCancellable(selection: JobSelection, byId: ReadonlyMap<string, JobView>): string[] {
+  return [...selection].filter((id) => {
+    const view = byId.get(id);
+    return view !== undefined && isCancellable(view.state);
+  });
+}
+
 /** How a row or its box was clicked: Shift extends a range, Ctrl (⌘ on a Mac) toggles one job. */
 export interface SelectionGesture {
   range: boolean;
@@ -92,6 +100,11 @@ export function selectShownState(selectedCount: number, selectedShownCount: numb
   return selectedShownCount >= shownCount ? 'all' : 'some';
 }
 
+/** The states a job can be cancelled in (it is still waiting or being fetched): a row's Cancel and the selection's. */
+export function isCancellable(state: JobState): boolean {
+  return state === 'queued' || state === 'fetching' || state === 'processing';
+}
+
 /** What the selection toolbar offers, counted in one pass over the selection (not the list). */
 export interface SelectionCounts {
   total: number;
@@ -101,12 +114,14 @@ export interface SelectionCounts {
   failed: number;
   /** Every job but those being saved: what Remove takes. */
   removable: number;
+  /** Jobs still waiting or being fetched (queued, fetching, processing): what Cancel takes, as a row's Cancel does. */
+  cancellable: number;
   /** Those the list shows now (the rest are hidden by the filter or search). */
   shown: number;
 }
 
 export function countSelection(selection: JobSelection, byId: ReadonlyMap<string, JobView>, isShown: (view: JobView) => boolean = () => true): SelectionCounts {
-  const counts: SelectionCounts = { total: 0, ready: 0, failed: 0, removable: 0, shown: 0 };
+  const counts: SelectionCounts = { total: 0, ready: 0, failed: 0, removable: 0, cancellable: 0, shown: 0 };
   for (const id of selection) {
     const view = byId.get(id);
     if (!view) continue;
@@ -115,6 +130,7 @@ export function countSelection(selection: JobSelection, byId: ReadonlyMap<string
     if (view.state === 'ready') counts.ready += 1;
     if (view.state === 'failed') counts.failed += 1;
     if (view.state !== 'saving') counts.removable += 1;
+    if (isCancellable(view.state)) counts.cancellable += 1;
   }
   return counts;
 }

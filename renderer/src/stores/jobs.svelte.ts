@@ -23,6 +23,7 @@ import {
   forgetRemoved,
   keepSelectedWhere,
   selectByGesture,
+  selectedCancellable,
   selectedInOrder,
   selectedInState,
   selectOnly,
@@ -218,6 +219,13 @@ class SelectionStore {
     this.#act(async () => {
       const { retried } = await jobs.retry(selectedInState(this.ids, jobs.list.byId, 'failed'));
       return `Fetching ${plural(retried, 'job', 'jobs')} again.`;
+    });
+
+  /** Stops fetching the selected jobs still waiting or being fetched, as each row's Cancel does. */
+  cancel = () =>
+    this.#act(async () => {
+      const { cancelled } = await jobs.cancel(selectedCancellable(this.ids, jobs.list.byId));
+      return `Cancelled ${plural(cancelled, 'job', 'jobs')}; Retry fetches them again.`;
     });
 
   remove = () =>
