@@ -30,6 +30,14 @@ export interface JobView {
   labels?: JobLabels;
 }
 
+/** A piece of the job list as it was when its reading started. */
+export interface JobListPiece {
+  reading: number;
+  /** Jobs in the list at that moment; the reading is done once `from` plus the views reaches it. */
+  total: number;
+  views: JobView[];
+}
+
 /** What the window may know of the key: never the key itself. */
 export interface KeyStatus {
   isSet: boolean;
@@ -205,6 +213,13 @@ export interface Requests {
   clearKey: { request: void; response: KeyStatus };
   addJobs: { request: { sources: IntakeSource[] }; response: IntakeSummary };
   listJobs: { request: void; response: JobView[] };
+  /**
+   * The job list in pieces (a screenful first, then up to 10,000 each; see shared/job-pieces.ts), so
+   * a window opening on 100,000 jobs draws its first rows before the rest arrives. `reading` null
+   * starts a reading of the list as it is now; its next pieces are asked for with the number it
+   * answered and `from`, and come from that same list, whatever changed since.
+   */
+  listJobPiece: { request: { reading: number | null; from: number }; response: JobListPiece };
   /** Fetches failed jobs again: the ones named, or every failed one. */
   retryJobs: { request: { ids: string[] | 'all-failed' }; response: { retried: number } };
   /** Stops fetching these jobs; they fail as cancelled and can be retried. */
@@ -267,6 +282,7 @@ const requestNameSet: Record<RequestName, true> = {
   clearKey: true,
   addJobs: true,
   listJobs: true,
+  listJobPiece: true,
   retryJobs: true,
   cancelJobs: true,
   removeJobs: true,

@@ -15,6 +15,7 @@ import { createJobQueue, type QueueTiming } from './job-queue';
 import { createJobSaver, type HostRetryTiming } from './job-saver';
 import { openJobStore } from './job-store';
 import { createJobUpdateBatcher } from './job-update-batcher';
+import { createListReadings } from './list-readings';
 import { KeychainUnavailableError, type SecretStore } from './keychain';
 import { createLimiter } from './limiter';
 import type { LogLevel } from './log-file';
@@ -141,6 +142,7 @@ export async function createAppCore(options: AppCoreOptions) {
     onNotice: notify,
   });
 
+  const listReadings = createListReadings({ clock, list: () => queue.list() });
   const jobUpdates = createJobUpdateBatcher({ clock, delayMs: options.eventBatchMs ?? 50, send: (views) => options.emit('jobsUpdated', views) });
 
   const store = openJobStore({
@@ -483,6 +485,13 @@ export async function createAppCore(options: AppCoreOptions) {
     },
     async listJobs() {
       return queue.list();
+    },
+    async listJobPiece(request) {
+      const { reading, from } = expectObject(request, 'The list request');
+      if (!(reading === null || Number.isSafeInteger(reading)) || !Number.isSafeInteger(from) || (from as number) < 0) {
+        throw new AppError('invalid-request', 'The list request must name a reading (or null) and a position.');
+      }
+      return listReadings.piece(reading as number | null, from as number);
     },
     async retryJobs(request) {
       const ids = expectIdsOr(expectObject(request, 'The retry request').ids, 'all-failed');

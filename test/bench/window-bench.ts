@@ -31,6 +31,7 @@ const workerSource = `
     labels: [['Name', 'Person ' + index], ['Email', 'person' + index + '@example.com']],
   });
   const sentAt = () => performance.timeOrigin + performance.now();
+  let kept = null;
   onmessage = ({ data }) => {
     if (data.kind === 'list') {
       const views = Array.from({ length: data.count }, (_, index) => view(index, data.state, data.from));
@@ -39,8 +40,10 @@ const workerSource = `
       const [[start, end], ...rest] = data.slices;
       postMessage({ kind: 'jobsUpdated', views: views.slice(start, end) });
       if (rest.length > 0) setTimeout(() => rest.forEach(([start, end]) => postMessage({ kind: 'jobsUpdated', views: views.slice(start, end) })), data.restAfterMs);
-    } else if (data.kind === 'snapshot') {
-      postMessage({ kind: 'snapshot', views: Array.from({ length: data.count }, (_, index) => view(index, 'queued', 20000000)) });
+    } else if (data.kind === 'piece') {
+      // The list kept from the last session, read in pieces as the window reads it at start.
+      kept ??= Array.from({ length: data.count }, (_, index) => view(index, 'queued', 20000000));
+      postMessage({ kind: 'piece', piece: { reading: 1, total: kept.length, views: kept.slice(data.from, data.end) } });
     } else if (data.kind === 'storm') {
       // data.total jobs turn ready, data.burst at a time every data.everyMs: as a big batch would.
       let sent = 0;
@@ -55,6 +58,9 @@ const workerSource = `
   };
 `;
 
+/** Jobs in the list the window opens on, kept from the last session. */
+const restoredJobs = 100_000;
+
 /** In the page: the stand-in preload (answers from memory) and the worker standing in for main. */
 const pageSetup = `
   const listeners = new Map();
@@ -67,15 +73,19 @@ const pageSetup = `
     getKeyStatus: { ok: true, value: { isSet: true, lastFour: 'abcd', storedIn: 'keychain' } },
   };
   const main = new Worker('/bench-worker.js');
-  // ?restored=N: the window opens on a list of N jobs kept from the last session, which main
-  // answers listJobs with in one message.
-  const restored = Number(new URLSearchParams(location.search).get('restored') ?? 0);
+  // ?restored: the window opens on the list kept from the last session, which it reads in
+  // the pieces main answers listJobPiece with.
+  const restored = new URLSearchParams(location.search).has('restored');
+  const restoredPieces = ${JSON.stringify(batchPieces(restoredJobs))};
+  const listJobPiece = async ({ from }) => {
+    if (!restored) return { ok: true, value: { reading: 1, total: 0, views: [] } };
+    const [, end] = restoredPieces.find(([start]) => start === from);
+    return { ok: true, value: (await window.__bench({ kind: 'piece', count: ${restoredJobs}, from, end }, 'piece')).piece };
+  };
   window.headshots = new Proxy({}, {
     get: (target, name) => name === 'on'
       ? (event, listener) => { listeners.set(event, listener); return () => undefined; }
-      : name === 'listJobs' && restored > 0
-        ? async () => ({ ok: true, value: (await window.__bench({ kind: 'snapshot', count: restored }, 'snapshot')).views })
-        : async () => answers[name] ?? { ok: true, value: [] },
+      : name === 'listJobPiece' ? listJobPiece : async () => answers[name] ?? { ok: true, value: [] },
   });
   const waiting = new Map();
   main.onmessage = ({ data }) => {
@@ -169,7 +179,8 @@ const stormScript = `(async () => {
 async function openWindow() {
   const browser = await chromium.launch({ executablePath: chromiumExecutable(), args: ['--disable-gpu', '--disable-background-networking'] });
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  const rendererDir = new URL('../../dist/renderer/', import.meta.url);
+  // BENCH_RENDERER_DIR: another build of the renderer (an earlier commit's, say), measured the same way.
+  const rendererDir = process.env.BENCH_RENDERER_DIR ? new URL(`file://${process.env.BENCH_RENDERER_DIR.replace(/\/?$/, '/')}`) : new URL('../../dist/renderer/', import.meta.url);
   await page.route('http://bench.local/**', async (route) => {
     const path = new URL(route.request().url()).pathname.slice(1) || 'index.html';
     if (path === 'bench-worker.js') return route.fulfill({ body: workerSource, contentType: 'text/javascript' });
@@ -190,9 +201,9 @@ async function freshReload(page: Page) {
   await page.getByRole('heading', { name: 'Drop job IDs here' }).waitFor();
 }
 
-/** Opens the window on `restored` jobs kept from the last session: when its first rows were painted, from the start of the page's load. */
-async function openOnRestoredList(page: Page, restored: number): Promise<number> {
-  await page.goto(`http://bench.local/index.html?restored=${restored}`);
+/** Opens the window on the jobs kept from the last session: when its first rows were painted, from the start of the page's load. */
+async function openOnRestoredList(page: Page): Promise<number> {
+  await page.goto('http://bench.local/index.html?restored');
   return (await page.evaluate('window.__firstRowWatch')) as number;
 }
 
@@ -322,7 +333,7 @@ async function heapMb(cdp: CDPSession): Promise<number> {
   return usedSize / 1e6;
 }
 
-export async function benchWindow(record: Record, { runs = 5, trace = true, throttles = [1, 4], counts = [10_000, 100_000], storm = true } = {}): Promise<void> {
+export async function benchWindow(record: Record, { runs = 5, trace = true, throttles = [1, 4], counts = [10_000, 100_000], storm = true, restoredList = true } = {}): Promise<void> {
   const { browser, page, cdp } = await openWindow();
   try {
     for (const throttle of throttles) {
@@ -350,20 +361,20 @@ export async function benchWindow(record: Record, { runs = 5, trace = true, thro
         if (process.env.BENCH_PROFILE === '1' && throttle === 1) console.log(await profiled(page, cdp, firstPaintScript(count, true)));
         if (trace && throttle === 1) record(`window, ${count.toLocaleString('en')} jobs: where one run's main-thread time went`, await traced(page, cdp, firstPaintScript(count)));
       }
-      if (throttle === 1) {
+      if (throttle === 1 && restoredList) {
         // Opening the window on a big list kept from the last session, beside opening it empty.
         const [empty, restored] = [[] as number[], [] as number[]];
         for (let run = -1; run < runs; run += 1) {
           await page.goto('http://bench.local/index.html');
           await page.getByRole('heading', { name: 'Drop job IDs here' }).waitFor();
           const emptyShown = (await page.evaluate("performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? 0")) as number;
-          const restoredShown = await openOnRestoredList(page, 100_000);
+          const restoredShown = await openOnRestoredList(page);
           if (run >= 0) {
             empty.push(emptyShown);
             restored.push(restoredShown);
           }
         }
-        record('window opening on 100,000 jobs kept from the last session: first rows painted, from the start of loading', `${spread(restored, 'ms')}; an empty window's first paint ${spread(empty, 'ms')}`);
+        record(`window opening on ${restoredJobs.toLocaleString('en')} jobs kept from the last session: first rows painted, from the start of loading`, `${spread(restored, 'ms')}; an empty window's first paint ${spread(empty, 'ms')}`);
       }
       if (!storm) continue;
       const storms = await repeated(page, runs, () => page.evaluate(stormScript) as Promise<number>);
@@ -386,6 +397,7 @@ if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).
   }, { runs, trace: process.env.BENCH_TRACE !== '0', throttles: (process.env.BENCH_THROTTLES ?? '1,4').split(',').map(Number),
     counts: (process.env.BENCH_COUNTS ?? '10000,100000').split(',').filter(Boolean).map(Number),
     storm: process.env.BENCH_STORM !== '0',
+    restoredList: process.env.BENCH_RESTORED !== '0',
   });
   console.log('\n| measure | result |\n|---|---|');
   for (const [what, value] of rows) console.log(`| ${what} | ${value} |`);

@@ -226,6 +226,24 @@ test('a big drop reaches the window as a first screenful, then messages of at mo
   assert.deepEqual(messages().flat().map((view) => view.id), ids);
 });
 
+test('a window opening reads a big list in pieces, a screenful first, all from the list as it was when the reading started', async () => {
+  const h = await start({ withKey: false });
+  const ids = Array.from({ length: 25_000 }, (_, index) => String(60_000_000 + index));
+  await h.addText(ids.join('\n'));
+  const first = await h.core.handlers.listJobPiece({ reading: null, from: 0 });
+  assert.deepEqual([first.views.length, first.total], [200, 25_000]);
+  // Removed while the window reads: the reading still has it (the window learns of the removal as an event).
+  await h.core.handlers.removeJobs({ ids: [ids.at(-1)!] });
+  const pieces = [first];
+  for (let from = first.views.length; from < first.total; from += pieces.at(-1)!.views.length) pieces.push(await h.core.handlers.listJobPiece({ reading: first.reading, from }));
+  assert.deepEqual(pieces.map((piece) => piece.views.length), [200, 10_000, 10_000, 4_800]);
+  assert.deepEqual(pieces.flatMap((piece) => piece.views.map((view) => view.id)), ids);
+  await assert.rejects(h.core.handlers.listJobPiece({ reading: first.reading, from: 0 }), { code: 'not-found' }, 'a reading read to its end is over');
+  const next = await h.core.handlers.listJobPiece({ reading: null, from: 0 });
+  assert.equal(next.total, 24_999, 'a new reading sees the list as it is now');
+  await assert.rejects(h.core.handlers.listJobPiece({ reading: 'first', from: 0 } as never), { code: 'invalid-request' });
+});
+
 test('an endpoint changed in settings.json by hand asks before the key goes out, requests waiting; the yes is kept in the keychain beside the key', async () => {
   const elsewhere = await startFakeModelsLab({ validKey: validTestKey, scenarios: { '5101': [{ answer: 'success', images: [{ serve: 'headshot-a.png' }] }] } });
   elsewhere.setScenario('5102', [{ answer: 'success', images: [{ serve: 'headshot-b.jpg' }] }]);

@@ -1,4 +1,5 @@
 // Fills the stores from main: the first snapshot of everything, then each event as it comes.
+import type { JobListPiece } from '../../../preload/api-contract';
 import { api, messageOf, valueOrThrow } from '../lib/api';
 import { intake } from './intake.svelte';
 import { jobs } from './jobs.svelte';
@@ -45,16 +46,18 @@ export function connectToMain(): () => void {
 }
 
 async function loadInitialState() {
+  let firstPiece: JobListPiece | null = null;
   try {
-    const [views, queueStatus, currentSettings, earlierNotices, folders, progress] = await Promise.all([
-      valueOrThrow(api.listJobs()),
+    const [piece, queueStatus, currentSettings, earlierNotices, folders, progress] = await Promise.all([
+      valueOrThrow(api.listJobPiece({ reading: null, from: 0 })),
       valueOrThrow(api.getQueueStatus()),
       valueOrThrow(api.getSettings()),
       valueOrThrow(api.listNotices()),
       valueOrThrow(api.listSaveFolders()),
       valueOrThrow(api.getSaveProgress()),
     ]);
-    jobs.load(views);
+    firstPiece = piece;
+    jobs.load(piece.views);
     queue.statusChanged(queueStatus);
     settings.current = currentSettings;
     notices.add(earlierNotices);
@@ -70,5 +73,20 @@ async function loadInitialState() {
     // A keychain that cannot work is explained in the key form, which offers a way on.
     if (settings.keychainProblem === null) notices.show(messageOf(error));
     settings.key = { isSet: false, lastFour: null, storedIn: null };
+  }
+  if (firstPiece !== null) await readRestOfList(firstPiece);
+}
+
+/** The rest of a big list, a piece at a time: its first rows are drawn meanwhile. */
+async function readRestOfList(first: JobListPiece) {
+  try {
+    for (let from = first.views.length; from < first.total; ) {
+      const piece = await valueOrThrow(api.listJobPiece({ reading: first.reading, from }));
+      if (piece.views.length === 0) break;
+      jobs.updated(piece.views);
+      from += piece.views.length;
+    }
+  } catch (error) {
+    notices.show(messageOf(error));
   }
 }
