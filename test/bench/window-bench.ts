@@ -176,6 +176,15 @@ const stormScript = `(async () => {
   return longest;
 })()`;
 
+const pageErrors = new Map<string, number>();
+
+/** The errors the window threw since the last call, for the record. */
+function takePageErrors(): string {
+  const said = [...pageErrors].map(([message, times]) => `${times}× ${message}`).join('; ');
+  pageErrors.clear();
+  return said;
+}
+
 async function openWindow() {
   const browser = await chromium.launch({ executablePath: chromiumExecutable(), args: ['--disable-gpu', '--disable-background-networking'] });
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
@@ -191,7 +200,8 @@ async function openWindow() {
   });
   await page.addInitScript({ content: pageSetup });
   if (process.env.BENCH_CONSOLE === '1') page.on('console', (message) => console.log(`[page ${message.type()}] ${message.text()}`));
-  page.on('pageerror', (error) => console.log(`[page error] ${error.message}`));
+  // Errors the window throws are counted and named once per figure: they cost time, and are bugs.
+  page.on('pageerror', (error) => pageErrors.set(error.message, (pageErrors.get(error.message) ?? 0) + 1));
   const cdp = await page.context().newCDPSession(page);
   return { browser, page, cdp };
 }
@@ -221,6 +231,8 @@ async function repeated<T>(page: Page, runs: number, measure: () => Promise<T>):
     const result = await measure();
     if (run >= 0) results.push(result);
   }
+  const errors = takePageErrors();
+  if (errors) console.log(`  (the window threw: ${errors})`);
   return results;
 }
 
