@@ -3,6 +3,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { writeFileAtomically } from './atomic-file';
 import { describeCause, errorCode } from './error-cause';
 import { heartbeatSuffix, journalSuffix, openFolderPresence, type FolderPresence } from './folder-presence';
+import { createRecordStore } from './record-store';
 
 export const manifestJsonName = 'headshot-fetcher-manifest.json';
 export const manifestCsvName = 'headshot-fetcher-manifest.csv';
@@ -118,17 +119,20 @@ export async function openSaveManifest(folder: string, onNotice: (message: strin
   const csvPath = join(folder, manifestCsvName);
   const ownsPresence = options.presence === undefined;
   const presence = options.presence ?? (await openFolderPresence({ folder }));
-  const entries = new Map<string, ManifestEntry>();
+  // The records on disk, one line each, so that memory stays flat however many files the folder holds.
+  const entries = createRecordStore();
+  const parse = (line: string) => JSON.parse(line) as ManifestEntry;
   /** Records the documents on disk may not hold yet. */
   let unwritten = false;
   /** The CSV's columns after the fixed ones: the labels' headers met so far. */
   let labelColumns: string[] = [];
   function keep(entry: ManifestEntry) {
     const key = entryKey(entry.jobId, entry.image);
-    const known = entries.get(key);
+    const line = entries.get(key);
+    const known = line === undefined ? undefined : parse(line);
     // The same file seen again (another saver's record of it, the documents read back) changes nothing.
     if (known && known.path === entry.path && known.bytes === entry.bytes && known.sha256 === entry.sha256) return;
-    entries.set(key, entry);
+    entries.set(key, JSON.stringify(entry));
     const newColumns = Object.keys(entry.labels ?? {}).filter((header) => !labelColumns.includes(header));
     if (newColumns.length > 0) labelColumns = [...labelColumns, ...newColumns];
     unwritten = true;
@@ -138,8 +142,8 @@ export async function openSaveManifest(folder: string, onNotice: (message: strin
     yield head;
     let text = '';
     let index = 0;
-    for (const entry of entries.values()) {
-      text += item(entry, index);
+    for (const line of entries.values()) {
+      text += item(parse(line), index);
       index += 1;
       if (text.length >= 256 * 1024) {
         yield Buffer.from(text);
@@ -340,8 +344,11 @@ export async function openSaveManifest(folder: string, onNotice: (message: strin
   foldLater();
 
   return {
-    entry: (jobId: string, image: number): ManifestEntry | undefined => entries.get(entryKey(jobId, image)),
-    entries: () => [...entries.values()],
+    entry(jobId: string, image: number): ManifestEntry | undefined {
+      const line = entries.get(entryKey(jobId, image));
+      return line === undefined ? undefined : parse(line);
+    },
+    entries: () => Array.from(entries.values(), parse),
     /** Records a saved image; resolves once its line is on disk. */
     record(entry: ManifestEntry): Promise<void> {
       keep(entry);
@@ -367,6 +374,7 @@ export async function openSaveManifest(folder: string, onNotice: (message: strin
         journal = null;
         await unlink(presence.journalPath).catch(() => undefined);
       } finally {
+        entries.close();
         await journal?.close().catch(() => undefined);
         if (ownsPresence) await presence.close();
       }
