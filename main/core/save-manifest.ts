@@ -3,6 +3,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { writeFileAtomically } from './atomic-file';
 import { describeCause, errorCode } from './error-cause';
 import { heartbeatSuffix, journalSuffix, openFolderPresence, type FolderPresence } from './folder-presence';
+import type { Clock } from './clock';
 import { createRecordStore } from './record-store';
 
 export const manifestJsonName = 'headshot-fetcher-manifest.json';
@@ -101,6 +102,8 @@ export interface SaveManifestOptions {
   /** This saver's presence in the folder (its lock, its journal); one is opened, and closed, when not given. */
   presence?: FolderPresence;
   foldIntervalMs?: number;
+  /** Times the folds during a batch (a test's clock); by default they run on timers that never keep the process alive. */
+  clock?: Clock;
 }
 
 /** A document's identity on disk: another saver's write changes it. */
@@ -334,8 +337,9 @@ export async function openSaveManifest(folder: string, onNotice: (message: strin
     await fold();
     lastFoldMs = performance.now() - started;
   };
+  const schedule = options.clock ? options.clock.schedule.bind(options.clock) : backgroundSchedule;
   const foldLater = () => {
-    cancelFold = backgroundSchedule(() => {
+    cancelFold = schedule(() => {
       if (closed) return;
       if (unwritten) folding = folding.then(timedFold).catch(() => undefined);
       void folding.then(foldLater);
