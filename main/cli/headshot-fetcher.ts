@@ -1,5 +1,5 @@
 // The command line's entry: wires the process (arguments, streams, signals, keychain) to the commands.
-import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
+import { getHeapSpaceStatistics, getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { KeychainUnavailableError, createKeytarSecretStore, keychainService } from '../core/keychain';
 import { abortableFetchWith } from './abortable-fetch';
@@ -50,10 +50,22 @@ function promptHidden(question: string): Promise<string> {
  */
 function collectGarbageEverySecond() {
   setFlagsFromString('--expose-gc');
-  const collect = runInNewContext('gc') as () => void;
+  const gc = runInNewContext('gc') as () => void;
+  let liveAfterCollection = 0;
+  const collect = () => {
+    gc();
+    liveAfterCollection = getHeapStatistics().used_heap_size;
+  };
   setInterval(collect, 1_000).unref();
+  // Between those, as soon as garbage piles up: writing a big folder's record makes tens of MB in a second.
+  setInterval(() => {
+    if (getHeapStatistics().used_heap_size - liveAfterCollection > garbageCollectedAtBytes) collect();
+  }, 100).unref();
   keepYoungGenerationSmall();
 }
+
+/** Garbage beyond what the last collection left alive that is collected without waiting for the second to end. */
+const garbageCollectedAtBytes = 16 * 1024 * 1024;
 
 /** The young generation's size (both semi-spaces) past which it stops growing. */
 const youngGenerationCapBytes = 8 * 1024 * 1024;
