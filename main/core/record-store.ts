@@ -104,7 +104,11 @@ export function createRecordStore(directory = tmpdir()): RecordStore {
     *values() {
       writeWaiting();
       const cache = { chunk: Buffer.alloc(readChunkBytes), start: 0, end: 0 };
-      for (const offset of index.values()) yield lineAt(offset, cache);
+      // Records kept while the documents are written are met too (a Map's iterator sees them): written first.
+      for (const offset of index.values()) {
+        if (offset >= written) writeWaiting();
+        yield lineAt(offset, cache);
+      }
     },
     close() {
       index.clear();

@@ -31,3 +31,21 @@ test('records read back by key and in the order first kept; a record kept again 
     await rm(directory, { recursive: true, force: true });
   }
 });
+
+test('records kept while the documents are being written from the store are read too', async () => {
+  const directory = await makeTempDir('headshot-fetcher-records-');
+  try {
+    const store = createRecordStore(directory);
+    for (let index = 0; index < 3; index += 1) store.set(`job-${index}`, `{"index":${index}}`);
+    const read: string[] = [];
+    for (const line of store.values()) {
+      read.push(line);
+      // A save finishing while the fold writes: its record is kept mid-way.
+      if (read.length === 2) store.set('job-3', '{"index":3}');
+    }
+    assert.deepEqual(read, ['{"index":0}', '{"index":1}', '{"index":2}', '{"index":3}']);
+    store.close();
+  } finally {
+    await rm(directory, { recursive: true, force: true });
+  }
+});
