@@ -1,9 +1,10 @@
-import { open, readdir, readFile, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { writeFileAtomically } from './atomic-file';
 import { describeCause, errorCode } from './error-cause';
 import { heartbeatSuffix, journalSuffix, openFolderPresence, type FolderPresence } from './folder-presence';
 import type { Clock } from './clock';
+import { itemsOfDocument, UnreadableDocumentError } from './manifest-document';
 import { createRecordStore } from './record-store';
 
 export const manifestJsonName = 'headshot-fetcher-manifest.json';
@@ -123,7 +124,7 @@ export async function openSaveManifest(folder: string, onNotice: (message: strin
   const ownsPresence = options.presence === undefined;
   const presence = options.presence ?? (await openFolderPresence({ folder }));
   // The records on disk, one line each, so that memory stays flat however many files the folder holds.
-  const entries = createRecordStore();
+  let entries = createRecordStore();
   const parse = (line: string) => JSON.parse(line) as ManifestEntry;
   /** Records the documents on disk may not hold yet. */
   let unwritten = false;
@@ -161,16 +162,19 @@ export async function openSaveManifest(folder: string, onNotice: (message: strin
   /** The JSON document as this saver last read or wrote it; another identity means another saver wrote it. */
   let knownDocument = 'unread';
 
+  const acceptHead = (fields: Record<string, unknown>) => {
+    if (fields.format !== manifestFormat || fields.version !== manifestVersion || !Array.isArray(fields.files)) {
+      throw new UnreadableDocumentError('it is not a manifest this version can read');
+    }
+  };
+
   /** Reads the JSON document; the first time, with notices for what cannot be used. */
   async function readDocument(first: boolean): Promise<void> {
     knownDocument = identityOf(await stat(jsonPath).catch(() => null));
     try {
-      const stored = JSON.parse(await readFile(jsonPath, 'utf8')) as { format?: unknown; version?: unknown; files?: unknown };
-      if (stored?.format !== manifestFormat || stored.version !== manifestVersion || !Array.isArray(stored.files)) {
-        throw new Error('it is not a manifest this version can read');
-      }
+      // Read as a stream, a record at a time: a folder of 100,000 files has a document of 30 MB.
       let outside = 0;
-      for (const entry of stored.files) {
+      for await (const { value: entry } of itemsOfDocument(jsonPath, acceptHead)) {
         if (!isEntry(entry)) continue;
         if (staysInFolder(folder, entry.path)) keep(entry);
         else outside += 1;
@@ -183,6 +187,10 @@ export async function openSaveManifest(folder: string, onNotice: (message: strin
       }
     } catch (error) {
       if (errorCode(error) !== 'ENOENT' && first) {
+        // None of a document that cannot be read is used, also not the records before the fault.
+        entries.close();
+        entries = createRecordStore();
+        labelColumns = [];
         // A manifest we cannot read is kept for the person; files already in the folder are still
         // recognised by their bytes, so nothing is saved twice.
         const asidePath = join(folder, `headshot-fetcher-manifest.unreadable-${Date.now()}.json`);
