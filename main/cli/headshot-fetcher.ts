@@ -76,7 +76,7 @@ const youngGenerationCapBytes = 8 * 1024 * 1024;
  * flag cannot ride along the bin's `#!/usr/bin/env node` line on every system (npm's Windows shims,
  * `env -S`), and the size limit is read once, when the process starts. The growth factor is read
  * at each growth: once the young generation reaches 8 MB it is set to 1, and it grows no more.
- * Measured (`npm run bench:slow`): 20 to 25 MB less at peak, for no measurable time.
+ * Measured on 10,000 jobs (sampled inside the process): a peak of about 120 MB instead of 145.
  */
 function keepYoungGenerationSmall() {
   const youngGeneration = () => getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')?.space_size ?? 0;
