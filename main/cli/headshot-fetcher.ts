@@ -1,5 +1,5 @@
 // The command line's entry: wires the process (arguments, streams, signals, keychain) to the commands.
-import { setFlagsFromString } from 'node:v8';
+import { getHeapSpaceStatistics, getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { KeychainUnavailableError, createKeytarSecretStore, keychainService } from '../core/keychain';
 import { abortableFetchWith } from './abortable-fetch';
@@ -50,8 +50,42 @@ function promptHidden(question: string): Promise<string> {
  */
 function collectGarbageEverySecond() {
   setFlagsFromString('--expose-gc');
-  const collect = runInNewContext('gc') as () => void;
+  const gc = runInNewContext('gc') as () => void;
+  let liveAfterCollection = 0;
+  const collect = () => {
+    gc();
+    liveAfterCollection = getHeapStatistics().used_heap_size;
+  };
   setInterval(collect, 1_000).unref();
+  // Between those, as soon as garbage piles up: writing a big folder's record makes tens of MB in a second.
+  setInterval(() => {
+    if (getHeapStatistics().used_heap_size - liveAfterCollection > garbageCollectedAtBytes) collect();
+  }, 100).unref();
+  keepYoungGenerationSmall();
+}
+
+/** Garbage beyond what the last collection left alive that is collected without waiting for the second to end. */
+const garbageCollectedAtBytes = 16 * 1024 * 1024;
+
+/** The young generation's size (both semi-spaces) past which it stops growing. */
+const youngGenerationCapBytes = 8 * 1024 * 1024;
+
+/**
+ * V8 doubles its young generation as a long run goes on, up to 16 MB per semi-space: 32 MB of a
+ * 150 MB budget for garbage that lives a moment. `node --max-semi-space-size` would cap it, but a
+ * flag cannot ride along the bin's `#!/usr/bin/env node` line on every system (npm's Windows shims,
+ * `env -S`), and the size limit is read once, when the process starts. The growth factor is read
+ * at each growth: once the young generation reaches 8 MB it is set to 1, and it grows no more.
+ * Measured on 10,000 jobs (sampled inside the process): a peak of about 120 MB instead of 145.
+ */
+function keepYoungGenerationSmall() {
+  const youngGeneration = () => getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')?.space_size ?? 0;
+  const watch = setInterval(() => {
+    if (youngGeneration() < youngGenerationCapBytes) return;
+    setFlagsFromString('--semi-space-growth-factor=1');
+    clearInterval(watch);
+  }, 100);
+  watch.unref();
 }
 
 async function main(): Promise<number> {

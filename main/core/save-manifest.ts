@@ -1,8 +1,11 @@
-import { open, readdir, readFile, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { writeFileAtomically } from './atomic-file';
 import { describeCause, errorCode } from './error-cause';
 import { heartbeatSuffix, journalSuffix, openFolderPresence, type FolderPresence } from './folder-presence';
+import type { Clock } from './clock';
+import { itemsOfDocument, UnreadableDocumentError } from './manifest-document';
+import { createRecordStore } from './record-store';
 
 export const manifestJsonName = 'headshot-fetcher-manifest.json';
 export const manifestCsvName = 'headshot-fetcher-manifest.csv';
@@ -100,6 +103,8 @@ export interface SaveManifestOptions {
   /** This saver's presence in the folder (its lock, its journal); one is opened, and closed, when not given. */
   presence?: FolderPresence;
   foldIntervalMs?: number;
+  /** Times the folds during a batch (a test's clock); by default they run on timers that never keep the process alive. */
+  clock?: Clock;
 }
 
 /** A document's identity on disk: another saver's write changes it. */
@@ -118,17 +123,20 @@ export async function openSaveManifest(folder: string, onNotice: (message: strin
   const csvPath = join(folder, manifestCsvName);
   const ownsPresence = options.presence === undefined;
   const presence = options.presence ?? (await openFolderPresence({ folder }));
-  const entries = new Map<string, ManifestEntry>();
+  // The records on disk, one line each, so that memory stays flat however many files the folder holds.
+  let entries = createRecordStore();
+  const parse = (line: string) => JSON.parse(line) as ManifestEntry;
   /** Records the documents on disk may not hold yet. */
   let unwritten = false;
   /** The CSV's columns after the fixed ones: the labels' headers met so far. */
   let labelColumns: string[] = [];
   function keep(entry: ManifestEntry) {
     const key = entryKey(entry.jobId, entry.image);
-    const known = entries.get(key);
+    const line = entries.get(key);
+    const known = line === undefined ? undefined : parse(line);
     // The same file seen again (another saver's record of it, the documents read back) changes nothing.
     if (known && known.path === entry.path && known.bytes === entry.bytes && known.sha256 === entry.sha256) return;
-    entries.set(key, entry);
+    entries.set(key, JSON.stringify(entry));
     const newColumns = Object.keys(entry.labels ?? {}).filter((header) => !labelColumns.includes(header));
     if (newColumns.length > 0) labelColumns = [...labelColumns, ...newColumns];
     unwritten = true;
@@ -138,8 +146,8 @@ export async function openSaveManifest(folder: string, onNotice: (message: strin
     yield head;
     let text = '';
     let index = 0;
-    for (const entry of entries.values()) {
-      text += item(entry, index);
+    for (const line of entries.values()) {
+      text += item(parse(line), index);
       index += 1;
       if (text.length >= 256 * 1024) {
         yield Buffer.from(text);
@@ -154,16 +162,19 @@ export async function openSaveManifest(folder: string, onNotice: (message: strin
   /** The JSON document as this saver last read or wrote it; another identity means another saver wrote it. */
   let knownDocument = 'unread';
 
+  const acceptHead = (fields: Record<string, unknown>) => {
+    if (fields.format !== manifestFormat || fields.version !== manifestVersion || !Array.isArray(fields.files)) {
+      throw new UnreadableDocumentError('it is not a manifest this version can read');
+    }
+  };
+
   /** Reads the JSON document; the first time, with notices for what cannot be used. */
   async function readDocument(first: boolean): Promise<void> {
     knownDocument = identityOf(await stat(jsonPath).catch(() => null));
     try {
-      const stored = JSON.parse(await readFile(jsonPath, 'utf8')) as { format?: unknown; version?: unknown; files?: unknown };
-      if (stored?.format !== manifestFormat || stored.version !== manifestVersion || !Array.isArray(stored.files)) {
-        throw new Error('it is not a manifest this version can read');
-      }
+      // Read as a stream, a record at a time: a folder of 100,000 files has a document of 30 MB.
       let outside = 0;
-      for (const entry of stored.files) {
+      for await (const { value: entry } of itemsOfDocument(jsonPath, acceptHead)) {
         if (!isEntry(entry)) continue;
         if (staysInFolder(folder, entry.path)) keep(entry);
         else outside += 1;
@@ -176,6 +187,10 @@ export async function openSaveManifest(folder: string, onNotice: (message: strin
       }
     } catch (error) {
       if (errorCode(error) !== 'ENOENT' && first) {
+        // None of a document that cannot be read is used, also not the records before the fault.
+        entries.close();
+        entries = createRecordStore();
+        labelColumns = [];
         // A manifest we cannot read is kept for the person; files already in the folder are still
         // recognised by their bytes, so nothing is saved twice.
         const asidePath = join(folder, `headshot-fetcher-manifest.unreadable-${Date.now()}.json`);
@@ -330,8 +345,9 @@ export async function openSaveManifest(folder: string, onNotice: (message: strin
     await fold();
     lastFoldMs = performance.now() - started;
   };
+  const schedule = options.clock ? options.clock.schedule.bind(options.clock) : backgroundSchedule;
   const foldLater = () => {
-    cancelFold = backgroundSchedule(() => {
+    cancelFold = schedule(() => {
       if (closed) return;
       if (unwritten) folding = folding.then(timedFold).catch(() => undefined);
       void folding.then(foldLater);
@@ -340,8 +356,11 @@ export async function openSaveManifest(folder: string, onNotice: (message: strin
   foldLater();
 
   return {
-    entry: (jobId: string, image: number): ManifestEntry | undefined => entries.get(entryKey(jobId, image)),
-    entries: () => [...entries.values()],
+    entry(jobId: string, image: number): ManifestEntry | undefined {
+      const line = entries.get(entryKey(jobId, image));
+      return line === undefined ? undefined : parse(line);
+    },
+    entries: () => Array.from(entries.values(), parse),
     /** Records a saved image; resolves once its line is on disk. */
     record(entry: ManifestEntry): Promise<void> {
       keep(entry);
@@ -367,6 +386,7 @@ export async function openSaveManifest(folder: string, onNotice: (message: strin
         journal = null;
         await unlink(presence.journalPath).catch(() => undefined);
       } finally {
+        entries.close();
         await journal?.close().catch(() => undefined);
         if (ownsPresence) await presence.close();
       }

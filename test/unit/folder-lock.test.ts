@@ -118,6 +118,24 @@ test('a lock left by another machine is taken only after it stayed unchanged for
   assert.equal(ran, true, 'taken once it stayed unchanged for 30 s');
 });
 
+test('a lock folder with no holder file (its maker died between making it and writing in it) is taken after the stale time, not before', async () => {
+  const share = sharedFileSystem();
+  share.folders.add('/share/.headshot-fetcher');
+  share.folders.add(lockPath);
+  const clock = createManualClock();
+  const waiter = saverOn('studio-b', 100, share, clock);
+  let ran = false;
+  const done = waiter.withLock(async () => {
+    ran = true;
+  });
+  await advance(clock, timing.staleMs - 200);
+  assert.equal(ran, false, 'an empty lock may be one being made: it is waited for');
+  await advance(clock, 400);
+  await done;
+  assert.equal(ran, true, 'taken once it stayed empty for 30 s');
+  assert.equal(share.folders.has(lockPath), false, 'and released after');
+});
+
 test('a holder that stops refreshing (a machine asleep) loses the lock after the stale time, and its late release leaves the new holder\'s lock alone', async () => {
   const share = sharedFileSystem();
   share.folders.add('/share/.headshot-fetcher');
