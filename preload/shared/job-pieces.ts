@@ -7,8 +7,8 @@ export const maxJobsPerPiece = 10_000;
 /** The first piece of a batch of more than `bigBatch` jobs: more than a screenful of rows. */
 export const firstPieceOfBigBatch = 200;
 const bigBatch = 1_000;
-/** How long main waits after a big batch's first piece before the rest: about a frame, for the window to draw that piece. */
-export const restOfBigBatchAfterMs = 20;
+/** How long main waits after a big batch's first piece before the rest: long enough for the window to draw that piece (a few frames), too short to notice. */
+export const restOfBigBatchAfterMs = 50;
 
 /** Where a batch of `count` jobs is cut, as [start, end) pairs in order. */
 export function batchPieces(count: number): Array<[start: number, end: number]> {

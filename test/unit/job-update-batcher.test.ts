@@ -14,7 +14,7 @@ function batcherOnManualClock() {
   return { clock, sent, batcher };
 }
 
-test('a big batch goes out as a screenful first, and the rest a frame later, in order', () => {
+test('a big batch goes out as a screenful first, and the rest a moment later, in order', () => {
   const { clock, sent, batcher } = batcherOnManualClock();
   const added = views(25_000);
   added.forEach(batcher.add);

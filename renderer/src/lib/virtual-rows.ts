@@ -5,10 +5,10 @@ export const overscanRows = 10;
  * Which rows of a long list to draw: only those in view (and a margin), so 100,000 jobs cost
  * no more to show than 30.
  */
-export function visibleRange(scrollTop: number, viewportHeight: number, rowHeight: number, total: number): { start: number; end: number } {
+export function visibleRange(scrollTop: number, viewportHeight: number, rowHeight: number, total: number, overscan = overscanRows): { start: number; end: number } {
   const first = Math.floor(Math.max(0, scrollTop) / rowHeight);
-  const start = Math.max(0, Math.min(total, first - overscanRows));
-  const end = Math.min(total, first + Math.ceil(Math.max(0, viewportHeight) / rowHeight) + overscanRows);
+  const start = Math.max(0, Math.min(total, first - overscan));
+  const end = Math.min(total, first + Math.ceil(Math.max(0, viewportHeight) / rowHeight) + overscan);
   return { start, end: Math.max(start, end) };
 }
 
