@@ -9,13 +9,10 @@ import writeXlsxFile from 'write-excel-file/node';
 import type { SecretStore } from '../../main/core/keychain';
 import { benchCommandLine } from './cli-bench';
 import { benchScale } from './scale-bench';
+import { createRecorder } from './figures';
 import { benchWindow } from './window-bench';
 
-const results: Array<[string, string]> = [];
-const record = (what: string, value: string) => {
-  results.push([what, value]);
-  console.log(`${what}: ${value}`);
-};
+const { record, printTable } = createRecorder();
 
 async function timed<T>(work: () => Promise<T> | T): Promise<[T, number]> {
   const started = performance.now();
@@ -80,5 +77,4 @@ if (process.env.BENCH_SCALE !== '0') await benchScale(record);
 // The window: how soon a big list shows, how smooth it stays while jobs change, its memory.
 await benchWindow(record);
 
-console.log('\n| measure | result |\n|---|---|');
-for (const [what, value] of results) console.log(`| ${what} | ${value} |`);
+printTable();

@@ -11,15 +11,13 @@ import { manifestJsonName } from '../../main/core/save-manifest';
 import { startFakeModelsLab, type FakeModelsLab, type Step } from '../fixtures/fake-modelslab';
 import { makeTempDir, validTestKey } from '../support/core-harness';
 import { runMeasured } from './cli-bench';
+import { spread as spreadOfRuns, type Record } from './figures';
 
 const cliPath = fileURLToPath(new URL('../../dist/cli/headshot-fetcher.js', import.meta.url));
 const concurrency = 8;
-type Record = (what: string, value: string) => void;
 
 const ids = (count: number, from: number) => Array.from({ length: count }, (_, index) => String(from + index));
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-const spread = (values: number[], unit: string, digits = 1) =>
-  `median ${median(values).toFixed(digits)} ${unit} (range ${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)}, ${values.length} runs${values.length < 5 ? ', fewer than 5: a run takes minutes' : ''})`;
+const spread = (values: number[], unit: string, digits = 1) => spreadOfRuns(values, unit, digits, 'a run takes minutes');
 /** Runs of a measure that takes minutes: 5 by default, fewer when the environment says (BENCH_…_RUNS), and the figure says so. */
 const runsFrom = (variable: string, fallback: number) => {
   const value = Number(process.env[variable]);

@@ -7,16 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAppCore } from '../../main/core/app-core';
 import type { SecretStore } from '../../main/core/keychain';
+import { createRecorder, spread } from './figures';
 import { benchPeakMemory } from './scale-bench';
 
-const results: Array<[string, string]> = [];
-const record = (what: string, value: string) => {
-  results.push([what, value]);
-  console.log(`${what}: ${value}`);
-};
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-const spread = (values: number[], unit: string, digits = 0) =>
-  `median ${median(values).toFixed(digits)} ${unit} (range ${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)}, ${values.length} runs)`;
+const { record, printTable } = createRecorder();
 const collect = () => (globalThis as { gc?: () => void }).gc?.();
 
 const noKey: SecretStore = { read: async () => null, write: async () => undefined, erase: async () => undefined };
@@ -76,5 +70,4 @@ record(`app core, ${count.toLocaleString('en')} jobs: restoring the list at star
 
 await benchPeakMemory(record);
 
-console.log('\n| measure | result |\n|---|---|');
-for (const [what, value] of results) console.log(`| ${what} | ${value} |`);
+printTable();

@@ -13,7 +13,7 @@ import { chromium, type CDPSession, type Page } from '@playwright/test';
 import { batchPieces, restOfBigBatchAfterMs } from '../../preload/shared/job-pieces';
 import { chromiumExecutable } from '../support/chromium';
 import { readImage } from '../fixtures/fake-modelslab';
-import { median, spread, type Record } from './figures';
+import { createRecorder, median, spread, type Record } from './figures';
 
 /** The jobs come from a spreadsheet: the list shows its final columns, the Name among them. */
 const workerSource = `
@@ -412,15 +412,11 @@ export async function benchWindow(record: Record, { runs = 5, trace = true, thro
 // `npm run bench:window`: the window's part alone.
 if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
   const runs = Number(process.env.BENCH_RUNS ?? 5);
-  const rows: Array<[string, string]> = [];
-  await benchWindow((what, value) => {
-    rows.push([what, value]);
-    console.log(`${what}: ${value}`);
-  }, { runs, trace: process.env.BENCH_TRACE !== '0', throttles: (process.env.BENCH_THROTTLES ?? '1,4').split(',').map(Number),
+  const { record, printTable } = createRecorder();
+  await benchWindow(record, { runs, trace: process.env.BENCH_TRACE !== '0', throttles: (process.env.BENCH_THROTTLES ?? '1,4').split(',').map(Number),
     counts: (process.env.BENCH_COUNTS ?? '10000,100000').split(',').filter(Boolean).map(Number),
     storm: process.env.BENCH_STORM !== '0',
     restoredList: process.env.BENCH_RESTORED !== '0',
   });
-  console.log('\n| measure | result |\n|---|---|');
-  for (const [what, value] of rows) console.log(`| ${what} | ${value} |`);
+  printTable();
 }

@@ -99,40 +99,35 @@ test('a second machine waits while the first holds the lock and refreshes it, ho
   assert.equal(share.folders.has(lockPath), false, 'the lock is gone once B is done');
 });
 
+/** A saver on another machine waits for the lock the share holds: not taken just before the stale time, taken just after. */
+async function takenOnlyAfterStaleTime(share: ReturnType<typeof sharedFileSystem>, notBefore: string, taken: string) {
+  const clock = createManualClock();
+  const waiter = saverOn('studio-b', 100, share, clock);
+  let ran = false;
+  const done = waiter.withLock(async () => {
+    ran = true;
+  });
+  await advance(clock, timing.staleMs - 200);
+  assert.equal(ran, false, notBefore);
+  await advance(clock, 400);
+  await done;
+  assert.equal(ran, true, taken);
+}
+
 test('a lock left by another machine is taken only after it stayed unchanged for the stale time on the waiting machine\'s clock', async () => {
   const share = sharedFileSystem();
   share.folders.add('/share/.headshot-fetcher');
   share.folders.add(lockPath);
   // Left by a machine that went away (its pid means nothing here): content that never changes.
   share.files.set(`${lockPath}/holder`, `${makeOwner('laptop-gone', 4242).tag} 7\n`);
-  const clock = createManualClock();
-  const waiter = saverOn('studio-b', 100, share, clock);
-  let ran = false;
-  const done = waiter.withLock(async () => {
-    ran = true;
-  });
-  await advance(clock, timing.staleMs - 200);
-  assert.equal(ran, false, 'not before the stale time');
-  await advance(clock, 400);
-  await done;
-  assert.equal(ran, true, 'taken once it stayed unchanged for 30 s');
+  await takenOnlyAfterStaleTime(share, 'not before the stale time', 'taken once it stayed unchanged for 30 s');
 });
 
 test('a lock folder with no holder file (its maker died between making it and writing in it) is taken after the stale time, not before', async () => {
   const share = sharedFileSystem();
   share.folders.add('/share/.headshot-fetcher');
   share.folders.add(lockPath);
-  const clock = createManualClock();
-  const waiter = saverOn('studio-b', 100, share, clock);
-  let ran = false;
-  const done = waiter.withLock(async () => {
-    ran = true;
-  });
-  await advance(clock, timing.staleMs - 200);
-  assert.equal(ran, false, 'an empty lock may be one being made: it is waited for');
-  await advance(clock, 400);
-  await done;
-  assert.equal(ran, true, 'taken once it stayed empty for 30 s');
+  await takenOnlyAfterStaleTime(share, 'an empty lock may be one being made: it is waited for', 'taken once it stayed empty for 30 s');
   assert.equal(share.folders.has(lockPath), false, 'and released after');
 });
 
