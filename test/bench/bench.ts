@@ -3,12 +3,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createAppCore } from '../../main/core/app-core';
 import { extractJobIds, readIntake } from '../../main/core/id-intake';
 import writeXlsxFile from 'write-excel-file/node';
-import type { SecretStore } from '../../main/core/keychain';
 import { benchCommandLine } from './cli-bench';
 import { benchScale } from './scale-bench';
+import { coreForBench } from './bench-core';
 import { createRecorder } from './figures';
 import { benchWindow } from './window-bench';
 
@@ -45,19 +44,9 @@ for (const count of [10_000, 100_000]) {
 
 // The core: adding 100,000 jobs, the event the window gets, and writing the job list.
 const userDataDir = await mkdtemp(join(tmpdir(), 'headshot-fetcher-bench-'));
-const noKey: SecretStore = { read: async () => null, write: async () => undefined, erase: async () => undefined };
 let largestEventBytes = 0;
-const core = await createAppCore({
-  fetch: (url, init) => fetch(url, init),
-  secretStore: noKey,
-  userDataDir,
-  chooseFolder: async () => null,
-  revealInFileManager: () => undefined,
-  confirmEndpointHost: async () => false,
-  emit: (event, payload) => {
-    if (event === 'jobsUpdated') largestEventBytes = Math.max(largestEventBytes, JSON.stringify(payload).length);
-  },
-  log: () => undefined,
+const core = await coreForBench(userDataDir, (event, payload) => {
+  if (event === 'jobsUpdated') largestEventBytes = Math.max(largestEventBytes, JSON.stringify(payload).length);
 });
 const [, addMs] = await timed(() => core.handlers.addJobs({ sources: [{ name: null, text: ids(100_000).join('\n') }] }));
 record('core, add 100,000 jobs', `${addMs.toFixed(0)} ms`);

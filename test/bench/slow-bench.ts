@@ -5,26 +5,14 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createAppCore } from '../../main/core/app-core';
-import type { SecretStore } from '../../main/core/keychain';
+import { coreForBench } from './bench-core';
 import { createRecorder, spread } from './figures';
 import { benchPeakMemory } from './scale-bench';
 
 const { record, printTable } = createRecorder();
 const collect = () => (globalThis as { gc?: () => void }).gc?.();
 
-const noKey: SecretStore = { read: async () => null, write: async () => undefined, erase: async () => undefined };
-const coreIn = (userDataDir: string) =>
-  createAppCore({
-    fetch: (url, init) => fetch(url, init),
-    secretStore: noKey,
-    userDataDir,
-    chooseFolder: async () => null,
-    revealInFileManager: () => undefined,
-    confirmEndpointHost: async () => false,
-    emit: () => undefined,
-    log: () => undefined,
-  });
+const coreIn = (userDataDir: string) => coreForBench(userDataDir);
 
 const count = 100_000;
 const ids = Array.from({ length: count }, (_, index) => String(30_000_000 + index));

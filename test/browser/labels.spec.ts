@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import writeXlsxFile from 'write-excel-file/node';
 import type { Step } from '../fixtures/fake-modelslab';
-import { chooseFolderAndSave, jobRow as row, shownJobIds } from '../support/window-steps';
+import { chooseFolderAndSave, jobRow as row, shownJobIds, templateFromNameColumn } from '../support/window-steps';
 import { imagesIn } from '../support/saved-files';
 import { expect, test } from './app-fixture';
 
@@ -59,12 +59,7 @@ test('drop a CSV and a workbook, see the names, pick the name column, save with 
   await expect.poll(() => shownJobIds(page)).toEqual(['8802', '8803', '8801', '12345678901234567890', '8805']);
 
   // The template editor offers the columns as tokens; its example is a real row's.
-  await page.getByText('Settings', { exact: true }).click();
-  const field = page.getByLabel('File name', { exact: true });
-  await field.fill('');
-  await page.getByTestId('column-tokens').getByRole('button', { name: '{col:Name}' }).click();
-  await field.press('End');
-  await field.pressSequentially('/{n}.{ext}');
+  const field = await templateFromNameColumn(page);
   await expect(field).toHaveValue('{col:Name}/{n}.{ext}');
   await expect(page.getByTestId('file-name-check')).toHaveText('Example: Lee, Ann/1.png');
   // The save record names each file's person; other columns only when ticked.

@@ -6,22 +6,19 @@ import { randomUUID } from 'node:crypto';
 import { readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import writeXlsxFile from 'write-excel-file/node';
 import { manifestCsvName, manifestJsonName } from '../../main/core/save-manifest';
-import { startFakeModelsLab, type FakeModelsLab, type Step } from '../fixtures/fake-modelslab';
+import { startFakeModelsLab, successWith, type FakeModelsLab } from '../fixtures/fake-modelslab';
+import { builtCliPath as cliPath, onlyThisComputer } from '../support/cli-process';
 import { makeTempDir, validTestKey } from '../support/core-harness';
 
-const cliPath = fileURLToPath(new URL('../../dist/cli/headshot-fetcher.js', import.meta.url));
-const onlyThisComputer = new URL('../support/only-this-computer.mjs', import.meta.url).href;
-const success = (...images: Extract<Step, { answer: 'success' }>['images']): Step[] => [{ answer: 'success', images }];
 
 let server: FakeModelsLab;
 let workDir: string;
 before(async () => {
   server = await startFakeModelsLab({
     validKey: validTestKey,
-    scenarios: Object.fromEntries(['5001', '5002', '5003', '5004'].map((id) => [id, success({ serve: 'headshot-a.png' }, { serve: 'headshot-b.jpg' })])),
+    scenarios: Object.fromEntries(['5001', '5002', '5003', '5004'].map((id) => [id, successWith({ serve: 'headshot-a.png' }, { serve: 'headshot-b.jpg' })])),
   });
   workDir = await makeTempDir('headshot-fetcher-cli-labels-');
 });

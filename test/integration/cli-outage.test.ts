@@ -6,11 +6,10 @@ import { randomUUID } from 'node:crypto';
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { startFakeModelsLab, type FakeModelsLab, type Step } from '../fixtures/fake-modelslab';
 import { makeTempDir, validTestKey, waitUntil } from '../support/core-harness';
+import { builtCliPath as cliPath, jsonLines } from '../support/cli-process';
 
-const cliPath = fileURLToPath(new URL('../../dist/cli/headshot-fetcher.js', import.meta.url));
 const processing: Step[] = [{ answer: 'processing', eta: 0.05 }];
 const success: Step[] = [{ answer: 'success', images: [{ serve: 'headshot-a.png' }] }];
 
@@ -53,26 +52,32 @@ function startCli(server: FakeModelsLab, args: string[]): RunningCli {
   return { stderr: () => stderr, stdout: () => stdout, exited: new Promise((resolve) => child.on('close', (code) => resolve(code))) };
 }
 
-const jsonLines = (stdout: string) => stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
 const pausedLine = /^Can't reach ModelsLab \(ECONNREFUSED\)\. Check your connection\. Waiting up to .* for it to come back…$/gm;
 const resumedLine = /^ModelsLab can be reached again: resuming\.$/gm;
+
+/**
+ * The server goes down while the CLI works and comes back with every job ready: the CLI says once
+ * that it pauses and once that it resumes, exits 0, and saves every job.
+ */
+async function outageThenBack(server: FakeModelsLab, cli: RunningCli, ids: string[]) {
+  await server.goDown();
+  await waitUntil(async () => cli.stderr(), (text) => text.includes("Can't reach ModelsLab"), 20_000, 'the CLI to say it pauses');
+  for (const id of ids) server.setScenario(id, success);
+  await server.comeBack();
+  assert.equal(await cli.exited, 0, cli.stderr());
+  assert.equal(cli.stderr().match(pausedLine)?.length, 1, cli.stderr());
+  assert.equal(cli.stderr().match(resumedLine)?.length, 1, cli.stderr());
+  const lines = jsonLines(cli.stdout()).filter((line) => 'id' in line);
+  assert.deepEqual(lines.map((line) => line.status), ids.map(() => 'saved'), cli.stdout());
+}
 
 test('an outage mid-batch: one line when it pauses, one when it resumes, exit 0 and every image saved', async () => {
   const ids = ['5001', '5002', '5003', '5004', '5005'];
   const { server, out } = await setup(Object.fromEntries(ids.map((id) => [id, processing])));
   const cli = startCli(server, ['fetch', ...ids, '--out', out, '--json', '--concurrency', '2']);
   await waitUntil(async () => ids.every((id) => server.fetchCount(id) > 0), Boolean, 20_000, 'every job to be asked once');
-  await server.goDown();
-  await waitUntil(async () => cli.stderr(), (text) => text.includes("Can't reach ModelsLab"), 20_000, 'the CLI to say it pauses');
-  for (const id of ids) server.setScenario(id, success);
-  await server.comeBack();
-  assert.equal(await cli.exited, 0, cli.stderr());
-
-  assert.equal(cli.stderr().match(pausedLine)?.length, 1, cli.stderr());
-  assert.equal(cli.stderr().match(resumedLine)?.length, 1, cli.stderr());
+  await outageThenBack(server, cli, ids);
   assert.ok(cli.stderr().indexOf("Can't reach") < cli.stderr().indexOf('can be reached again'));
-  const lines = jsonLines(cli.stdout()).filter((line) => 'id' in line);
-  assert.deepEqual(lines.map((line) => line.status), ids.map(() => 'saved'), cli.stdout());
   assert.deepEqual((await readdir(out)).filter((name) => name.endsWith('.png')).sort(), ids.map((id) => `${id}-1.png`));
 });
 
@@ -107,16 +112,7 @@ test('an outage while images download: the downloads wait with the queue and are
   const { server, out } = await setup(Object.fromEntries(ids.map((id) => [id, stallingDownload])));
   const cli = startCli(server, ['fetch', ...ids, '--out', out, '--json', '--concurrency', '3']);
   await waitUntil(() => downloadsUnderWay(out), (names) => names.length === 3, 20_000, 'three downloads under way');
-  await server.goDown();
-  await waitUntil(async () => cli.stderr(), (text) => text.includes("Can't reach ModelsLab"), 20_000, 'the CLI to say it pauses');
-  for (const id of ids) server.setScenario(id, success);
-  await server.comeBack();
-  assert.equal(await cli.exited, 0, cli.stderr());
-
-  assert.equal(cli.stderr().match(pausedLine)?.length, 1, cli.stderr());
-  assert.equal(cli.stderr().match(resumedLine)?.length, 1, cli.stderr());
-  const lines = jsonLines(cli.stdout()).filter((line) => 'id' in line);
-  assert.deepEqual(lines.map((line) => line.status), ids.map(() => 'saved'), cli.stdout());
+  await outageThenBack(server, cli, ids);
   assert.deepEqual((await readdir(out)).filter((name) => !name.startsWith('headshot-fetcher-manifest')).sort(), ids.map((id) => `${id}-1.png`));
   for (const id of ids) assert.equal(imageRequestsFor(server, id), 2, `${id}: the cut download, then once more after the outage`);
 });

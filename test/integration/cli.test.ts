@@ -7,16 +7,12 @@ import type { AddressInfo } from 'node:net';
 import { mkdir, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, afterEach, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { manifestJsonName } from '../../main/core/save-manifest';
-import { jsonEscapedEveryCharacter, readImage, startFakeModelsLab, type FakeModelsLab, type Step } from '../fixtures/fake-modelslab';
+import { jsonEscapedEveryCharacter, readImage, startFakeModelsLab, type FakeModelsLab, type Step, successWith } from '../fixtures/fake-modelslab';
+import { builtCliPath as cliPath, jsonLines, onlyThisComputer } from '../support/cli-process';
 import { makeTempDir, validTestKey, waitUntil } from '../support/core-harness';
 import { holdsKey, urlEncodedKey } from '../support/key-echo';
 
-const cliPath = fileURLToPath(new URL('../../dist/cli/headshot-fetcher.js', import.meta.url));
-/** Keeps every run on this computer: see the file. */
-const onlyThisComputer = new URL('../support/only-this-computer.mjs', import.meta.url).href;
-const success = (...images: Extract<Step, { answer: 'success' }>['images']): Step[] => [{ answer: 'success', images }];
 
 let server: FakeModelsLab;
 let workDir: string;
@@ -24,10 +20,10 @@ before(async () => {
   server = await startFakeModelsLab({
     validKey: validTestKey,
     scenarios: {
-      '4001': success({ serve: 'headshot-a.png' }, { serve: 'headshot-b.jpg' }),
-      '4002': [{ answer: 'processing', eta: 0.05 }, ...success({ serve: 'headshot-c.webp' })],
+      '4001': successWith({ serve: 'headshot-a.png' }, { serve: 'headshot-b.jpg' }),
+      '4002': [{ answer: 'processing', eta: 0.05 }, ...successWith({ serve: 'headshot-c.webp' })],
       '4003': [{ answer: 'failed' }],
-      '4004': success({ serve: 'headshot-b.jpg' }),
+      '4004': successWith({ serve: 'headshot-b.jpg' }),
     },
   });
   workDir = await makeTempDir('headshot-fetcher-cli-');
@@ -94,7 +90,6 @@ async function runCli(args: string[], options: RunOptions = {}): Promise<Run> {
   return { ...run, stdout, stderr, outside };
 }
 
-const jsonLines = (stdout: string) => stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const freshFolder = async () => join(await makeTempDir('headshot-fetcher-cli-out-'), 'headshots');
 
@@ -220,8 +215,8 @@ test('SIGTERM mid-batch stops cleanly with no partial file; a second run saves o
   // The first job's image downloads whole; the others stall part-way, so the batch is still under
   // way when the stop comes, however slow the machine.
   const [first, ...stalling] = ids;
-  server.setScenario(first!, success({ serve: 'headshot-a.png' }));
-  for (const id of stalling) server.setScenario(id, success({ serve: 'headshot-a.png', stallAfterBytes: 2_000 }));
+  server.setScenario(first!, successWith({ serve: 'headshot-a.png' }));
+  for (const id of stalling) server.setScenario(id, successWith({ serve: 'headshot-a.png', stallAfterBytes: 2_000 }));
   const out = await freshFolder();
   const stopped = await runCli(['fetch', ...ids, '--out', out, '--concurrency', '2', '--json'], {
     whileRunning: async (child) => {
@@ -243,7 +238,7 @@ test('SIGTERM mid-batch stops cleanly with no partial file; a second run saves o
   assert.ok(savedFirst < ids.length, 'the stop came mid-batch');
   assert.ok(jsonLines(stopped.stdout).some((line) => (line.error as { code?: string } | undefined)?.code === 'interrupted'));
 
-  for (const id of stalling) server.setScenario(id, success({ serve: 'headshot-a.png' }));
+  for (const id of stalling) server.setScenario(id, successWith({ serve: 'headshot-a.png' }));
   const second = await runCli(['fetch', ...ids, '--out', out, '--json']);
   assert.equal(second.code, 0, second.stderr);
   const summary = jsonLines(second.stdout).at(-1)!.summary as { files: number; skipped: number };
@@ -398,9 +393,9 @@ test('HEADSHOT_FETCHER_ENDPOINT is checked like --endpoint: a usage error, and t
 });
 
 test('a key rejected mid-batch: downloads under way still finish, the rest fail as key-rejected, and the fix names the key used', async () => {
-  server.setScenario('4301', success({ serve: 'headshot-a.png', trickle: { chunkBytes: 500, intervalMs: 30 } }));
+  server.setScenario('4301', successWith({ serve: 'headshot-a.png', trickle: { chunkBytes: 500, intervalMs: 30 } }));
   server.setScenario('4302', [{ answer: 'raw', delayMs: 200, status: 401, contentType: 'application/json', body: '{"status":"error","message":"Invalid Api Key"}' }]);
-  server.setScenario('4303', success({ serve: 'headshot-b.jpg' }));
+  server.setScenario('4303', successWith({ serve: 'headshot-b.jpg' }));
   const out = await freshFolder();
   // One call at a time: 4301 is fetched and downloading (slowly) when 4302's answer refuses the key.
   const run = await runCli(['fetch', '4301', '4302', '4303', '--out', out, '--concurrency', '1', '--json']);
@@ -414,9 +409,9 @@ test('a key rejected mid-batch: downloads under way still finish, the rest fail 
 });
 
 test('no credits (402) or a plan refusal (403) stops the run with exit status 3 and ModelsLab\'s message, once', async () => {
-  server.setScenario('4701', success({ serve: 'headshot-a.png' }));
+  server.setScenario('4701', successWith({ serve: 'headshot-a.png' }));
   server.setScenario('4702', [{ answer: 'no-credits' }]);
-  server.setScenario('4703', success({ serve: 'headshot-b.jpg' }));
+  server.setScenario('4703', successWith({ serve: 'headshot-b.jpg' }));
   const out = await freshFolder();
   const run = await runCli(['fetch', '4701', '4702', '4703', '--out', out, '--concurrency', '1', '--json']);
   assert.equal(run.code, 3, run.stderr);
@@ -459,7 +454,7 @@ test('a job ModelsLab flagged as NSFW says so: "nsfw": true in its JSON line, a 
 });
 
 test('a 429 holds the requests for the time asked and says so; the jobs then finish', async () => {
-  server.setScenario('4601', [{ answer: 'rate-limit', retryAfter: 1 }, ...success({ serve: 'headshot-c.webp' })]);
+  server.setScenario('4601', [{ answer: 'rate-limit', retryAfter: 1 }, ...successWith({ serve: 'headshot-c.webp' })]);
   const out = await freshFolder();
   const started = Date.now();
   const run = await runCli(['fetch', '4601', '--out', out, '--json']);
@@ -482,7 +477,7 @@ test('a key that slipped in among the IDs is not shown back as a skipped piece',
 });
 
 test('the summary counts the bytes of saved files, not of downloads that were thrown away', async () => {
-  server.setScenario('4401', success({ html: true }));
+  server.setScenario('4401', successWith({ html: true }));
   const out = await freshFolder();
   const run = await runCli(['fetch', '4401', '4004', '--out', out, '--json']);
   assert.equal(run.code, 1, run.stderr);
@@ -493,10 +488,10 @@ test('the summary counts the bytes of saved files, not of downloads that were th
 // A CLI that ignored the stop would wait on its stalled download: the timeout makes that a failure.
 test('standard output closed by the reader (| head) stops the run cleanly, without a crash or a partial file', { timeout: 60_000 }, async () => {
   const ids = Array.from({ length: 6 }, (_, index) => String(4500 + index));
-  for (const id of ids) server.setScenario(id, success({ serve: 'headshot-a.png', trickle: { chunkBytes: 1000, intervalMs: 30 } }));
+  for (const id of ids) server.setScenario(id, successWith({ serve: 'headshot-a.png', trickle: { chunkBytes: 1000, intervalMs: 30 } }));
   server.setScenario('4500', [{ answer: 'failed' }]);
   // A download that never ends: the run cannot finish before the closed output is noticed.
-  server.setScenario('4505', success({ serve: 'headshot-a.png', stallAfterBytes: 2_000 }));
+  server.setScenario('4505', successWith({ serve: 'headshot-a.png', stallAfterBytes: 2_000 }));
   const out = await freshFolder();
   const run = await runCli(['fetch', ...ids, '--out', out, '--json', '--concurrency', '2'], {
     whileRunning: async (child) => {
@@ -562,7 +557,7 @@ test('key set on a terminal asks without echoing; Ctrl-C at the prompt cancels w
 
 test('an answer linking to a private or link-local address is refused, nothing is asked of it; the local server\'s own links are saved', async () => {
   server.setScenario('4501', [{ answer: 'success', images: [{ link: 'https://10.0.0.1/headshot.png' }, { link: 'https://169.254.169.254/latest/meta-data/' }] }]);
-  server.setScenario('4502', success({ serve: 'headshot-a.png' }));
+  server.setScenario('4502', successWith({ serve: 'headshot-a.png' }));
   const out = await freshFolder();
   const run = await runCli(['fetch', '4501', '4502', '--out', out, '--json']);
   assert.deepEqual(run.outside, [], 'no connection was even tried off this computer');
@@ -573,7 +568,7 @@ test('an answer linking to a private or link-local address is refused, nothing i
 });
 
 test('an answer of tens of megabytes is cut off at 2 MB: the job is tried again and then saved; nothing of it reaches the output', async () => {
-  server.setScenario('4511', [{ answer: 'flood', megabytes: 40 }, ...success({ serve: 'headshot-b.jpg' })]);
+  server.setScenario('4511', [{ answer: 'flood', megabytes: 40 }, ...successWith({ serve: 'headshot-b.jpg' })]);
   const out = await freshFolder();
   const run = await runCli(['fetch', '4511', '--out', out, '--json']);
   assert.equal(run.code, 0, run.stderr);
@@ -589,7 +584,7 @@ test('answers that echo the key, plain, JSON-escaped or URL-encoded, leave it ou
   server.setScenario('4521', [json(200, { status: 'error', message: `Invalid request for key ${validTestKey} (ESCAPED)` })]);
   // A 502 and a flood are tried again once, and then the job fails for good: a run of a second or two.
   server.setScenario('4522', [{ answer: 'raw', status: 502, body: `<html>upstream said key=${urlEncodedKey()} or ${escaped}</html>` }, { answer: 'failed' }]);
-  server.setScenario('4523', [json(429, { status: 'error', message: `Rate limit exceeded for ${validTestKey} ESCAPED`, retry_after: 0 }), ...success({ serve: 'headshot-a.png' })]);
+  server.setScenario('4523', [json(429, { status: 'error', message: `Rate limit exceeded for ${validTestKey} ESCAPED`, retry_after: 0 }), ...successWith({ serve: 'headshot-a.png' })]);
   server.setScenario('4524', [{ answer: 'flood', megabytes: 8 }, json(200, { status: 'failed', message: `no luck, ${validTestKey}` })]);
   const ids = ['4521', '4522', '4523', '4524'];
   for (const args of [['--json'], []]) {

@@ -5,11 +5,10 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { test } from 'node:test';
 import { manifestCsvName, manifestJsonName } from '../../main/core/save-manifest';
-import type { ImageBehaviour } from '../fixtures/fake-modelslab';
+import { successWith } from '../fixtures/fake-modelslab';
 import { useCoreHarness } from '../support/core-harness';
 
 const start = useCoreHarness();
-const success = (...images: ImageBehaviour[]) => [{ answer: 'success' as const, images }];
 
 async function filesUnder(folder: string): Promise<string[]> {
   const entries = await readdir(folder, { recursive: true, withFileTypes: true });
@@ -33,7 +32,7 @@ const team = [
 
 test('a table\'s rows label their jobs; {col:name} names the folders, a repeated name gets its ID, and the log holds none of it', async () => {
   const h = await start({
-    scenarios: Object.fromEntries(['3001', '3002', '3003', '3004', '3005', '3006'].map((id) => [id, success({ serve: 'headshot-a.png' }, { serve: 'headshot-c.webp' })])),
+    scenarios: Object.fromEntries(['3001', '3002', '3003', '3004', '3005', '3006'].map((id) => [id, successWith({ serve: 'headshot-a.png' }, { serve: 'headshot-c.webp' })])),
   });
   const summary = await h.core.handlers.addJobs({ sources: [{ name: 'team.csv', text: team }] });
   assert.equal(summary.added, 6);
@@ -79,7 +78,7 @@ test('a table\'s rows label their jobs; {col:name} names the folders, a repeated
 });
 
 test('a table dropped for jobs already listed attaches its labels, and the summary says how many', async () => {
-  const h = await start({ scenarios: { '4001': success({ serve: 'headshot-a.png' }), '4002': success({ serve: 'headshot-a.png' }) } });
+  const h = await start({ scenarios: { '4001': successWith({ serve: 'headshot-a.png' }), '4002': successWith({ serve: 'headshot-a.png' }) } });
   await h.addText('4001 4002');
   const summary = await h.core.handlers.addJobs({ sources: [{ name: 'names.csv', text: 'id,Full Name\n4001,Ann Lee\n4002,Bo Chen\n4003,Cy Diaz\n' }] });
   assert.equal(summary.added, 1);
@@ -92,7 +91,7 @@ test('a table dropped for jobs already listed attaches its labels, and the summa
 });
 
 test('the manifest says who is who: the template\'s columns and the Name column, other columns only when ticked', async () => {
-  const h = await start({ scenarios: { '6001': success({ serve: 'headshot-a.png' }), '6002': success({ serve: 'headshot-c.webp' }) } });
+  const h = await start({ scenarios: { '6001': successWith({ serve: 'headshot-a.png' }), '6002': successWith({ serve: 'headshot-c.webp' }) } });
   await h.core.handlers.addJobs({ sources: [{ name: 'crew.csv', text: 'Employee,Team,E-mail,Job ID\nAnn Lee,Lights,ann@example.com,6001\nBo Chen,"Sound, live",bo@example.com,6002\n' }] });
   await h.waitForJob('6001', 'ready');
   await h.waitForJob('6002', 'ready');

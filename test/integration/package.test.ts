@@ -15,10 +15,10 @@ import { extractFile, listPackage } from '@electron/asar';
 import { FuseV1Options, getCurrentFuseWire } from '@electron/fuses';
 import { resolvedBuilderConfig } from '../support/builder-config';
 import { makeTempDir } from '../support/core-harness';
+import { onlyThisComputer } from '../support/cli-process';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const require = createRequire(import.meta.url);
-const onlyThisComputer = new URL('../support/only-this-computer.mjs', import.meta.url).href;
 const packageJson = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as {
   main: string;
   devDependencies: Record<string, string>;

@@ -11,12 +11,11 @@ import { createImageDownloader } from '../../main/core/image-download';
 import { createJobSaver, defaultHostRetry, hostRetryDelays } from '../../main/core/job-saver';
 import { createLinkPolicy } from '../../main/core/url-policy';
 import { manifestJsonName, type ManifestEntry } from '../../main/core/save-manifest';
-import { readImage, type ImageBehaviour } from '../fixtures/fake-modelslab';
+import { readImage, successWith } from '../fixtures/fake-modelslab';
 import { type CoreHarness, fastTiming, offlineWithProbePlanned, plannedProbes, makeTempDir, useCoreHarness, waitUntil } from '../support/core-harness';
 import { createManualClock } from '../support/manual-clock';
 
 const start = useCoreHarness();
-const success = (...images: ImageBehaviour[]) => [{ answer: 'success' as const, images }];
 const temporaryFiles = async (folder: string) => (await readdir(folder)).filter((name) => name.endsWith('.headshot-fetcher-part'));
 const imageDownloads = (h: CoreHarness) => h.requestedUrls.filter((url) => new URL(url).pathname.startsWith('/images/'));
 
@@ -33,7 +32,7 @@ test('an outage while images download: nothing fails, the downloads wait with th
   const clock = createManualClock();
   const ids = ['6001', '6002', '6003'];
   // The first image of each job stalls mid-way, so the outage cuts all three downloads.
-  const stalling = success({ serve: 'headshot-a.png', stallAfterBytes: 1_000 }, { serve: 'headshot-b.jpg' });
+  const stalling = successWith({ serve: 'headshot-a.png', stallAfterBytes: 1_000 }, { serve: 'headshot-b.jpg' });
   const h = await start({
     scenarios: Object.fromEntries(ids.map((id) => [id, stalling])),
     core: { clock, timing: { ...fastTiming, probeBaseMs: 1_000, probeCapMs: 30_000 } },
@@ -62,7 +61,7 @@ test('an outage while images download: nothing fails, the downloads wait with th
     assert.equal(view?.message, null);
   }
 
-  for (const id of ids) h.server.setScenario(id, success({ serve: 'headshot-a.png' }, { serve: 'headshot-b.jpg' }));
+  for (const id of ids) h.server.setScenario(id, successWith({ serve: 'headshot-a.png' }, { serve: 'headshot-b.jpg' }));
   await h.server.comeBack();
   clock.advance(status.nextProbeAt - clock.now());
   const summary = await saving;
@@ -84,7 +83,7 @@ test('an image host that does not answer while ModelsLab does: the other jobs sa
   const clock = createManualClock();
   const deadLink = `http://127.0.0.1:${await closedPort()}/bucket/6101-1.png`;
   const h = await start({
-    scenarios: { '6101': success({ link: deadLink }), '6102': success({ serve: 'headshot-b.jpg' }), '6103': success({ serve: 'headshot-c.webp' }) },
+    scenarios: { '6101': successWith({ link: deadLink }), '6102': successWith({ serve: 'headshot-b.jpg' }), '6103': successWith({ serve: 'headshot-c.webp' }) },
     core: { clock },
   });
   await h.addText('6101 6102 6103');

@@ -5,20 +5,19 @@ import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import { test } from 'node:test';
 import { manifestCsvName, manifestJsonName } from '../../main/core/save-manifest';
-import type { ImageBehaviour } from '../fixtures/fake-modelslab';
+import { successWith } from '../fixtures/fake-modelslab';
 import { useCoreHarness, waitUntil } from '../support/core-harness';
 import { startHeldImageServer } from '../support/held-images';
 
 const start = useCoreHarness();
-const success = (...images: ImageBehaviour[]) => [{ answer: 'success' as const, images }];
 
 test('Stop saving cuts the downloads under way, leaves no half-written file, keeps the jobs ready; saving again finishes them', async (t) => {
   const held = await startHeldImageServer();
   t.after(() => held.close());
   const h = await start({
     scenarios: {
-      '2301': success({ serve: 'headshot-a.png' }, { redirectTo: held.url('2301-2', 'headshot-b.jpg') }),
-      '2302': success({ redirectTo: held.url('2302-1', 'headshot-c.webp') }),
+      '2301': successWith({ serve: 'headshot-a.png' }, { redirectTo: held.url('2301-2', 'headshot-b.jpg') }),
+      '2302': successWith({ redirectTo: held.url('2302-1', 'headshot-c.webp') }),
     },
     core: { imageTimeoutMs: 60_000 },
   });

@@ -7,14 +7,13 @@ import { test } from 'node:test';
 import type { SaveProgress, Settings } from '../../preload/api-contract';
 import { formatDate } from '../../preload/shared/file-names';
 import { manifestCsvName, manifestJsonName, openSaveManifest, type ManifestEntry } from '../../main/core/save-manifest';
-import { readImage, type ImageBehaviour, type ImageName } from '../fixtures/fake-modelslab';
+import { readImage, type ImageBehaviour, type ImageName, successWith } from '../fixtures/fake-modelslab';
 import { makeTempDir, type CoreHarness, useCoreHarness, waitUntil } from '../support/core-harness';
 import { startHeldImageServer } from '../support/held-images';
 import { lockedFileUnavailable, lockFile, makeReadOnly, mountSmallDisk, readOnlyByMount, readOnlyUnavailable, smallDiskUnavailable } from '../support/file-system-faults';
 
 const start = useCoreHarness();
 
-const success = (...images: ImageBehaviour[]) => [{ answer: 'success' as const, images }];
 const manifestFiles = [manifestCsvName, manifestJsonName];
 
 /** Every file under a folder, as relative paths with "/", sorted; the manifests left out. */
@@ -58,11 +57,11 @@ const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex
 test('saves every image as <id>-<n>.<ext>, byte for byte, typed by its bytes whatever the link or header says', async () => {
   const h = await start({
     scenarios: {
-      '1001': success({ serve: 'headshot-a.png' }, { serve: 'headshot-b.jpg' }),
-      '1002': success({ serve: 'headshot-c.webp' }),
-      '1003': success({ serve: 'headshot-b.jpg', as: 'data-url' }),
-      '1004': success({ serve: 'headshot-a.png', as: 'base64' }),
-      '1005': success({ serve: 'headshot-a.png', urlExtension: 'jpg', contentType: 'image/jpeg' }),
+      '1001': successWith({ serve: 'headshot-a.png' }, { serve: 'headshot-b.jpg' }),
+      '1002': successWith({ serve: 'headshot-c.webp' }),
+      '1003': successWith({ serve: 'headshot-b.jpg', as: 'data-url' }),
+      '1004': successWith({ serve: 'headshot-a.png', as: 'base64' }),
+      '1005': successWith({ serve: 'headshot-a.png', urlExtension: 'jpg', contentType: 'image/jpeg' }),
     },
   });
   await readyJobs(h, ['1001', '1002', '1003', '1004', '1005']);
@@ -85,7 +84,7 @@ test('saves every image as <id>-<n>.<ext>, byte for byte, typed by its bytes wha
 });
 
 test('the manifest records each file with its source, size and SHA-256, as JSON and as CSV', async () => {
-  const h = await start({ scenarios: { '1051': success({ serve: 'headshot-a.png' }, { serve: 'headshot-b.jpg' }) } });
+  const h = await start({ scenarios: { '1051': successWith({ serve: 'headshot-a.png' }, { serve: 'headshot-b.jpg' }) } });
   await readyJobs(h, ['1051']);
   await chooseAndSave(h);
 
@@ -136,8 +135,8 @@ test('recording a file in the manifest of a folder with 20,000 files does not se
 test('layouts: a subfolder per job, or per day; templates with tokens and subfolders', async () => {
   const h = await start({
     scenarios: {
-      '1101': success({ serve: 'headshot-a.png' }, { serve: 'headshot-b.jpg' }),
-      '1102': success({ serve: 'headshot-c.webp' }),
+      '1101': successWith({ serve: 'headshot-a.png' }, { serve: 'headshot-b.jpg' }),
+      '1102': successWith({ serve: 'headshot-c.webp' }),
     },
   });
   await readyJobs(h, ['1101', '1102']);
@@ -154,7 +153,7 @@ test('layouts: a subfolder per job, or per day; templates with tokens and subfol
 });
 
 test('a template cannot climb out of the folder or use names Windows forbids', async () => {
-  const h = await start({ scenarios: { '1151': success({ serve: 'headshot-a.png' }) } });
+  const h = await start({ scenarios: { '1151': successWith({ serve: 'headshot-a.png' }) } });
   await readyJobs(h, ['1151']);
   await setSettings(h, { fileNameTemplate: '../../../{id}/../CON/a<b>:c|d?*/{id}-{n}. ' });
   await chooseAndSave(h);
@@ -177,10 +176,10 @@ test('templates that would give two images one name, or use unknown tokens, are 
 test('conflict policies: skip keeps the other file, overwrite replaces it, rename keeps both; the same bytes are never saved twice', async () => {
   const h = await start({
     scenarios: {
-      '1201': success({ serve: 'headshot-a.png' }),
-      '1202': success({ serve: 'headshot-a.png' }),
-      '1203': success({ serve: 'headshot-a.png' }),
-      '1204': success({ serve: 'headshot-b.jpg' }),
+      '1201': successWith({ serve: 'headshot-a.png' }),
+      '1202': successWith({ serve: 'headshot-a.png' }),
+      '1203': successWith({ serve: 'headshot-a.png' }),
+      '1204': successWith({ serve: 'headshot-b.jpg' }),
     },
   });
   const { folder } = await h.core.handlers.chooseSaveFolder(undefined);
@@ -211,9 +210,9 @@ test('conflict policies: skip keeps the other file, overwrite replaces it, renam
 test('the same bytes already under the name count as saved when keeping both or overwriting: no "(2)" copy, no rewrite', async () => {
   const h = await start({
     scenarios: {
-      '1211': success({ serve: 'headshot-a.png' }),
-      '1212': success({ serve: 'headshot-a.png' }),
-      '1213': success({ serve: 'headshot-b.jpg' }),
+      '1211': successWith({ serve: 'headshot-a.png' }),
+      '1212': successWith({ serve: 'headshot-a.png' }),
+      '1213': successWith({ serve: 'headshot-b.jpg' }),
     },
   });
   const { folder } = await h.core.handlers.chooseSaveFolder(undefined);
@@ -244,7 +243,7 @@ test('the same bytes already under the name count as saved when keeping both or 
 });
 
 test('what the manifest says is saved is not downloaded again, across runs; a deleted file is fetched again', async () => {
-  const scenarios = { '1301': success({ serve: 'headshot-a.png' }, { serve: 'headshot-b.jpg' }), '1302': success({ serve: 'headshot-c.webp' }) };
+  const scenarios = { '1301': successWith({ serve: 'headshot-a.png' }, { serve: 'headshot-b.jpg' }), '1302': successWith({ serve: 'headshot-c.webp' }) };
   const h = await start({ scenarios });
   await readyJobs(h, ['1301', '1302']);
   await chooseAndSave(h);
@@ -269,11 +268,11 @@ test('a cut download, an expired link, an HTML page or an oversized image fail t
   assert.ok(readImage('headshot-a.png').length > maxImageBytes && readImage('headshot-b.jpg').length < maxImageBytes);
   const h = await start({
     scenarios: {
-      '1401': success({ serve: 'headshot-a.png', cutAfterBytes: 2000 }),
-      '1402': success({ expired: true }),
-      '1403': success({ html: true }),
-      '1404': success({ serve: 'headshot-b.jpg' }),
-      '1405': success({ serve: 'headshot-a.png' }),
+      '1401': successWith({ serve: 'headshot-a.png', cutAfterBytes: 2000 }),
+      '1402': successWith({ expired: true }),
+      '1403': successWith({ html: true }),
+      '1404': successWith({ serve: 'headshot-b.jpg' }),
+      '1405': successWith({ serve: 'headshot-a.png' }),
     },
     core: { maxImageBytes },
   });
@@ -300,21 +299,21 @@ test('a cut download, an expired link, an HTML page or an oversized image fail t
 });
 
 test('an image server that is briefly overloaded (503) is tried again', async () => {
-  const h = await start({ scenarios: { '1451': success({ serve: 'headshot-a.png', failFirst: 2 }) } });
+  const h = await start({ scenarios: { '1451': successWith({ serve: 'headshot-a.png', failFirst: 2 }) } });
   await readyJobs(h, ['1451']);
   assert.equal((await chooseAndSave(h)).savedFiles, 1);
   assert.deepEqual(await readFile(join(h.saveDir, '1451-1.png')), readImage('headshot-a.png'));
 });
 
 test('saving again after a failure picks up exactly what is missing', async () => {
-  const h = await start({ scenarios: { '1501': success({ serve: 'headshot-a.png' }, { expired: true }) } });
+  const h = await start({ scenarios: { '1501': successWith({ serve: 'headshot-a.png' }, { expired: true }) } });
   await readyJobs(h, ['1501']);
   assert.equal((await chooseAndSave(h)).failedJobs, 1);
   const partly = await h.job('1501');
   assert.equal(partly?.state, 'ready');
   assert.deepEqual(partly?.savedPaths, [join(h.saveDir, '1501-1.png')], 'what was saved is shown');
 
-  h.server.setScenario('1501', success({ serve: 'headshot-a.png' }, { serve: 'headshot-b.jpg' }));
+  h.server.setScenario('1501', successWith({ serve: 'headshot-a.png' }, { serve: 'headshot-b.jpg' }));
   const before = h.server.imageRequests.length;
   const again = await chooseAndSave(h);
   assert.deepEqual({ saved: again.savedFiles, skipped: again.skippedFiles }, { saved: 1, skipped: 1 });
@@ -324,7 +323,7 @@ test('saving again after a failure picks up exactly what is missing', async () =
 });
 
 test('only folders chosen with the dialog are written to, and they are remembered across restarts', async () => {
-  const h = await start({ scenarios: { '1601': success({ serve: 'headshot-a.png' }) } });
+  const h = await start({ scenarios: { '1601': successWith({ serve: 'headshot-a.png' }) } });
   await readyJobs(h, ['1601']);
   await assert.rejects(h.core.handlers.saveJobs({ folder: h.userDataDir, ids: 'all-ready' }), { code: 'folder-not-allowed' });
   await assert.rejects(h.core.handlers.saveJobs({ folder: h.saveDir, ids: 'all-ready' }), { code: 'folder-not-allowed' });
@@ -340,7 +339,7 @@ test('only folders chosen with the dialog are written to, and they are remembere
 });
 
 test('a folder deleted, or replaced by a file, before saving: nothing is saved, it is not made again, and it leaves the recent list', async () => {
-  const h = await start({ scenarios: { '1701': success({ serve: 'headshot-a.png' }) } });
+  const h = await start({ scenarios: { '1701': successWith({ serve: 'headshot-a.png' }) } });
   await readyJobs(h, ['1701']);
   const { folder } = await h.core.handlers.chooseSaveFolder(undefined);
   await rm(folder!, { recursive: true });
@@ -361,7 +360,7 @@ test('a folder deleted, or replaced by a file, before saving: nothing is saved, 
 test('a folder deleted during the batch fails what was left, with the reason, and the batch ends', async () => {
   // The downloads stall half-way, so the folder goes while all three are under way.
   const stalled = { serve: 'headshot-a.png' as const, stallAfterBytes: 1000 };
-  const h = await start({ scenarios: { '1751': success(stalled), '1752': success(stalled), '1753': success(stalled) } });
+  const h = await start({ scenarios: { '1751': successWith(stalled), '1752': successWith(stalled), '1753': successWith(stalled) } });
   await readyJobs(h, ['1751', '1752', '1753']);
   await setSettings(h, { saveLayout: 'per-job' });
   const { folder } = await h.core.handlers.chooseSaveFolder(undefined);
@@ -377,7 +376,7 @@ test('a folder deleted during the batch fails what was left, with the reason, an
 
 test('a full disk fails the job that did not fit and keeps what was saved; with space freed, saving again finishes', { skip: smallDiskUnavailable ?? false }, async () => {
   const h = await start({
-    scenarios: { '1801': success({ serve: 'headshot-b.jpg' }), '1802': success({ serve: 'headshot-a.png' }, { serve: 'headshot-a.png' }) },
+    scenarios: { '1801': successWith({ serve: 'headshot-b.jpg' }), '1802': successWith({ serve: 'headshot-a.png' }, { serve: 'headshot-a.png' }) },
     core: { storeWriteDelayMs: 10 },
   });
   await h.core.handlers.updateSettings({ downloadConcurrency: 1 });
@@ -407,8 +406,8 @@ test('free space is checked before each file: an image that would fill the disk 
   const h = await start({
     scenarios: {
       // Its answer declares 9,916 bytes, then sends 100 and stalls: a download begun would wait for the rest.
-      '1901': success({ serve: 'headshot-a.png', stallAfterBytes: 100 }),
-      '1902': success({ serve: 'headshot-b.jpg' }),
+      '1901': successWith({ serve: 'headshot-a.png', stallAfterBytes: 100 }),
+      '1902': successWith({ serve: 'headshot-b.jpg' }),
     },
   });
   await h.core.handlers.updateSettings({ downloadConcurrency: 1 });
@@ -424,7 +423,7 @@ test('free space is checked before each file: an image that would fill the disk 
     assert.deepEqual(await filesUnder(h.saveDir), ['filler.bin'], 'nothing was begun');
 
     await rm(join(h.saveDir, 'filler.bin'));
-    h.server.setScenario('1901', success({ serve: 'headshot-a.png' }));
+    h.server.setScenario('1901', successWith({ serve: 'headshot-a.png' }));
     const again = await chooseAndSave(h, 'all-ready');
     assert.equal(again.failedJobs, 0);
     assert.deepEqual(await filesUnder(h.saveDir), ['1901-1.png', '1902-1.jpg']);
@@ -434,7 +433,7 @@ test('free space is checked before each file: an image that would fill the disk 
 });
 
 test('a folder that became read-only fails the jobs with the reason and keeps what was saved before', { skip: readOnlyUnavailable ?? false }, async () => {
-  const h = await start({ scenarios: { '1851': success({ serve: 'headshot-a.png' }), '1852': success({ serve: 'headshot-b.jpg' }) } });
+  const h = await start({ scenarios: { '1851': successWith({ serve: 'headshot-a.png' }), '1852': successWith({ serve: 'headshot-b.jpg' }) } });
   const unmount = readOnlyByMount ? mountSmallDisk(h.saveDir, 1024 * 1024) : () => undefined;
   try {
     await readyJobs(h, ['1851']);
@@ -453,7 +452,7 @@ test('a folder that became read-only fails the jobs with the reason and keeps wh
 });
 
 test('a CSV record held open by a spreadsheet (Windows will not replace it) fails no save; the JSON record stays true and the CSV catches up', { skip: lockedFileUnavailable ?? false }, async () => {
-  const h = await start({ scenarios: { '1861': success({ serve: 'headshot-a.png' }), '1862': success({ serve: 'headshot-b.jpg' }), '1863': success({ serve: 'headshot-c.webp' }) } });
+  const h = await start({ scenarios: { '1861': successWith({ serve: 'headshot-a.png' }), '1862': successWith({ serve: 'headshot-b.jpg' }), '1863': successWith({ serve: 'headshot-c.webp' }) } });
   await readyJobs(h, ['1861']);
   await chooseAndSave(h);
   const unlock = lockFile(join(h.saveDir, manifestCsvName));
@@ -477,7 +476,7 @@ test('a CSV record held open by a spreadsheet (Windows will not replace it) fail
 test('killed in the middle of a batch, a second run completes it without duplicates or leftovers', async () => {
   const ids = ['1901', '1902', '1903', '1904', '1905', '1906'];
   // In the first run every third image stalls half-way, so the kill always finds downloads under way.
-  const scenario = (third: ImageBehaviour) => success({ serve: 'headshot-a.png' }, { serve: 'headshot-b.jpg' }, third);
+  const scenario = (third: ImageBehaviour) => successWith({ serve: 'headshot-a.png' }, { serve: 'headshot-b.jpg' }, third);
   const h = await start({ scenarios: Object.fromEntries(ids.map((id) => [id, scenario({ serve: 'headshot-c.webp', stallAfterBytes: 100 })])) });
   const childUserData = await makeTempDir();
   const child = spawn(
@@ -519,9 +518,9 @@ test('killed in the middle of a batch, a second run completes it without duplica
 });
 
 test('redirects are followed to https or this machine, never to plain http elsewhere', async () => {
-  const h = await start({ scenarios: { '2002': success({ serve: 'headshot-b.jpg' }) } });
-  h.server.setScenario('2001', success({ redirectTo: h.server.imageUrl('2002', 0) }));
-  h.server.setScenario('2003', success({ redirectTo: 'http://images.example.com/2003.png' }));
+  const h = await start({ scenarios: { '2002': successWith({ serve: 'headshot-b.jpg' }) } });
+  h.server.setScenario('2001', successWith({ redirectTo: h.server.imageUrl('2002', 0) }));
+  h.server.setScenario('2003', successWith({ redirectTo: 'http://images.example.com/2003.png' }));
   await readyJobs(h, ['2001', '2003']);
   const summary = await chooseAndSave(h);
   assert.equal(summary.savedJobs, 1);
@@ -532,11 +531,11 @@ test('redirects are followed to https or this machine, never to plain http elsew
 test('image links to private, link-local or unspecified addresses are refused before any request, thumbnails too; the loopback endpoint\'s own links work', async () => {
   const h = await start({
     scenarios: {
-      '2201': success({ serve: 'headshot-a.png' }),
-      '2202': success({ link: 'https://10.0.0.1/headshot.png' }),
-      '2203': success({ link: 'https://169.254.169.254/latest/meta-data/headshot.png' }),
-      '2204': success({ redirectTo: 'https://192.168.1.20/headshot.png' }),
-      '2205': success({ link: 'https://[fd00::7]/headshot.png' }, { link: 'https://[::ffff:172.16.0.1]/headshot.png' }, { link: 'https://0.0.0.0/headshot.png' }),
+      '2201': successWith({ serve: 'headshot-a.png' }),
+      '2202': successWith({ link: 'https://10.0.0.1/headshot.png' }),
+      '2203': successWith({ link: 'https://169.254.169.254/latest/meta-data/headshot.png' }),
+      '2204': successWith({ redirectTo: 'https://192.168.1.20/headshot.png' }),
+      '2205': successWith({ link: 'https://[fd00::7]/headshot.png' }, { link: 'https://[::ffff:172.16.0.1]/headshot.png' }, { link: 'https://0.0.0.0/headshot.png' }),
     },
   });
   await readyJobs(h, ['2201', '2202', '2203', '2204', '2205']);
@@ -561,8 +560,8 @@ test('image links to private, link-local or unspecified addresses are refused be
 test('"Allow image links to my private network" lets private links through; the unspecified address stays refused', async () => {
   const h = await start({
     scenarios: {
-      '2211': success({ link: 'https://10.0.0.1/headshot.png' }),
-      '2212': success({ link: 'https://0.0.0.0/headshot.png' }),
+      '2211': successWith({ link: 'https://10.0.0.1/headshot.png' }),
+      '2212': successWith({ link: 'https://0.0.0.0/headshot.png' }),
     },
   });
   await assert.rejects(setSettings(h, { allowPrivateNetworkLinks: 'yes' as unknown as boolean }), { code: 'invalid-settings' });
@@ -576,7 +575,7 @@ test('"Allow image links to my private network" lets private links through; the 
 });
 
 test('save selected saves only the named ready jobs; with nothing ready it says so', async () => {
-  const h = await start({ scenarios: { '2101': success({ serve: 'headshot-a.png' }), '2102': success({ serve: 'headshot-b.jpg' }) } });
+  const h = await start({ scenarios: { '2101': successWith({ serve: 'headshot-a.png' }), '2102': successWith({ serve: 'headshot-b.jpg' }) } });
   const { folder } = await h.core.handlers.chooseSaveFolder(undefined);
   await assert.rejects(h.core.handlers.saveJobs({ folder: folder!, ids: 'all-ready' }), { code: 'nothing-to-save' });
   await readyJobs(h, ['2101', '2102']);
@@ -593,7 +592,7 @@ test('no more images download at once than the download limit, and the limit is 
   const limit = 2;
   const ids = ['2151', '2152', '2153', '2154', '2155'];
   const h = await start({
-    scenarios: Object.fromEntries(ids.map((id) => [id, success({ redirectTo: held.url(id, 'headshot-a.png') })])),
+    scenarios: Object.fromEntries(ids.map((id) => [id, successWith({ redirectTo: held.url(id, 'headshot-a.png') })])),
     core: { imageTimeoutMs: 60_000 },
   });
   await setSettings(h, { downloadConcurrency: limit });
@@ -618,7 +617,7 @@ test('progress reaches the window during the batch, and a long batch ends with a
   const held = await startHeldImageServer();
   t.after(() => held.close());
   const h = await start({
-    scenarios: { '2201': success({ serve: 'headshot-a.png' }, { redirectTo: held.url('2201-2', 'headshot-b.jpg') }), '2202': success({ expired: true }) },
+    scenarios: { '2201': successWith({ serve: 'headshot-a.png' }, { redirectTo: held.url('2201-2', 'headshot-b.jpg') }), '2202': successWith({ expired: true }) },
     core: { longBatchMs: 0, imageTimeoutMs: 60_000 },
   });
   await readyJobs(h, ['2201', '2202']);
@@ -664,7 +663,7 @@ test('progress reaches the window during the batch, and a long batch ends with a
 });
 
 test('"show in folder" reveals a saved job\'s file or a chosen folder, nothing else', async () => {
-  const h = await start({ scenarios: { '2301': success({ serve: 'headshot-a.png' }), '2302': success({ serve: 'headshot-b.jpg' }) } });
+  const h = await start({ scenarios: { '2301': successWith({ serve: 'headshot-a.png' }), '2302': successWith({ serve: 'headshot-b.jpg' }) } });
   await readyJobs(h, ['2301', '2302']);
   await chooseAndSave(h, ['2301']);
   await h.core.handlers.showInFolder({ jobId: '2301' });
@@ -681,7 +680,7 @@ test('"show in folder" reveals a saved job\'s file or a chosen folder, nothing e
 
 test('"save as they arrive" needs a folder, saves what is ready, then each job the moment it is ready', async () => {
   const h = await start({
-    scenarios: { '2401': success({ serve: 'headshot-a.png' }), '2402': [{ answer: 'processing', eta: 0.05 }, ...success({ serve: 'headshot-b.jpg' })] },
+    scenarios: { '2401': successWith({ serve: 'headshot-a.png' }), '2402': [{ answer: 'processing', eta: 0.05 }, ...successWith({ serve: 'headshot-b.jpg' })] },
   });
   await readyJobs(h, ['2401']);
   await assert.rejects(setSettings(h, { saveAsTheyArrive: true }), { code: 'folder-not-allowed' });
@@ -695,7 +694,7 @@ test('"save as they arrive" needs a folder, saves what is ready, then each job t
   await waitUntil(() => filesUnder(h.saveDir).catch(() => []), (files) => files.join() === '2401-1.png,2402-1.jpg', 5_000, 'the two images and nothing else');
 
   // A save that failed is not tried over and over on its own.
-  h.server.setScenario('2403', success({ expired: true }));
+  h.server.setScenario('2403', successWith({ expired: true }));
   await h.addText('2403');
   await waitUntil(() => h.job('2403'), (job) => job?.message?.startsWith('Not saved') === true, 5_000, 'the save of 2403 to fail');
   await new Promise((resolve) => setTimeout(resolve, 200));
@@ -703,7 +702,7 @@ test('"save as they arrive" needs a folder, saves what is ready, then each job t
 });
 
 test('leftovers of a killed save are removed when that folder is saved into again; other files stay', async () => {
-  const h = await start({ scenarios: { '2501': success({ serve: 'headshot-a.png' }) } });
+  const h = await start({ scenarios: { '2501': successWith({ serve: 'headshot-a.png' }) } });
   await writeFile(join(h.saveDir, '.0123456789ab.headshot-fetcher-part'), 'half an image');
   await writeFile(join(h.saveDir, '.hidden-file-of-the-user'), 'theirs');
   await readyJobs(h, ['2501']);
@@ -712,7 +711,7 @@ test('leftovers of a killed save are removed when that folder is saved into agai
 });
 
 test('an unreadable manifest is kept aside with a notice, and files already there are still not duplicated', async () => {
-  const h = await start({ scenarios: { '2601': success({ serve: 'headshot-a.png' }) } });
+  const h = await start({ scenarios: { '2601': successWith({ serve: 'headshot-a.png' }) } });
   await writeFile(join(h.saveDir, manifestJsonName), '{"format": "headshot-fetcher-manifest", "vers');
   await writeFile(join(h.saveDir, '2601-1.png'), readImage('headshot-a.png'));
   await readyJobs(h, ['2601']);
@@ -726,7 +725,7 @@ test('an unreadable manifest is kept aside with a notice, and files already ther
 });
 
 test('manifest records whose path leaves the folder are ignored with a notice; the images are saved into the folder', async () => {
-  const h = await start({ scenarios: { '2801': success({ serve: 'headshot-a.png' }, { serve: 'headshot-b.jpg' }) } });
+  const h = await start({ scenarios: { '2801': successWith({ serve: 'headshot-a.png' }, { serve: 'headshot-b.jpg' }) } });
   const elsewhere = await makeTempDir();
   try {
     // Files elsewhere with the right sizes, which a record climbing out of the folder would count as saved.
@@ -751,7 +750,7 @@ test('manifest records whose path leaves the folder are ignored with a notice; t
 });
 
 test('a link met where a subfolder goes is refused: nothing is saved through it', async () => {
-  const h = await start({ scenarios: { '2811': success({ serve: 'headshot-a.png' }), '2812': success({ serve: 'headshot-b.jpg' }) } });
+  const h = await start({ scenarios: { '2811': successWith({ serve: 'headshot-a.png' }), '2812': successWith({ serve: 'headshot-b.jpg' }) } });
   const elsewhere = await makeTempDir();
   try {
     await symlink(elsewhere, join(h.saveDir, '2811'), process.platform === 'win32' ? 'junction' : 'dir');

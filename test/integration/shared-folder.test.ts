@@ -12,9 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { manifestCsvName, manifestJsonName, type ManifestEntry } from '../../main/core/save-manifest';
 import { readImage, startFakeModelsLab, type FakeModelsLab, type Step } from '../fixtures/fake-modelslab';
 import { makeTempDir, useCoreHarness, validTestKey } from '../support/core-harness';
+import { builtCliPath as cliPath, onlyThisComputer } from '../support/cli-process';
 
-const cliPath = fileURLToPath(new URL('../../dist/cli/headshot-fetcher.js', import.meta.url));
-const onlyThisComputer = new URL('../support/only-this-computer.mjs', import.meta.url).href;
 const saverInChild = fileURLToPath(new URL('../support/saver-in-child.ts', import.meta.url));
 const fixtureImage = fileURLToPath(new URL('../fixtures/images/headshot-a.png', import.meta.url));
 const start = useCoreHarness();

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
 import { expect, test, validTestKey } from '../browser/held-fixture';
 import type { ImageName, Step } from '../fixtures/fake-modelslab';
-import { dropText, enterFirstKey, jobRow } from '../support/window-steps';
+import { dropText, enterFirstKey, jobRow, templateFromNameColumn } from '../support/window-steps';
 
 const shot = (name: string) => fileURLToPath(new URL(`../../docs/screenshots/${name}.png`, import.meta.url));
 const names: ImageName[] = ['headshot-a.png', 'headshot-b.jpg', 'headshot-c.webp'];
@@ -138,12 +138,7 @@ test('a spreadsheet of people: the Name column, and file names by column', async
   await thumbnailsSettled(page);
   await page.screenshot({ path: shot('spreadsheet-names') });
 
-  await page.getByText('Settings', { exact: true }).click();
-  const field = page.getByLabel('File name', { exact: true });
-  await field.fill('');
-  await page.getByTestId('column-tokens').getByRole('button', { name: '{col:Name}' }).click();
-  await field.press('End');
-  await field.pressSequentially('/{n}.{ext}');
+  await templateFromNameColumn(page);
   await expect(page.getByTestId('file-name-check')).toContainText('Example: Ana Souza/1.');
   await page.screenshot({ path: shot('spreadsheet-template') });
 });

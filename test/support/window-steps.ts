@@ -45,3 +45,14 @@ export async function tabTo(page: Page, target: Locator, maxPresses = 80): Promi
   }
   throw new Error(`Tab did not reach ${target} in ${maxPresses} presses.`);
 }
+
+/** Opens Settings and makes the file name template `{col:Name}/{n}.{ext}` as a person would: the Name column's token, then typing the rest. */
+export async function templateFromNameColumn(page: Page): Promise<Locator> {
+  await page.getByText('Settings', { exact: true }).click();
+  const field = page.getByLabel('File name', { exact: true });
+  await field.fill('');
+  await page.getByTestId('column-tokens').getByRole('button', { name: '{col:Name}' }).click();
+  await field.press('End');
+  await field.pressSequentially('/{n}.{ext}');
+  return field;
+}
