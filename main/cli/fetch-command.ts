@@ -187,8 +187,12 @@ export async function runFetch(command: FetchCommand, environment: FetchEnvironm
   const { saveLayout, fileNameTemplate, conflictPolicy } = command;
   const saveTarget = { folder, saveLayout, fileNameTemplate, conflictPolicy, savedAt: new Date() };
 
-  // Only the IDs: a line is not needed once written, and 100,000 of them would be kept for nothing.
-  const finished = new Set<string>();
+  // Only whether each job finished, a byte by its place among the IDs given: a line is not needed
+  // once written, and a set of 100,000 IDs would cost 40 bytes each for a yes or no.
+  const finished = new Uint8Array(extracted.ids.length);
+  let finishedCount = 0;
+  /** The places of the jobs in the queue now, by ID: only they finish before the run ends. */
+  const placeOf = new Map<string, number>();
   // Counted as they change, so drawing the progress line costs the same for 10 jobs or 100,000.
   const processing = new Set<string>();
   /** Jobs ModelsLab flagged as NSFW, said with their line. */
@@ -211,11 +215,13 @@ export async function runFetch(command: FetchCommand, environment: FetchEnvironm
   const done = new Promise<void>((resolveDone) => (allDone = resolveDone));
   const savesUnderWay = new Set<Promise<void>>();
 
-  function finish(line: JobLine) {
-    if (finished.has(line.id)) return;
+  function finish(line: JobLine, place = placeOf.get(line.id)) {
+    if (place === undefined || finished[place] === 1) return;
     // Messages come from the server and the file system: none may carry the key, also not JSON-escaped.
     if (line.error) line.error.message = say(line.error.message);
-    finished.add(line.id);
+    finished[place] = 1;
+    finishedCount += 1;
+    placeOf.delete(line.id);
     leaveQueue(line.id);
     if (line.status === 'failed') failedCount += 1;
     if (flaggedNsfw.has(line.id)) line.nsfw = true;
@@ -225,13 +231,13 @@ export async function runFetch(command: FetchCommand, environment: FetchEnvironm
       if (line.error && runWideCodes.has(line.error.code)) leftUnfinished.push(line.id);
       else if (line.error && line.error.code !== 'interrupted') terminal.error(`Job ${line.id} failed: ${line.error.message}`);
     }
-    if (finished.size === extracted.ids.length) allDone();
+    if (finishedCount === extracted.ids.length) allDone();
     progress.update();
   }
 
   const progress = terminal.progressLine(
     () =>
-      `${finished.size}/${extracted.ids.length} done · ${finished.size - failedCount} saved · ${failedCount} failed · ${processing.size} processing · ${formatBytes(bytesDownloaded)}`,
+      `${finishedCount}/${extracted.ids.length} done · ${finishedCount - failedCount} saved · ${failedCount} failed · ${processing.size} processing · ${formatBytes(bytesDownloaded)}`,
     !command.quiet,
   );
 
@@ -310,10 +316,10 @@ export async function runFetch(command: FetchCommand, environment: FetchEnvironm
   let nextToQueue = 0;
   let leaving: string[] = [];
   function fillQueue() {
-    const inQueue = nextToQueue - finished.size;
+    const inQueue = nextToQueue - finishedCount;
     if (inQueue >= jobsInQueue || nextToQueue >= extracted.ids.length || queue.status().pausedBecause === 'key-rejected') return;
     const more = extracted.ids.slice(nextToQueue, nextToQueue + jobsInQueue - inQueue);
-    nextToQueue += more.length;
+    for (const id of more) placeOf.set(id, nextToQueue++);
     queue.add(more, extracted.labels);
   }
   function leaveQueue(id: string) {
@@ -357,7 +363,9 @@ export async function runFetch(command: FetchCommand, environment: FetchEnvironm
   const unfinishedCode: JobErrorCode =
     keyRejected !== null ? 'key-rejected' : accountRefused !== null ? 'account-refused' : unreachable !== null ? 'unreachable' : 'interrupted';
   const unfinishedMessage = keyRejected ?? accountRefused ?? (unreachable !== null ? `Not fetched: ${unreachable}` : 'Interrupted before it was saved.');
-  for (const id of extracted.ids) if (!finished.has(id)) finish({ id, status: 'failed', files: [], error: { code: unfinishedCode, message: unfinishedMessage } });
+  extracted.ids.forEach((id, place) => {
+    if (finished[place] === 0) finish({ id, status: 'failed', files: [], error: { code: unfinishedCode, message: unfinishedMessage } }, place);
+  });
   progress.end();
   if (leftUnfinished.length > 0) {
     const named = leftUnfinished.slice(0, maxUnfinishedShown).join(', ');
@@ -366,7 +374,7 @@ export async function runFetch(command: FetchCommand, environment: FetchEnvironm
   }
 
   const summary = {
-    saved: finished.size - failedCount - jobsSkipped,
+    saved: finishedCount - failedCount - jobsSkipped,
     failed: failedCount,
     skipped: jobsSkipped,
     files: filesWritten,

@@ -4,6 +4,7 @@ import { open, stat, statfs, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeCause, errorCode, meansUnreachable, networkFailureOf, type NetworkFailure } from './error-cause';
 import { imageTypeOf, signatureLength, type ImageExtension } from './image-type';
+import { linkedSignal } from './linked-signal';
 import { isTemporaryImageHost } from '../../preload/shared/temporary-image-hosts';
 import type { FetchFunction } from './modelslab-client';
 import type { LinkPolicy } from './url-policy';
@@ -345,27 +346,33 @@ export function createImageDownloader({
       const timeout = AbortSignal.timeout(requestTimeoutMs);
       // A batch's own stop (Stop saving in the window) cuts this download too.
       const stops = [stopSignal, batchStop].filter((stop): stop is AbortSignal => stop !== undefined);
-      const signal = stops.length > 0 ? AbortSignal.any([...stops, timeout]) : timeout;
-      let response: Response;
+      // Unlinked once the download has ended: the run-wide stops outlive 100,000 downloads.
+      const linked = stops.length > 0 ? linkedSignal([...stops, timeout]) : { signal: timeout, unlink: () => undefined };
+      const { signal } = linked;
       try {
-        response = await request(url, imageLabel, signal);
-      } catch (error) {
-        if (error instanceof SaveError) throw error;
-        throw unfinished(error, imageLabel, true, batchStop);
+        let response: Response;
+        try {
+          response = await request(url, imageLabel, signal);
+        } catch (error) {
+          if (error instanceof SaveError) throw error;
+          throw unfinished(error, imageLabel, true, batchStop);
+        }
+        const isBase64 = new URL(url).pathname.toLowerCase().endsWith('.base64');
+        // A compressed answer's Content-Length counts the compressed bytes, not the image's.
+        const lengthIsImageSize = !isBase64 && !response.headers.has('content-encoding');
+        const declared = lengthIsImageSize ? Number(response.headers.get('content-length') ?? NaN) : NaN;
+        try {
+          // The size is known from the answer's headers when it declares it; else only the reserve is checked.
+          await ensureRoom(folder, Number.isFinite(declared) ? declared : 0);
+        } catch (error) {
+          await response.body?.cancel().catch(() => undefined);
+          throw error;
+        }
+        const chunks = isBase64 ? decodedBase64(bytesOf(response, imageLabel)) : bytesOf(response, imageLabel);
+        return await writeTemporary(chunks, folder, imageLabel, Number.isFinite(declared) ? declared : null, onBytes, batchStop);
+      } finally {
+        linked.unlink();
       }
-      const isBase64 = new URL(url).pathname.toLowerCase().endsWith('.base64');
-      // A compressed answer's Content-Length counts the compressed bytes, not the image's.
-      const lengthIsImageSize = !isBase64 && !response.headers.has('content-encoding');
-      const declared = lengthIsImageSize ? Number(response.headers.get('content-length') ?? NaN) : NaN;
-      try {
-        // The size is known from the answer's headers when it declares it; else only the reserve is checked.
-        await ensureRoom(folder, Number.isFinite(declared) ? declared : 0);
-      } catch (error) {
-        await response.body?.cancel().catch(() => undefined);
-        throw error;
-      }
-      const chunks = isBase64 ? decodedBase64(bytesOf(response, imageLabel)) : bytesOf(response, imageLabel);
-      return writeTemporary(chunks, folder, imageLabel, Number.isFinite(declared) ? declared : null, onBytes, batchStop);
     },
 
     /** Copies a file (an image kept in the cache) into a temporary file in `folder`, checking it again. */

@@ -7,6 +7,7 @@ import { exists, placeFile } from './file-placement';
 import { savePathSegments } from '../../preload/shared/file-names';
 import type { JobLabels } from '../../preload/shared/job-labels';
 import type { ImageCache } from './image-cache';
+import { linkedSignal } from './linked-signal';
 import {
   describeFileError,
   DiskFullError,
@@ -282,7 +283,8 @@ export function createJobSaver({
   async function fetchImage(job: JobToSave, image: number, directory: string, label: string, progress: SaveProgressListener): Promise<{ value: TemporaryImage; link: string }> {
     const url = job.outputUrls[image - 1]!;
     // A preview of this image still downloading is waited for; a stop ends that wait too.
-    const cachedPath = await untilStopped(cache?.lookup(job.id, image, url), stopOf(progress), label);
+    const lookup = cache?.lookup(job.id, image, url);
+    const cachedPath = lookup === undefined ? undefined : await withStopOf(progress, (stop) => untilStopped(lookup, stop, label));
     if (cachedPath) {
       const copied = await downloader.copy(cachedPath, directory, label, progress.onBytes).catch(() => null);
       if (copied) return { value: copied, link: url };
@@ -299,7 +301,7 @@ export function createJobSaver({
         if (delay === undefined) {
           throw new SaveError(`${error.message} Tried again for ${describeWait(hostTiming.totalMs)}. Check that this network can reach that host, then save again.`);
         }
-        await sleepOn(clock, delay, stopOf(progress)).catch(() => {
+        await withStopOf(progress, (stop) => sleepOn(clock, delay, stop)).catch(() => {
           throw stoppedWhileWaiting(label);
         });
       }
@@ -323,10 +325,18 @@ export function createJobSaver({
     });
   }
 
-  /** What stops a job's waits: the saver's own stop, and its batch's when it has one. */
-  function stopOf(progress: SaveProgressListener): AbortSignal | undefined {
-    if (!progress.stop) return stopSignal;
-    return stopSignal ? AbortSignal.any([stopSignal, progress.stop]) : progress.stop;
+  /**
+   * A wait given what stops a job's waits: the saver's own stop, and its batch's when it has one
+   * (linked for the wait only: both outlive every job of a long run).
+   */
+  async function withStopOf<T>(progress: SaveProgressListener, wait: (stop: AbortSignal | undefined) => Promise<T>): Promise<T> {
+    if (!progress.stop || !stopSignal) return wait(progress.stop ?? stopSignal);
+    const linked = linkedSignal([stopSignal, progress.stop]);
+    try {
+      return await wait(linked.signal);
+    } finally {
+      linked.unlink();
+    }
   }
 
   async function downloadWithRetries(link: string, directory: string, label: string, progress: SaveProgressListener): Promise<TemporaryImage> {
@@ -336,8 +346,8 @@ export function createJobSaver({
       } catch (error) {
         if (!(error instanceof SaveError)) throw error;
         if (error.network !== null) {
-          if (reachability && !(await endpointAnswers(reachability, label, stopOf(progress)))) {
-            await reachability.whenReachable(stopOf(progress)).catch(() => {
+          if (reachability && !(await withStopOf(progress, (stop) => endpointAnswers(reachability, label, stop)))) {
+            await withStopOf(progress, (stop) => reachability.whenReachable(stop)).catch(() => {
               throw stoppedWhileWaiting(label);
             });
             continue;
@@ -350,7 +360,7 @@ export function createJobSaver({
         }
         if (!error.transient || attempt >= downloadRetries) throw error;
         // Quick tries are a second or two apart on the system's time, so a test's frozen clock never holds them.
-        await sleepOn(systemClock, retryDelayMs * 2 ** attempt, stopOf(progress)).catch(() => {
+        await withStopOf(progress, (stop) => sleepOn(systemClock, retryDelayMs * 2 ** attempt, stop)).catch(() => {
           throw stoppedWhileWaiting(label);
         });
         attempt += 1;

@@ -80,7 +80,12 @@ function isEntry(value: unknown): value is ManifestEntry {
   );
 }
 
-const entryKey = (jobId: string, image: number) => `${jobId}/${image}`;
+/**
+ * A record's key in the store. A job's first image goes by its ID alone, the very string the job
+ * list holds, so a folder of 100,000 one-image jobs keeps no second string per record; an ID of
+ * digits has no "/", so it never meets the key of another image.
+ */
+const entryKey = (jobId: string, image: number) => (image === 1 && /^[0-9]+$/.test(jobId) ? jobId : `${jobId}/${image}`);
 
 /**
  * Whether a record's path names a file inside the folder. A manifest is a file anyone may edit:
