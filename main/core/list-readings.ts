@@ -15,7 +15,7 @@ export function createListReadings({ clock, list }: { clock: Clock; list: () => 
   const readings = new Map<number, { views: JobView[]; forget: () => void }>();
   let lastReading = 0;
 
-  function start(): number {
+  function startReading(): number {
     const reading = ++lastReading;
     const forget = clock.schedule(() => readings.delete(reading), readingLifetimeMs);
     readings.set(reading, { views: list(), forget });
@@ -24,7 +24,7 @@ export function createListReadings({ clock, list }: { clock: Clock; list: () => 
 
   return {
     piece(asked: number | null, from: number): JobListPiece {
-      const reading = asked ?? start();
+      const reading = asked ?? startReading();
       const kept = readings.get(reading);
       if (kept === undefined) throw new AppError('not-found', 'That reading of the job list is over; start another.');
       const total = kept.views.length;

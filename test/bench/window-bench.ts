@@ -310,7 +310,7 @@ const formatTrace = (totals: { [kind: string]: number }) =>
     .map((kind) => `${kind} ${totals[kind]!.toFixed(0)} ms`)
     .join(', ');
 
-async function traced(page: Page, cdp: CDPSession, script: string): Promise<string> {
+async function traced(page: Page, script: string): Promise<string> {
   await freshReload(page);
   const browser = page.context().browser()!;
   await browser.startTracing(page, { categories: ['toplevel', 'devtools.timeline', 'blink.user_timing', 'v8', 'disabled-by-default-devtools.timeline'] });
@@ -318,7 +318,6 @@ async function traced(page: Page, cdp: CDPSession, script: string): Promise<stri
   const raw = await browser.stopTracing();
   if (process.env.BENCH_TRACE_DIR) await writeFile(join(process.env.BENCH_TRACE_DIR, `trace-${Date.now()}.json`), raw);
   const trace = JSON.parse(raw.toString('utf8')) as { traceEvents: TraceEvent[] };
-  void cdp;
   const { all, longestTask } = summariseTrace(trace);
   const firstPaint = trace.traceEvents.some((event) => event.name === 'bench-first-paint') ? summariseTrace(trace, 'bench-first-paint').all : null;
   return [
@@ -381,7 +380,7 @@ export async function benchWindow(record: Record, { runs = 5, trace = true, thro
           record('window, JS heap with 100,000 jobs listed', `${spread(listed, 'MB', 1)}; empty window ${median(empty).toFixed(1)} MB`);
         }
         if (process.env.BENCH_PROFILE === '1' && throttle === 1) console.log(await profiled(page, cdp, firstPaintScript(count, true)));
-        if (trace && throttle === 1) record(`window, ${count.toLocaleString('en')} jobs: where one run's main-thread time went`, await traced(page, cdp, firstPaintScript(count)));
+        if (trace && throttle === 1) record(`window, ${count.toLocaleString('en')} jobs: where one run's main-thread time went`, await traced(page, firstPaintScript(count)));
       }
       if (throttle === 1 && restoredList) {
         // Opening the window on a big list kept from the last session, beside opening it empty.
@@ -402,7 +401,7 @@ export async function benchWindow(record: Record, { runs = 5, trace = true, thro
       const storms = await repeated(page, runs, () => page.evaluate(stormScript) as Promise<number>);
       record(`window, longest frame while 10,000 jobs change state (500 every 50 ms)${slowed}`, `${spread(storms, 'ms')} (aim ≤ ${throttle === 1 ? 50 : 200} ms)`);
       if (process.env.BENCH_PROFILE === '1' && throttle === 1) console.log(await profiled(page, cdp, stormScript));
-      if (trace && throttle === 1) record('window, update storm: where one run\'s main-thread time went', await traced(page, cdp, stormScript));
+      if (trace && throttle === 1) record('window, update storm: where one run\'s main-thread time went', await traced(page, stormScript));
     }
   } finally {
     await browser.close();
